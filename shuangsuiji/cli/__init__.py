@@ -1,0 +1,43 @@
+"""The ``ssj`` command line: a thin Typer layer over the core, one module per subject."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from shuangsuiji import __version__
+from shuangsuiji.cli import common
+
+app = typer.Typer(
+    name="ssj",
+    help="ssj（双随机抽查）：“双随机、一公开”抽查从计划、摇号、结果公示到年度报告的命令行工具。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"ssj {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _root(
+    root: Optional[Path] = typer.Option(None, "--root", envvar="SSJ_ROOT", help="工作区文件夹（含 plans/、data/、draws/），默认当前文件夹"),
+    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号"),
+) -> None:
+    common.set_root(root)
+
+
+from shuangsuiji.cli import setup  # noqa: E402  (registers commands)
+
+setup.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,141 @@
+"""Commands about the inputs of 一单两库: check, plan, init, import."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from shuangsuiji.cli.common import JSON_HELP, YEAR_HELP, console, emit_json, guarded, workspace
+from shuangsuiji.errors import EXIT_OK, SsjError
+
+
+def register(app: typer.Typer) -> None:
+    app.command("check", help="检查计划、两个名录库和账本，显示汇总。有错误时退出码为 2。")(check)
+    app.command("plan", help="按计划表格式显示年度抽查计划。")(plan)
+    app.command("init", help="新建工作区：带注释的计划模板和只有表头的两个名录库。")(init)
+    app.command("import", help="从 Excel（.xlsx）或 CSV 导入名录库：entities（检查对象）或 inspectors（执法人员）。")(import_registry)
+
+
+@guarded
+def check(
+    year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    from shuangsuiji.checks import check_workspace
+
+    ws = workspace()
+    result = check_workspace(ws, year)
+    if as_json:
+        emit_json(result.to_json())
+    else:
+        _render_check(result)
+    raise typer.Exit(result.exit_code)
+
+
+def _render_check(result) -> None:
+    from rich.table import Table
+
+    out = console()
+    if result.errors:
+        from shuangsuiji.errors import render_errors
+
+        typer.echo(render_errors(result.errors), err=True)
+        typer.echo(f"共 {len(result.errors)} 处错误，请逐条修改后重新运行 ssj check。", err=True)
+    s = result.summary
+    if s is None:
+        return
+    labels = result.labels
+    t = Table(title=f"检查对象名录库（共 {s['entities']['total']} 家，在营 {s['entities']['active']} 家）")
+    t.add_column("类别")
+    t.add_column("家数", justify="right")
+    for code, n in s["entities"]["by_category"].items():
+        t.add_row(f"{labels.get(code, code)}（{code}）", str(n))
+    out.print(t)
+    t = Table(title=f"执法检查人员名录库（共 {s['inspectors']['total']} 人，在岗 {s['inspectors']['on_duty']} 人）")
+    t.add_column("股室")
+    t.add_column("状态")
+    for unit, statuses in s["inspectors"]["by_unit"].items():
+        t.add_row(unit, "，".join(f"{k} {v} 人" for k, v in statuses.items()))
+    out.print(t)
+    t = Table(title=f"{s['year']} 年抽查任务")
+    for col in ("任务", "名称", "范围内在营家数", "比例", "每轮抽取家数"):
+        t.add_column(col, justify="right" if col in ("范围内在营家数", "每轮抽取家数") else "left")
+    for task in s["tasks"]:
+        t.add_row(task["id"], task["name"], str(task["scope"]), task["ratio_text"], str(task["draw_count"]))
+    out.print(t)
+    if result.ledger_events is not None:
+        out.print(f"账本：{result.ledger_events} 条事件，哈希链完整。" if not result.errors else f"账本：{result.ledger_events} 条事件。")
+    if not result.errors:
+        out.print("检查通过，没有发现错误。")
+
+
+@guarded
+def plan(
+    year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    from shuangsuiji.plan import load_plan, plan_rows
+
+    ws = workspace()
+    y = ws.resolve_year(year)
+    p = load_plan(ws.plan_path(y), ws.show(ws.plan_path(y)))
+    rows = plan_rows(p)
+    if as_json:
+        emit_json({"year": p.year, "document": p.document, "title": p.title, "issued": p.issued.isoformat(), "tasks": rows})
+        return
+    from rich.table import Table
+
+    t = Table(title=f"{p.title}\n{p.document}（{p.issued.isoformat()} 印发）", show_lines=True)
+    for head in ("序号", "抽查任务名称", "抽查类型", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "抽查发起部门"):
+        t.add_column(head, overflow="fold")
+    for r in rows:
+        t.add_row(str(r["index"]), r["name"], r["type"], r["matter"], r["scope_label"], r["ratio"], r["period"], r["department"])
+    console().print(t)
+
+
+@guarded
+def init(
+    folder: Path = typer.Argument(..., help="新工作区的文件夹（可以不存在）"),
+    year: int = typer.Option(..., "--year", help="计划年度，如 2023"),
+) -> None:
+    from shuangsuiji.fileio import atomic_write_bytes, atomic_write_text
+    from shuangsuiji.registry import ENTITY_COLUMNS, INSPECTOR_COLUMNS, header_only_csv
+    from shuangsuiji.templates import GITIGNORE, PLAN_TEMPLATE
+
+    if not 2000 <= year <= 2100:
+        raise SsjError(f"年度 {year} 不合理", "请写四位年份，如 --year 2023")
+    plan_path = folder / "plans" / f"{year}.yaml"
+    if plan_path.exists():
+        raise SsjError(f"{plan_path.as_posix()} 已存在，不会覆盖", "如需重新生成，请先把原文件移走")
+    atomic_write_text(plan_path, PLAN_TEMPLATE.format(year=year))
+    written = [plan_path]
+    for name, columns in (("entities.csv", ENTITY_COLUMNS), ("inspectors.csv", INSPECTOR_COLUMNS)):
+        path = folder / "data" / name
+        if not path.exists():
+            atomic_write_bytes(path, header_only_csv(columns))
+            written.append(path)
+    (folder / "draws").mkdir(parents=True, exist_ok=True)
+    ignore = folder / "draws" / ".gitignore"
+    if not ignore.exists():
+        atomic_write_text(ignore, GITIGNORE)
+    for path in written:
+        typer.echo(f"已创建 {path.as_posix()}")
+    typer.echo(f"下一步：编辑 {plan_path.as_posix()}，用 ssj import 导入两个名录库，再运行 ssj check。")
+    raise typer.Exit(EXIT_OK)
+
+
+@guarded
+def import_registry(
+    kind: str = typer.Argument(..., help="entities（检查对象名录库）或 inspectors（执法检查人员名录库）"),
+    file: Path = typer.Argument(..., help="要导入的 .xlsx 或 .csv 文件"),
+    year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
+) -> None:
+    from shuangsuiji.importing import import_registry as run_import
+
+    if kind not in ("entities", "inspectors"):
+        raise SsjError(f"未知的名录库 {kind}", "请写 entities（检查对象）或 inspectors（执法人员）")
+    ws = workspace()
+    diff = run_import(ws, kind, file, year)
+    typer.echo(f"已导入 {diff.total} 行到 {diff.target}：新增 {diff.added}，删除 {diff.removed}，修改 {diff.changed}，未变 {diff.unchanged}。")

@@ -1,0 +1,116 @@
+"""Loading one year's inputs together: the plan and both registries of 一单两库.
+
+``load_inputs`` reads the three files, collects the problems of all of them (a broken
+plan still lets the registries be checked as far as they can be), and returns the
+records with the SHA-256 of each file's bytes, which every draw record keeps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from shuangsuiji.errors import InputError, InputErrors
+from shuangsuiji.model import Entity, Inspector, Plan, Task
+from shuangsuiji.plan import load_plan
+from shuangsuiji.registry import load_entities, load_inspectors
+from shuangsuiji.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Inputs:
+    plan: Plan
+    entities: tuple[Entity, ...]
+    inspectors: tuple[Inspector, ...]
+    hashes: dict[str, str]  # shown path -> SHA-256 hex of the file's bytes
+
+    def entity(self, entity_id: str) -> Entity | None:
+        return self.by_id.get(entity_id)
+
+    @property
+    def by_id(self) -> dict[str, Entity]:
+        cached = self.__dict__.get("_by_id")
+        if cached is None:
+            cached = {e.id: e for e in self.entities}
+            object.__setattr__(self, "_by_id", cached)
+        return cached
+
+    def scope(self, task: Task) -> list[Entity]:
+        """Active entities in the task's categories."""
+        cats = set(task.scope)
+        return [e for e in self.entities if e.active and e.category in cats]
+
+    def inspector(self, inspector_id: str) -> Inspector | None:
+        for i in self.inspectors:
+            if i.id == inspector_id:
+                return i
+        return None
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_inputs(ws: Workspace, year: int | None = None) -> Inputs:
+    """Load and check the plan and registries. Raises InputErrors with every problem found."""
+    year = ws.resolve_year(year)
+    errors: list[InputError] = []
+    plan = None
+    plan_path = ws.plan_path(year)
+    try:
+        plan = load_plan(plan_path, ws.show(plan_path))
+    except InputErrors as exc:
+        errors.extend(exc.items)
+    categories = plan.categories if plan else {}
+    entities: list[Entity] = []
+    if plan is not None:
+        try:
+            entities = load_entities(ws.entities_path, ws.show(ws.entities_path), categories)
+        except InputErrors as exc:
+            errors.extend(exc.items)
+        ids = {e.id for e in entities}
+        try:
+            inspectors = load_inspectors(ws.inspectors_path, ws.show(ws.inspectors_path), categories, ids)
+        except InputErrors as exc:
+            errors.extend(exc.items)
+            inspectors = []
+    if errors:
+        raise InputErrors(errors)
+    assert plan is not None
+    hashes = {ws.show(p): file_sha256(p) for p in (plan_path, ws.entities_path, ws.inspectors_path)}
+    return Inputs(plan, tuple(entities), tuple(inspectors), hashes)
+
+
+def summarize(inputs: Inputs) -> dict:
+    """The numbers ``ssj check`` shows: registry mix and, per task, scope and draw count."""
+    plan = inputs.plan
+    by_category = {code: 0 for code in plan.categories}
+    for e in inputs.entities:
+        by_category[e.category] = by_category.get(e.category, 0) + 1
+    active_by_category = {code: 0 for code in plan.categories}
+    for e in inputs.entities:
+        if e.active:
+            active_by_category[e.category] += 1
+    units: dict[str, dict[str, int]] = {}
+    for i in inputs.inspectors:
+        units.setdefault(i.unit, {}).setdefault(i.status, 0)
+        units[i.unit][i.status] += 1
+    tasks = []
+    for t in plan.tasks:
+        n = sum(active_by_category[c] for c in t.scope)
+        tasks.append({"id": t.id, "name": t.name, "scope": n, "ratio": str(t.ratio), "ratio_text": t.ratio_text(), "draw_count": t.draw_count(n)})
+    return {
+        "year": plan.year,
+        "entities": {"total": len(inputs.entities), "active": sum(active_by_category.values()), "by_category": by_category},
+        "inspectors": {
+            "total": len(inputs.inspectors),
+            "on_duty": sum(1 for i in inputs.inspectors if i.on_duty),
+            "by_unit": units,
+        },
+        "tasks": tasks,
+    }

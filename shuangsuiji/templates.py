@@ -1,0 +1,42 @@
+"""Text that ``ssj init`` writes into a new workspace."""
+
+PLAN_TEMPLATE = """\
+# {year} 年“双随机、一公开”抽查工作计划（一单两库中的“一单”）
+# 按本局印发的计划文件及其附件《抽查工作计划表》逐项填写；以 # 开头的是注释。
+# 填好后运行 ssj check，所有错误会连同文件名和行号一起列出。
+
+year: {year}                      # 计划年度，须与文件名一致
+document: 某应急发〔{year}〕1号     # 印发计划的文号，请改为实际文号
+title: {year}年“双随机、一公开”抽查工作计划   # 计划标题
+issued: {year}-01-01              # 印发日期，YYYY-MM-DD
+department: 某县应急管理局          # 抽查发起部门（任务未单独填写时沿用）
+local_avoidance: false          # 属地回避：true 时执法人员不检查其家乡乡镇的企业
+
+# 检查对象类别表：类别代号: 中文名称。名录库 category 列可写代号，也可写中文名称。
+categories:
+  coal_mine: 煤矿
+  coal_washing: 洗（储）煤
+  hazchem_production: 危险化学品生产
+  hazchem_trading: 危险化学品经营
+  industry_trade: 工贸
+
+# 抽查任务，对应计划表的每一行；序号按这里的先后排列。
+tasks:
+  - id: hazchem                   # 任务代号：小写英文，命令中使用，如 ssj draw --task hazchem
+    name: {year}年危险化学品生产经营企业双随机抽查计划   # 抽查任务名称
+    type: 定向                      # 抽查类型：定向 或 不定向
+    matter: 化工企业和危险化学品生产、经营企业监督检查   # 抽查事项
+    scope_label: 全县危险化学品生产经营企业   # 抽查对象范围（公示用文字）
+    scope: [hazchem_production, hazchem_trading]   # 抽查类别：从上面的类别表中选
+    ratio: 20%                      # 抽查比例：百分数如 20%，或小数如 0.2；抽取 ceil(在营家数×比例) 家
+    start: {year}-04-01               # 抽查时间起
+    end: {year}-06-30                 # 抽查时间止；结果须在检查结束后 7 个工作日内公示
+    department: 某县应急管理局        # 抽查发起部门
+    inspectors_per_check: 2         # 每户执法检查人员数，不少于 2
+"""
+
+GITIGNORE = """\
+# ssj 运行时的锁文件和临时文件
+*.lock
+.*.tmp
+"""
