@@ -34,9 +34,10 @@ def _root(
     common.set_root(root)
 
 
-from shuangsuiji.cli import setup  # noqa: E402  (registers commands)
+from shuangsuiji.cli import draw, setup  # noqa: E402  (each module registers its commands)
 
 setup.register(app)
+draw.register(app)
 
 
 def main() -> None:

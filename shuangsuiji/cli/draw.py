@@ -1,0 +1,143 @@
+"""Commands about the draw (摇号): draw, void, draws, verify."""
+
+from __future__ import annotations
+
+from typing import List, Optional
+
+import typer
+
+from shuangsuiji.cli.common import JSON_HELP, TODAY_HELP, YEAR_HELP, console, emit_json, guarded, today, workspace
+from shuangsuiji.errors import EXIT_CHECK_FAILED
+
+
+def register(app: typer.Typer) -> None:
+    app.command("draw", help="为任务摇号：按比例随机抽取检查对象，并为每户随机分派执法人员；写入摇号记录和账本。")(draw)
+    app.command("void", help="作废某一轮摇号（只追加作废事件，不删除记录）；下次摇号为新的一轮。")(void)
+    app.command("draws", help="列出已有的摇号：任务、轮次、日期、种子、抽取家数、是否作废。")(draws)
+    app.command("verify", help="逐条复核账本和摇号记录：哈希链、记录文件、按种子重新摇号。全部无误退出码 0，否则 1。")(verify)
+
+
+@guarded
+def draw(
+    task: str = typer.Option(..., "--task", help="任务代号，如 hazchem（见 ssj plan）"),
+    year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
+    seed: Optional[str] = typer.Option(None, "--seed", help="种子：见证人掷骰结果、公开开奖号码等；不写则由系统生成 128 位随机种子"),
+    source: Optional[List[str]] = typer.Option(None, "--source", help="RFC 3797 公开随机数来源，一组整数，如 \"2 5 12 8 10\"；可重复"),
+    algorithm: Optional[str] = typer.Option(None, "--algorithm", help="sha256-rank（默认）或 rfc3797"),
+    round_: Optional[int] = typer.Option(None, "--round", help="预期的轮次；与账本中的下一轮不符时拒绝"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="只显示将抽中的结果，不写任何文件"),
+    today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
+    as_json: bool = typer.Option(False, "--json", help="输出摇号记录（JSON）"),
+) -> None:
+    from shuangsuiji.inputs import load_inputs
+    from shuangsuiji.ledger import load_events
+    from shuangsuiji.rounds import DrawRequest, commit_draw, prepare_draw, record_path
+
+    ws = workspace()
+    inputs = load_inputs(ws, year)
+    events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
+    req = DrawRequest(task=task, day=today(today_), seed=seed, sources=tuple(source or ()), algorithm=algorithm, round=round_)
+    record = prepare_draw(inputs, events, req)
+    path = record_path(ws, record["year"], record["task"], record["round"])
+    event = None if dry_run else commit_draw(ws, record)
+    if as_json:
+        emit_json(record)
+        return
+    _render_draw(record, ws.show(path), event, dry_run, inputs.plan.categories)
+
+
+def _render_draw(record: dict, shown: str, event, dry_run: bool, labels: dict[str, str]) -> None:
+    from rich.table import Table
+
+    out = console()
+    head = "试摇（未写入）" if dry_run else "摇号结果"
+    t = Table(title=f"{record['task_name']} 第 {record['round']} 轮{head}（{record['date']}）", show_lines=False)
+    for col in ("序号", "企业名称", "统一社会信用代码", "类别", "乡镇", "执法人员"):
+        t.add_column(col, overflow="fold")
+    for n, p in enumerate(record["picks"], start=1):
+        t.add_row(str(n), p["name"], p["entity"], labels.get(p["category"], p["category"]), p["town"], "、".join(p["inspector_names"]))
+    out.print(t)
+    origin = {"given": "现场给定", "generated": "系统生成", "public": "公开来源（RFC 3797）"}[record["seed_origin"]]
+    out.print(f"种子（{origin}）：{record['seed']}", markup=False, highlight=False)
+    out.print(
+        f"算法：{record['algorithm']}；范围 {len(record['scope'])} 家，排除此前已抽 {len(record['excluded'])} 家，"
+        f"备选池 {len(record['pool'])} 家，抽取 {record['k']} 家" + ("；备选池不足，开始新一轮循环" if record["new_cycle"] else ""),
+        markup=False, highlight=False,
+    )
+    if event is not None:
+        out.print(f"摇号记录：{shown}；账本第 {event.seq} 号事件。", markup=False, highlight=False)
+    else:
+        out.print("试摇不写入任何文件；正式摇号请去掉 --dry-run。")
+
+
+@guarded
+def void(
+    task: str = typer.Option(..., "--task", help="任务代号"),
+    round_: int = typer.Option(..., "--round", help="要作废的轮次"),
+    reason: str = typer.Option(..., "--reason", help="作废原因（必填，写入账本）"),
+    year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
+    today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
+) -> None:
+    from shuangsuiji.rounds import void_round
+
+    ws = workspace()
+    y = ws.resolve_year(year)
+    ev = void_round(ws, y, task, round_, reason, today(today_))
+    typer.echo(f"已作废 {task} 第 {round_} 轮（账本第 {ev.seq} 号事件）。该轮抽中的企业回到备选池，下次摇号为新的一轮。")
+
+
+@guarded
+def draws(
+    year: Optional[int] = typer.Option(None, "--year", help="只列出该年度；默认列出全部"),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    from shuangsuiji.events import build_rounds
+    from shuangsuiji.ledger import load_events
+
+    ws = workspace()
+    events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
+    rows = []
+    for r in sorted(build_rounds(events).values(), key=lambda r: r.draw.seq):
+        if year is not None and r.year != year:
+            continue
+        rows.append({
+            "year": r.year, "task": r.task, "round": r.number, "date": r.draw_date, "seed": r.draw["seed"],
+            "algorithm": r.draw["algorithm"], "k": r.draw["k"], "voided": r.voided,
+            "void_reason": r.void["reason"] if r.void else None, "record": r.draw["record"], "seq": r.draw.seq,
+        })
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        typer.echo("还没有摇号记录。")
+        return
+    from rich.table import Table
+
+    t = Table(title="摇号记录")
+    for col in ("年度", "任务", "轮次", "日期", "种子", "抽取家数", "状态", "记录文件"):
+        t.add_column(col, overflow="fold")
+    for r in rows:
+        state = f"已作废：{r['void_reason']}" if r["voided"] else "有效"
+        t.add_row(str(r["year"]), r["task"], str(r["round"]), r["date"], r["seed"], str(r["k"]), state, r["record"])
+    console().print(t)
+
+
+@guarded
+def verify(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+    from shuangsuiji.verify import verify_workspace
+
+    ws = workspace()
+    res = verify_workspace(ws)
+    if as_json:
+        emit_json(res.to_json())
+    else:
+        for f in res.failures:
+            typer.echo(f.render(), err=True)
+        for n in res.notes:
+            typer.echo(f"注意：{n}")
+        if res.ok:
+            typer.echo(f"复核通过：账本 {res.events} 条事件，{res.draws} 次摇号均可按记录重现，哈希链完整。")
+        else:
+            typer.echo(f"复核未通过：发现 {len(res.failures)} 处问题。", err=True)
+    if not res.ok:
+        raise typer.Exit(EXIT_CHECK_FAILED)

@@ -1,0 +1,158 @@
+"""``ssj verify``: re-derive every draw from its record and check the whole chain.
+
+For each draw line of the ledger: the record file exists and its SHA-256 is the one the
+ledger holds; the record agrees with the ledger line; the excluded entities are exactly
+those drawn earlier in the cycle (re-computed from the ledger as it stood before that
+line); the pool is the scope less the excluded; k follows from the scope size and ratio;
+the picks and their ranks follow from the seed; each team follows from the eligible
+inspectors. Publication lines must point at notice files that still hold their bytes.
+Record files that no ledger line names are reported as orphans.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+
+from shuangsuiji.draw import draw_round, team_from_eligible
+from shuangsuiji.events import build_rounds, event_problems
+from shuangsuiji.ledger import read_ledger
+from shuangsuiji.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Failure:
+    seq: int | None
+    file: str
+    message: str
+
+    def render(self) -> str:
+        where = f"第 {self.seq} 号事件，" if self.seq is not None else ""
+        return f"{self.file}: {where}{self.message}"
+
+    def to_json(self) -> dict:
+        return {"seq": self.seq, "file": self.file, "message": self.message}
+
+
+@dataclass
+class VerifyResult:
+    events: int = 0
+    draws: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    def to_json(self) -> dict:
+        return {
+            "ok": self.ok,
+            "events": self.events,
+            "draws": self.draws,
+            "failures": [f.to_json() for f in self.failures],
+            "notes": self.notes,
+        }
+
+
+def verify_workspace(ws: Workspace) -> VerifyResult:
+    res = VerifyResult()
+    ledger_shown = ws.show(ws.ledger_path)
+    events, problems, torn = read_ledger(ws.ledger_path)
+    res.events = len(events)
+    for p in problems:
+        res.failures.append(Failure(p.seq, f"{ledger_shown}:{p.line}", p.message))
+    if torn:
+        res.notes.append(f"{ledger_shown} 末尾有一行不完整（写入时被中断，未生效），下次登记时会被清除")
+    for e in event_problems(events, ledger_shown):
+        res.failures.append(Failure(None, f"{e.path}:{e.line}", e.message))
+    rounds = build_rounds(events)
+    named: set[Path] = set()
+    for ev in events:
+        if ev.type == "draw":
+            res.draws += 1
+            path = ws.draws_dir / str(ev.get("record", ""))
+            named.add(path.resolve())
+            for message in _check_draw(ws, ev, rounds, path):
+                res.failures.append(Failure(ev.seq, ws.show(path), message))
+        elif ev.type == "publish":
+            for item in ev.get("files") or []:
+                fpath = ws.draws_dir / item.get("path", "")
+                if not fpath.exists():
+                    res.failures.append(Failure(ev.seq, ws.show(fpath), "公示文件不存在"))
+                elif hashlib.sha256(fpath.read_bytes()).hexdigest() != item.get("sha256"):
+                    res.failures.append(Failure(ev.seq, ws.show(fpath), "公示文件内容与账本记录的 SHA-256 不符，文件被改动过"))
+    if ws.draws_dir.is_dir():
+        for year_dir in sorted(p for p in ws.draws_dir.iterdir() if p.is_dir() and p.name.isdigit()):
+            for f in sorted(year_dir.glob("*.json")):
+                if f.resolve() not in named:
+                    res.failures.append(Failure(None, ws.show(f), "孤立的摇号记录：账本中没有对应的摇号事件（摇号被中断，或文件被放入/改名）"))
+    return res
+
+
+def _check_draw(ws: Workspace, ev, rounds, path: Path) -> list[str]:
+    from shuangsuiji.rounds import cycle_drawn, ids_sha256, live_rounds_before
+
+    if not path.exists():
+        return ["摇号记录文件不存在"]
+    data = path.read_bytes()
+    if hashlib.sha256(data).hexdigest() != ev.get("record_sha256"):
+        return ["摇号记录的 SHA-256 与账本不符：记录文件被改动过"]
+    try:
+        rec = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return ["摇号记录不是有效的 JSON"]
+    out: list[str] = []
+    for key in ("year", "task", "round", "seed", "algorithm", "k", "new_cycle", "cycle_picks", "date"):
+        if rec.get(key) != ev.get(key):
+            out.append(f"记录的 {key} 与账本不符")
+    if [p.get("entity") for p in rec.get("picks", [])] != ev.get("picks"):
+        out.append("记录的抽中名单与账本不符")
+    if out:
+        return out
+    scope = list(rec["scope"])
+    prior = live_rounds_before(rounds, ev["year"], ev["task"], ev.seq)
+    excluded = sorted(cycle_drawn(prior) & set(scope))
+    if excluded != rec["excluded"]:
+        out.append("排除名单与此前各轮的抽中情况不符")
+    pool = sorted(set(scope) - set(rec["excluded"]))
+    if pool != rec["pool"]:
+        out.append("备选池不等于抽查范围减去排除名单")
+    if rec.get("pool_sha256") != ids_sha256(rec["pool"]):
+        out.append("pool_sha256 与备选池不符")
+    try:
+        ratio = Decimal(rec["ratio"])
+        k = max(1, math.ceil(Fraction(ratio) * len(scope))) if scope else 0
+    except (InvalidOperation, KeyError, TypeError):
+        return out + ["记录中的抽查比例无法识别"]
+    if k != rec["k"]:
+        out.append(f"抽取家数应为 {k}（范围 {len(scope)} 家 × 比例 {rec['ratio']}），记录为 {rec['k']}")
+        return out
+    try:
+        again = draw_round(rec["algorithm"], rec["seed"], scope, set(excluded), k)
+    except ValueError as exc:
+        return out + [f"无法重新摇号：{exc}"]
+    derived = [(rank, i) for rank, i in again.picks]
+    recorded = [(p.get("rank"), p.get("entity")) for p in rec["picks"]]
+    if derived != recorded:
+        out.append("按记录的种子重新摇号，抽中名单或排序值与记录不符")
+    if list(again.cycle_picks) != rec["cycle_picks"] or again.new_cycle != rec["new_cycle"]:
+        out.append("新一轮循环的标记与重新摇号结果不符")
+    load: dict[str, int] = {}
+    n = rec.get("inspectors_per_check", 2)
+    for p in rec["picks"]:
+        left_out = {x.get("id") for x in p.get("excluded_inspectors", [])}
+        eligible = [i for i in rec.get("inspector_pool", []) if i not in left_out]
+        team = list(team_from_eligible(rec["seed"], p["entity"], eligible, load, n))
+        if team != p.get("inspectors"):
+            out.append(f"{p['entity']} 的执法人员与按规则重新分派的结果不符")
+        if len(set(p.get("inspectors", []))) < max(2, n):
+            out.append(f"{p['entity']} 的执法人员少于 {max(2, n)} 名")
+        for i in p.get("inspectors", []):
+            load[i] = load.get(i, 0) + 1
+    return out
