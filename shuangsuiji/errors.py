@@ -30,7 +30,7 @@ class InputError:
         return f"{self.path}:{self.line}" if self.line else self.path
 
     def render(self) -> str:
-        text = f"{self.location()}: {self.message}"
+        text = f"{self.location()}: {self.message}" if self.path else self.message
         if self.hint:
             text += f"\n  提示：{self.hint}"
         return text

@@ -1,0 +1,344 @@
+"""`ssj draw`, `ssj void`, `ssj draws`, `ssj verify` through the CLI, on a copy of the shipped workspace."""
+
+from __future__ import annotations
+
+import json
+import random as shuffler  # only to shuffle CSV rows in a test; never used by a draw
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.conftest import Ssj, tree_digest
+
+DAY = "2022-04-06"
+
+
+def draw(ssj, task="hazchem", seed="s1", day=DAY, *extra):
+    res = ssj("draw", "--task", task, "--seed", seed, "--today", day, "--json", *extra)
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def ledger_lines(ws: Path) -> list[dict]:
+    return [json.loads(line) for line in (ws / "draws" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def test_draw_writes_record_and_ledger_line(ssj, ws):
+    rec = draw(ssj)
+    path = ws / "draws" / "2022" / "hazchem-r1.json"
+    assert path.exists()
+    on_disk = json.loads(path.read_text(encoding="utf-8"))
+    assert on_disk["picks"] == rec["picks"]
+    assert "示例" in path.read_text(encoding="utf-8")  # Chinese kept readable, not escaped
+    for key in ("schema", "algorithm", "year", "task", "round", "seed", "seed_origin", "created_at", "ssj_version",
+                "inputs", "scope", "excluded", "pool", "k", "new_cycle", "picks"):
+        assert key in on_disk
+    assert on_disk["created_at"].endswith("+08:00")
+    assert set(on_disk["inputs"]) == {"plans/2022.yaml", "data/entities.csv", "data/inspectors.csv"}
+    (line,) = ledger_lines(ws)
+    assert line["seq"] == 1 and line["type"] == "draw" and line["prev"] == "0" * 64
+    assert line["record"] == "2022/hazchem-r1.json"
+    assert rec["k"] == 9 and len(rec["picks"]) == 9
+    assert all(len(p["inspectors"]) == 2 for p in rec["picks"])
+
+
+def test_human_output_names_picks_and_seed(ssj):
+    res = ssj("draw", "--task", "coal", "--seed", "见证人掷骰 3-6-1", "--today", DAY)
+    assert res.exit_code == 0, res.output
+    assert "见证人掷骰 3-6-1" in res.stdout
+    assert "煤矿" in res.stdout and "draws/2022/coal-r1.json" in res.stdout
+
+
+def test_dry_run_writes_nothing(ssj, ws):
+    before = tree_digest(ws)
+    rec = draw(ssj, "hazchem", "s1", DAY, "--dry-run")
+    assert rec["round"] == 1
+    assert tree_digest(ws) == before
+
+
+def test_generated_seed_is_recorded(ssj):
+    res = ssj("draw", "--task", "coal", "--today", DAY, "--json")
+    rec = json.loads(res.stdout)
+    assert rec["seed_origin"] == "generated" and len(rec["seed"]) == 32
+    int(rec["seed"], 16)
+
+
+def test_seed_is_nfc_normalized_and_stripped(ssj):
+    decomposed = "  cafe\u0301  "
+    rec = draw(ssj, "coal", decomposed, DAY, "--dry-run")
+    assert rec["seed"] == "caf\u00e9"
+
+
+def test_second_round_excludes_first_rounds_picks(ssj):
+    first = draw(ssj, "hazchem", "s1")
+    second = draw(ssj, "hazchem", "s2", "2022-05-06")
+    assert second["round"] == 2
+    one = {p["entity"] for p in first["picks"]}
+    assert set(second["excluded"]) == one
+    assert not one & {p["entity"] for p in second["picks"]}
+    assert set(second["pool"]) == set(second["scope"]) - one
+
+
+def test_exclusion_runs_until_whole_scope_drawn_then_new_cycle(ssj):
+    seen: set[str] = set()
+    for n in range(1, 5):  # 41 in scope, 9 a round: rounds 1-4 draw 36 distinct entities
+        rec = draw(ssj, "hazchem", f"s{n}")
+        picks = {p["entity"] for p in rec["picks"]}
+        assert not picks & seen and not rec["new_cycle"]
+        seen |= picks
+    fifth = draw(ssj, "hazchem", "s5")
+    assert fifth["new_cycle"] is True
+    assert len(fifth["pool"]) == 5
+    assert [p["entity"] for p in fifth["picks"]][:5] == sorted(fifth["pool"], key=lambda i: next(p["rank"] for p in fifth["picks"] if p["entity"] == i))
+    assert set(fifth["pool"]) <= {p["entity"] for p in fifth["picks"]}
+    assert len(fifth["cycle_picks"]) == 4 and not set(fifth["cycle_picks"]) & set(fifth["pool"])
+    sixth = draw(ssj, "hazchem", "s6")
+    assert set(sixth["excluded"]) == set(fifth["cycle_picks"])
+
+
+def test_full_ratio_task_takes_whole_scope_every_round(ssj):
+    for n in (1, 2, 3):
+        rec = draw(ssj, "coal", f"c{n}")
+        assert sorted(p["entity"] for p in rec["picks"]) == rec["scope"]
+        assert len(rec["picks"]) == 6
+
+
+def test_void_frees_the_round_and_next_draw_is_a_new_round(ssj, ws):
+    first = draw(ssj, "hazchem", "s1")
+    res = ssj("void", "--task", "hazchem", "--round", "1", "--reason", "名录库有误", "--today", "2022-04-07")
+    assert res.exit_code == 0, res.output
+    second = draw(ssj, "hazchem", "s1", "2022-04-08")
+    assert second["round"] == 2
+    assert second["excluded"] == []  # the voided round's picks are back in the pool
+    assert [p["entity"] for p in second["picks"]] == [p["entity"] for p in first["picks"]]
+    kinds = [line["type"] for line in ledger_lines(ws)]
+    assert kinds == ["draw", "void", "draw"]
+    listed = json.loads(ssj("draws", "--json").stdout)
+    assert [(r["round"], r["voided"]) for r in listed] == [(1, True), (2, False)]
+    again = ssj("void", "--task", "hazchem", "--round", "1", "--reason", "x")
+    assert again.exit_code == 2 and "已于" in again.stderr
+
+
+def test_void_needs_reason_and_existing_round(ssj):
+    draw(ssj)
+    assert ssj("void", "--task", "hazchem", "--round", "1", "--reason", "  ").exit_code == 2
+    res = ssj("void", "--task", "hazchem", "--round", "7", "--reason", "x")
+    assert res.exit_code == 2 and "没有第 7 轮" in res.stderr
+
+
+def test_existing_round_is_refused_and_nothing_written(ssj, ws):
+    draw(ssj)
+    before = tree_digest(ws)
+    res = ssj("draw", "--task", "hazchem", "--seed", "other", "--today", DAY, "--round", "1")
+    assert res.exit_code == 2
+    assert "已经摇过号" in res.stderr and "Traceback" not in res.output
+    assert tree_digest(ws) == before
+
+
+def test_draw_after_period_is_refused(ssj, ws):
+    before = tree_digest(ws)
+    res = ssj("draw", "--task", "hazchem", "--seed", "s", "--today", "2022-07-01")
+    assert res.exit_code == 2
+    assert "晚于任务 hazchem 的抽查时间" in res.stderr
+    assert tree_digest(ws) == before
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--task", "nosuch"], "计划中没有任务 nosuch"),
+        (["--task", "coal", "--today", "2022-13-01"], "--today 的日期 2022-13-01 无法识别"),
+        (["--task", "coal", "--today", DAY, "--algorithm", "dice"], "未知的算法 dice"),
+        (["--task", "coal", "--today", DAY, "--seed", "a", "--source", "1 2"], "只能二选一"),
+        (["--task", "coal", "--today", DAY, "--source", "1 x"], "第 1 个 --source 无法识别"),
+    ],
+)
+def test_bad_draw_options(ssj, ws, args, message):
+    before = tree_digest(ws)
+    res = ssj("draw", *args)
+    assert res.exit_code == 2, res.output
+    assert message in res.stderr and "Traceback" not in res.output
+    assert tree_digest(ws) == before
+
+
+def test_not_enough_inspectors_names_entity_and_writes_nothing(ssj, ws):
+    path = ws / "data" / "inspectors.csv"
+    text = path.read_text(encoding="utf-8-sig")
+    # Everyone who may inspect coal mines goes on leave except one.
+    lines = text.splitlines()
+    out = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(",")
+        if cells[0] != "1404282201009":
+            cells[4] = "休假"
+        out.append(",".join(cells))
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    before = tree_digest(ws)
+    res = ssj("draw", "--task", "coal", "--seed", "s", "--today", DAY)
+    assert res.exit_code == 2
+    assert "可派执法检查人员只有 1 名" in res.stderr and "不在岗" in res.stderr
+    assert tree_digest(ws) == before
+
+
+def test_rfc3797_conformance_through_cli(tmp_path):
+    """RFC 3797 section 6: 25 names, key from three public sources, 16 selections."""
+    root = tmp_path / "rfc"
+    (root / "plans").mkdir(parents=True)
+    (root / "data").mkdir()
+    from shuangsuiji import uscc
+
+    ids = []
+    for n in range(1, 26):
+        first17 = f"9114042800000{n:04d}"
+        ids.append(first17 + uscc.check_char(first17))
+    assert ids == sorted(ids)
+    rows = "\r\n".join(f"{i},示例企业{n},coal_mine,丹朱镇,在营," for n, i in enumerate(ids, start=1))
+    (root / "data" / "entities.csv").write_text("id,name,category,town,status,risk\r\n" + rows + "\r\n", encoding="utf-8")
+    (root / "data" / "inspectors.csv").write_text(
+        "id,name,unit,qualifications,status,town,avoid\r\nA01,示例甲,执法大队,,在岗,,\r\nA02,示例乙,执法大队,,在岗,,\r\n", encoding="utf-8"
+    )
+    (root / "plans" / "2022.yaml").write_text(
+        "year: 2022\ndocument: 示例〔2022〕1号\ntitle: 示例计划\nissued: 2022-01-01\ndepartment: 示例局\n"
+        "categories:\n  coal_mine: 煤矿\ntasks:\n  - id: rfc\n    name: 示例任务\n    type: 定向\n    matter: 示例事项\n"
+        "    scope_label: 示例范围\n    scope: [coal_mine]\n    ratio: 64%\n    start: 2022-01-01\n    end: 2022-12-31\n",
+        encoding="utf-8",
+    )
+    ssj = Ssj(root)
+    res = ssj("draw", "--task", "rfc", "--source", "9319", "--source", "2 5 12 8 10", "--source", "9 18 26 34 41 45",
+              "--today", DAY, "--json")
+    assert res.exit_code == 0, res.output
+    rec = json.loads(res.stdout)
+    assert rec["seed"] == "9319./2.5.8.10.12./9.18.26.34.41.45./"
+    assert rec["algorithm"] == "rfc3797" and rec["seed_origin"] == "public" and rec["k"] == 16
+    positions = [ids.index(p["entity"]) + 1 for p in rec["picks"]]
+    assert positions == [17, 7, 2, 16, 25, 23, 8, 24, 19, 13, 22, 5, 18, 9, 1, 4]
+    assert ssj("verify").exit_code == 0
+
+
+def test_verify_passes_on_honest_ledger(ssj):
+    draw(ssj, "hazchem", "s1")
+    draw(ssj, "coal", "c1")
+    ssj("void", "--task", "coal", "--round", "1", "--reason", "重摇测试")
+    draw(ssj, "coal", "c2", "2022-04-07")
+    res = ssj("verify", "--json")
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert out["ok"] and out["draws"] == 3 and out["events"] == 4
+
+
+def _flip_byte(path: Path, needle: bytes) -> None:
+    data = path.read_bytes()
+    at = data.index(needle)
+    path.write_bytes(data[:at] + bytes([data[at] ^ 1]) + data[at + 1:])
+
+
+def test_one_byte_edit_of_ledger_fails_verify(ssj, ws):
+    draw(ssj, "hazchem", "s1")
+    draw(ssj, "coal", "c1")
+    ledger = ws / "draws" / "ledger.jsonl"
+    _flip_byte(ledger, b'"k":9')  # 9 -> 8 in the first line
+    res = ssj("verify")
+    assert res.exit_code == 1
+    assert "draws/ledger.jsonl:2" in res.stderr and "哈希链断裂" in res.stderr
+    assert "第 2 号事件" in res.stderr
+
+
+def test_one_byte_edit_of_record_fails_verify(ssj, ws):
+    rec = draw(ssj, "hazchem", "s1")
+    path = ws / "draws" / "2022" / "hazchem-r1.json"
+    _flip_byte(path, rec["picks"][0]["entity"][-1].encode())
+    res = ssj("verify", "--json")
+    assert res.exit_code == 1
+    out = json.loads(res.stdout)
+    assert out["failures"][0]["file"] == "draws/2022/hazchem-r1.json"
+    assert out["failures"][0]["seq"] == 1
+    assert "SHA-256" in out["failures"][0]["message"]
+
+
+def test_forged_record_with_matching_hash_is_re_derived(ssj, ws):
+    """Someone who rewrites the record AND its hash in the ledger (and the chain after it) is still caught."""
+    from shuangsuiji.ledger import GENESIS, encode_event, line_digest
+
+    rec = draw(ssj, "hazchem", "s1")
+    path = ws / "draws" / "2022" / "hazchem-r1.json"
+    forged = json.loads(path.read_text(encoding="utf-8"))
+    forged["picks"][0]["inspectors"] = list(reversed(forged["picks"][0]["inspectors"]))
+    data = (json.dumps(forged, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    path.write_bytes(data)
+    import hashlib
+
+    (line,) = ledger_lines(ws)
+    fields = {k: v for k, v in line.items() if k not in ("seq", "type", "at", "prev")}
+    fields["record_sha256"] = hashlib.sha256(data).hexdigest()
+    raw = encode_event(1, "draw", line["at"], GENESIS, fields)
+    (ws / "draws" / "ledger.jsonl").write_bytes(raw + b"\n")
+    assert line_digest(raw)
+    res = ssj("verify")
+    assert res.exit_code == 1
+    assert "执法人员与按规则重新分派的结果不符" in res.stderr
+    assert rec["picks"][0]["entity"] in res.stderr
+
+
+def test_orphan_record_is_named_and_kept_aside(ssj, ws):
+    rec = draw(ssj, "hazchem", "s1", DAY, "--dry-run")
+    orphan = ws / "draws" / "2022" / "hazchem-r1.json"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+    res = ssj("verify")
+    assert res.exit_code == 1 and "孤立的摇号记录" in res.stderr and "draws/2022/hazchem-r1.json" in res.stderr
+    draw(ssj, "hazchem", "s2")  # the interrupted draw's file is kept as evidence, not overwritten
+    assert (ws / "draws" / "2022" / "hazchem-r1.orphan-1.json").exists()
+
+
+def test_torn_final_line_is_uncommitted_and_dropped_on_next_append(ssj, ws):
+    draw(ssj, "hazchem", "s1")
+    ledger = ws / "draws" / "ledger.jsonl"
+    with ledger.open("ab") as fh:
+        fh.write(b'{"seq":2,"type":"dra')  # a crash in the middle of a write
+    res = ssj("verify")
+    assert res.exit_code == 0 and "不完整" in res.stdout
+    draw(ssj, "coal", "c1")
+    lines = ledger_lines(ws)
+    assert [line["seq"] for line in lines] == [1, 2]
+    assert ssj("verify").exit_code == 0
+
+
+def test_check_reports_broken_ledger(ssj, ws):
+    draw(ssj)
+    _flip_byte(ws / "draws" / "ledger.jsonl", b'"round":1')
+    draw_again = ssj("draw", "--task", "coal", "--seed", "x", "--today", DAY)
+    assert draw_again.exit_code == 2 and "账本" in draw_again.stderr
+    res = ssj("check")
+    assert res.exit_code == 2
+
+
+def test_same_inputs_give_byte_identical_records(ssj, ws, tmp_path):
+    import shutil
+
+    other = tmp_path / "other"
+    shutil.copytree(ws, other)
+    a = draw(ssj, "industry", "same", "2022-07-05")
+    b = json.loads(Ssj(other)("draw", "--task", "industry", "--seed", "same", "--today", "2022-07-05", "--json").stdout)
+    a.pop("created_at"), b.pop("created_at")
+    assert json.dumps(a, ensure_ascii=False) == json.dumps(b, ensure_ascii=False)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.randoms(use_true_random=False), seed=st.text(min_size=1, max_size=12).filter(lambda s: s.strip()))
+def test_shuffling_csv_rows_changes_nothing(ws, order, seed):
+    ssj = Ssj(ws)
+    base = json.loads(ssj("draw", "--task", "hazchem", "--seed", seed, "--today", DAY, "--dry-run", "--json").stdout)
+    for name in ("entities.csv", "inspectors.csv"):
+        path = ws / "data" / name
+        original = path.read_bytes()
+        head, *rows = original.decode("utf-8-sig").splitlines()
+        order.shuffle(rows)
+        path.write_text("\n".join([head, *rows]) + "\n", encoding="utf-8")
+        try:
+            again = json.loads(ssj("draw", "--task", "hazchem", "--seed", seed, "--today", DAY, "--dry-run", "--json").stdout)
+        finally:
+            path.write_bytes(original)
+        assert again["picks"] == base["picks"]
+        assert again["scope"] == base["scope"] and again["pool"] == base["pool"]
