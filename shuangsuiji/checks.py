@@ -1,4 +1,8 @@
-"""``ssj check``: every input problem of a workspace, collected, plus the summary numbers."""
+"""``ssj check``: every input problem of a workspace, collected, plus the summary numbers.
+
+The plan, both registries, any calendar/<year>.yaml overrides and the ledger are all
+checked, and every problem is returned together.
+"""
 
 from __future__ import annotations
 
@@ -43,6 +47,12 @@ def check_workspace(ws: Workspace, year: int | None) -> CheckResult:
         inputs = load_inputs(ws, year)
         summary = summarize(inputs)
         labels = inputs.plan.categories
+    except InputErrors as exc:
+        errors.extend(exc.items)
+    try:
+        from shuangsuiji.workdays import load_calendars
+
+        load_calendars(ws.calendar_dir, ws.show)
     except InputErrors as exc:
         errors.extend(exc.items)
     count = None
