@@ -30,16 +30,19 @@ def decode(data: bytes, shown: str) -> tuple[str, str]:
             raise _undecodable(shown, data, exc) from None
     try:
         return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        utf8_error = exc
     try:
         return data.decode("gb18030"), "gb18030"
     except UnicodeDecodeError as exc:
-        raise _undecodable(shown, data, exc) from None
+        # Point at the line where the likelier encoding broke: the one that read further.
+        worst = utf8_error if utf8_error.start > exc.start else exc
+        raise _undecodable(shown, data, worst) from None
 
 
 def _undecodable(shown: str, data: bytes, exc: UnicodeDecodeError) -> InputErrors:
-    line = data[: exc.start].count(b"\n") + 1
+    # Count lines in the bytes that were decoded (after any BOM), in their own encoding.
+    line = exc.object[: exc.start].decode(exc.encoding, "replace").count("\n") + 1
     return InputErrors([
         InputError(
             shown,

@@ -14,7 +14,7 @@ from pathlib import Path
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.model import Entity, Inspector, Plan, Task
 from shuangsuiji.plan import load_plan
-from shuangsuiji.registry import load_entities, load_inspectors
+from shuangsuiji.registry import ENTITY_COLUMNS, load_entities, load_inspectors, read_table
 from shuangsuiji.workspace import Workspace
 
 
@@ -69,11 +69,13 @@ def load_inputs(ws: Workspace, year: int | None = None) -> Inputs:
     categories = plan.categories if plan else {}
     entities: list[Entity] = []
     if plan is not None:
+        ids: set[str] | None
         try:
             entities = load_entities(ws.entities_path, ws.show(ws.entities_path), categories)
+            ids = {e.id for e in entities}
         except InputErrors as exc:
             errors.extend(exc.items)
-        ids = {e.id for e in entities}
+            ids = _raw_entity_ids(ws)
         try:
             inspectors = load_inspectors(ws.inspectors_path, ws.show(ws.inspectors_path), categories, ids)
         except InputErrors as exc:
@@ -84,6 +86,16 @@ def load_inputs(ws: Workspace, year: int | None = None) -> Inputs:
     assert plan is not None
     hashes = {ws.show(p): file_sha256(p) for p in (plan_path, ws.entities_path, ws.inspectors_path)}
     return Inputs(plan, tuple(entities), tuple(inspectors), hashes)
+
+
+def _raw_entity_ids(ws: Workspace) -> set[str] | None:
+    """The id cells of a registry that failed its checks, so that one bad entity row does not
+    also flag every inspector's avoid list; None (skip that check) when the table is unreadable."""
+    try:
+        table = read_table(ws.entities_path, ws.show(ws.entities_path), ENTITY_COLUMNS)
+    except InputErrors:
+        return None
+    return {row["id"] for _, row in table.rows}
 
 
 def summarize(inputs: Inputs) -> dict:

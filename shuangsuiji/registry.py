@@ -218,8 +218,8 @@ def _split(value: str) -> list[str]:
     return [p.strip() for p in _LIST_SPLIT.split(value) if p.strip()]
 
 
-def parse_inspectors(table: Table, categories: dict[str, str], entity_ids: set[str]) -> list[Inspector]:
-    """Check inspector rows. Raises InputErrors."""
+def parse_inspectors(table: Table, categories: dict[str, str], entity_ids: set[str] | None) -> list[Inspector]:
+    """Check inspector rows. Raises InputErrors. ``entity_ids`` None skips the avoid-list check."""
     shown = table.shown
     errors: list[InputError] = []
     resolve = category_resolver(categories)
@@ -251,7 +251,7 @@ def parse_inspectors(table: Table, categories: dict[str, str], entity_ids: set[s
             ok = False
         avoid = _split(row["avoid"])
         for a in avoid:
-            if a not in entity_ids:
+            if entity_ids is not None and a not in entity_ids:
                 errors.append(InputError(shown, line, f"avoid（回避企业）中的 {a} 不在检查对象名录库中", "请填写名录库中企业的统一社会信用代码，用 ; 分隔"))
                 ok = False
         if ok:
@@ -265,7 +265,7 @@ def load_entities(path: Path, shown: str, categories: dict[str, str]) -> list[En
     return parse_entities(read_table(path, shown, ENTITY_COLUMNS), categories)
 
 
-def load_inspectors(path: Path, shown: str, categories: dict[str, str], entity_ids: set[str]) -> list[Inspector]:
+def load_inspectors(path: Path, shown: str, categories: dict[str, str], entity_ids: set[str] | None) -> list[Inspector]:
     return parse_inspectors(read_table(path, shown, INSPECTOR_COLUMNS), categories, entity_ids)
 
 
