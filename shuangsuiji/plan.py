@@ -16,7 +16,8 @@ import yaml
 
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.fileio import read_text
-from shuangsuiji.model import TASK_TYPES, Plan, Task
+from shuangsuiji.yamlnodes import NodeReader, compose
+from shuangsuiji.model import Plan, Task
 
 PLAN_FIELDS = {
     "year": "计划年度",
@@ -49,9 +50,6 @@ MIN_INSPECTORS = 2
 _TASK_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*[%％]$")
 _DECIMAL = re.compile(r"^\d*\.\d+$")
-_INT = re.compile(r"^\d+$")
-_TRUE = {"true", "yes", "是", "on"}
-_FALSE = {"false", "no", "否", "off"}
 
 
 def parse_ratio(text: str) -> Decimal | None:
@@ -72,89 +70,12 @@ def parse_ratio(text: str) -> Decimal | None:
     return value
 
 
-class _Reader:
-    """Collects errors while walking the YAML node tree of one file."""
-
-    def __init__(self, shown: str) -> None:
-        self.shown = shown
-        self.errors: list[InputError] = []
-
-    def error(self, node: yaml.Node | None, message: str, hint: str = "") -> None:
-        line = node.start_mark.line + 1 if node is not None else 0
-        self.errors.append(InputError(self.shown, line, message, hint))
-
-    def mapping(self, node: yaml.Node, what: str, known: dict[str, str], required: tuple[str, ...]) -> dict[str, yaml.Node] | None:
-        if not isinstance(node, yaml.MappingNode):
-            self.error(node, f"{what}应为“字段: 值”的映射", "请参照 ssj init 生成的模板书写")
-            return None
-        fields: dict[str, yaml.Node] = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            if key in fields:
-                self.error(key_node, f"{what}中字段 {key} 重复出现", "请删除重复的一项")
-                continue
-            if key not in known:
-                names = "、".join(known)
-                self.error(key_node, f"{what}中有未知字段 {key}", f"可用字段：{names}；请检查拼写")
-                continue
-            fields[key] = value_node
-        for key in required:
-            if key not in fields:
-                self.error(node, f"{what}缺少字段 {key}（{known[key]}）", f"请补上 {key}: ...")
-        return fields
-
-    def text(self, node: yaml.Node, field: str) -> str | None:
-        if not isinstance(node, yaml.ScalarNode) or not str(node.value).strip():
-            self.error(node, f"字段 {field} 应为非空文字", f"请填写 {field}")
-            return None
-        return str(node.value).strip()
-
-    def day(self, node: yaml.Node, field: str) -> date | None:
-        raw = self.text(node, field)
-        if raw is None:
-            return None
-        try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            self.error(node, f"字段 {field} 的日期 {raw} 无法识别", "日期请写成 YYYY-MM-DD，如 2022-04-01")
-            return None
-
-    def integer(self, node: yaml.Node, field: str) -> int | None:
-        raw = self.text(node, field)
-        if raw is None:
-            return None
-        if not _INT.match(raw):
-            self.error(node, f"字段 {field} 应为整数，实为 {raw}", "请写一个整数，如 2")
-            return None
-        return int(raw)
-
-    def boolean(self, node: yaml.Node, field: str) -> bool | None:
-        raw = self.text(node, field)
-        if raw is None:
-            return None
-        if raw.lower() in _TRUE:
-            return True
-        if raw.lower() in _FALSE:
-            return False
-        self.error(node, f"字段 {field} 应为 true 或 false，实为 {raw}", "请写 true（是）或 false（否）")
-        return None
-
-
 def load_plan(path: Path, shown: str | None = None) -> Plan:
     """Load and check a plan file. Raises InputErrors listing every problem found."""
     shown = shown or path.as_posix()
     text = read_text(path, shown)
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        col = f"第 {mark.column + 1} 列" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputErrors([
-            InputError(shown, line, f"YAML 语法错误（{col}）：{problem}", "请检查该行的缩进、冒号和引号；缩进只能用空格，不能用 Tab")
-        ]) from None
-    r = _Reader(shown)
+    root = compose(text, shown)
+    r = NodeReader(shown)
     if root is None:
         raise InputErrors([InputError(shown, 1, "计划文件是空的", "请用 ssj init 生成带注释的模板后填写")])
     top = r.mapping(root, "计划", PLAN_FIELDS, PLAN_REQUIRED)
@@ -224,7 +145,7 @@ def load_plan(path: Path, shown: str | None = None) -> Plan:
     )
 
 
-def _load_task(r: _Reader, node: yaml.Node, index: int, year: int | None, categories: dict[str, str], plan_department: str | None, shown: str) -> Task | None:
+def _load_task(r: NodeReader, node: yaml.Node, index: int, year: int | None, categories: dict[str, str], plan_department: str | None, shown: str) -> Task | None:
     before = len(r.errors)
     f = r.mapping(node, f"第 {index} 个任务", TASK_FIELDS, TASK_REQUIRED)
     if f is None:

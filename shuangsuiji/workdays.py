@@ -47,7 +47,7 @@ import yaml
 
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.fileio import read_text
-from shuangsuiji.plan import _Reader
+from shuangsuiji.yamlnodes import NodeReader, compose
 
 PUBLICATION_WORKDAYS = 7
 
@@ -116,25 +116,12 @@ class YearCalendar:
         return d in self.workdays or (d.weekday() < 5 and d not in self.holidays)
 
 
-def _compose(text: str, shown: str) -> yaml.Node | None:
-    try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        col = f"第 {mark.column + 1} 列" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputErrors([
-            InputError(shown, line, f"YAML 语法错误（{col}）：{problem}", "请检查该行的缩进、冒号和引号；缩进只能用空格，不能用 Tab")
-        ]) from None
-
-
 def load_calendar_file(path: Path, shown: str) -> YearCalendar:
     """Load and check one ``calendar/<year>.yaml``. Raises InputErrors listing every problem."""
-    root = _compose(read_text(path, shown), shown)
+    root = compose(read_text(path, shown), shown)
     if root is None:
         raise InputErrors([InputError(shown, 1, "日历文件是空的", "请按当年国务院办公厅的节假日安排通知填写，格式见 ssj init 生成的模板")])
-    r = _Reader(shown)
+    r = NodeReader(shown)
     top = r.mapping(root, "日历", CALENDAR_FIELDS, tuple(CALENDAR_FIELDS))
     if top is None:
         raise InputErrors(r.errors)
@@ -212,7 +199,7 @@ def load_calendar_file(path: Path, shown: str) -> YearCalendar:
     return YearCalendar(year=year, holidays=frozenset(holidays), workdays=frozenset(workdays), path=shown)
 
 
-def _holiday_days(r: _Reader, node: yaml.Node, in_year: Callable[[yaml.Node, str], date | None]) -> set[date]:
+def _holiday_days(r: NodeReader, node: yaml.Node, in_year: Callable[[yaml.Node, str], date | None]) -> set[date]:
     """The dates of one ``days:`` value: a single date, or [first, last] inclusive."""
     items = node.value if isinstance(node, yaml.SequenceNode) else [node]
     if not 1 <= len(items) <= 2:

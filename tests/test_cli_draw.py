@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import random as shuffler  # only to shuffle CSV rows in a test; never used by a draw
 from pathlib import Path
 
 import pytest
