@@ -9,9 +9,11 @@ does not exist (a result for an entity that was not drawn, a void of an unknown 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from shuangsuiji.errors import InputError
 from shuangsuiji.ledger import LedgerEvent
+from shuangsuiji.results import RESULT_CODES
 
 
 @dataclass
@@ -109,6 +111,25 @@ def event_problems(events: list[LedgerEvent], shown: str) -> list[InputError]:
             voided.add(key)
         elif key in voided:
             problems.append(InputError(shown, ev.line, f"{where}登记在已作废的 {key[1]} 第 {key[2]} 轮上", hint))
-        elif ev.type == "result" and ev.get("entity") not in picks[key]:
-            problems.append(InputError(shown, ev.line, f"{where}的企业 {ev.get('entity')} 不是该轮抽中的对象", hint))
+        elif ev.type == "result":
+            if ev.get("entity") not in picks[key]:
+                problems.append(InputError(shown, ev.line, f"{where}的企业 {ev.get('entity')} 不是该轮抽中的对象", hint))
+            if ev.get("result") not in RESULT_CODES:
+                problems.append(InputError(shown, ev.line, f"{where}的检查结果 {ev.get('result')} 不是已知的结果代码", hint))
+            if not _iso_date(ev.get("date")) or str(ev.get("date")) < str(seen[key].get("date")):
+                problems.append(InputError(shown, ev.line, f"{where}的检查日期 {ev.get('date')} 无效或早于摇号日期", hint))
+        elif ev.type == "publish":
+            strays = [e for e in ev.get("entities") or [] if e not in picks[key]]
+            if strays:
+                problems.append(InputError(shown, ev.line, f"{where}公示了不是该轮抽中的企业：{'、'.join(map(str, strays))}", hint))
+            if not _iso_date(ev.get("date")) or not _iso_date(ev.get("due")):
+                problems.append(InputError(shown, ev.line, f"{where}的公示日期或截止日期无效", hint))
     return problems
+
+
+def _iso_date(value: object) -> bool:
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return len(str(value)) == 10

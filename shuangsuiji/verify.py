@@ -6,7 +6,8 @@ those drawn earlier in the cycle (re-computed from the ledger as it stood before
 line); the pool is the scope less the excluded; k follows from the scope size and ratio;
 the picks and their ranks follow from the seed; each team follows from the eligible
 inspectors. Publication lines must point at notice files that still hold their bytes.
-Record files that no ledger line names are reported as orphans.
+Record files and notice files (draws/<year>/public/) that no ledger line names are
+reported as orphans.
 """
 
 from __future__ import annotations
@@ -73,6 +74,7 @@ def verify_workspace(ws: Workspace) -> VerifyResult:
         res.failures.append(Failure(None, f"{e.path}:{e.line}", e.message))
     rounds = build_rounds(events)
     named: set[Path] = set()
+    published: set[Path] = set()
     for ev in events:
         if ev.type == "draw":
             res.draws += 1
@@ -83,6 +85,7 @@ def verify_workspace(ws: Workspace) -> VerifyResult:
         elif ev.type == "publish":
             for item in ev.get("files") or []:
                 fpath = ws.draws_dir / item.get("path", "")
+                published.add(fpath.resolve())
                 if not fpath.exists():
                     res.failures.append(Failure(ev.seq, ws.show(fpath), "公示文件不存在"))
                 elif hashlib.sha256(fpath.read_bytes()).hexdigest() != item.get("sha256"):
@@ -92,6 +95,10 @@ def verify_workspace(ws: Workspace) -> VerifyResult:
             for f in sorted(year_dir.glob("*.json")):
                 if f.resolve() not in named:
                     res.failures.append(Failure(None, ws.show(f), "孤立的摇号记录：账本中没有对应的摇号事件（摇号被中断，或文件被放入/改名）"))
+            public = year_dir / "public"
+            for f in sorted(public.iterdir()) if public.is_dir() else []:
+                if f.is_file() and not f.name.startswith(".") and f.resolve() not in published:
+                    res.failures.append(Failure(None, ws.show(f), "孤立的公示文件：账本中没有公示事件记录它（公示被中断，或文件被放入/改名）"))
     return res
 
 

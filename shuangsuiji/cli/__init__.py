@@ -34,10 +34,11 @@ def _root(
     common.set_root(root)
 
 
-from shuangsuiji.cli import draw, setup  # noqa: E402  (each module registers its commands)
+from shuangsuiji.cli import draw, publish, setup  # noqa: E402  (each module registers its commands)
 
 setup.register(app)
 draw.register(app)
+publish.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,316 @@
+"""Commands about 一公开: record, results, publish-due, publish, sheet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from shuangsuiji.cli.common import JSON_HELP, TODAY_HELP, console, emit_json, guarded, parse_day, today, workspace
+from shuangsuiji.errors import EXIT_CHECK_FAILED, InputErrors, SsjError
+
+YEAR_FOR_TASK_HELP = "计划年度；默认取该任务最近一次有效摇号所在的年度（跨年登记、公示时无须指定）"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("record", help="登记检查结果：单户用 --entity/--date/--result，批量用 --from 表格（全部无误才写入）。再次登记同一企业即为更正，原记录保留。")(record)
+    app.command("results", help="列出抽中企业及其现行检查结果（含更正历史）。")(results)
+    app.command("publish-due", help="列出尚未公示的各轮：状态、检查结束日、公示截止日（7 个工作日）、剩余工作日和提醒级别；适合每天由 cron 运行。")(publish_due)
+    app.command("publish", help="生成抽查结果公示（CSV、XLSX、HTML、Markdown）到 draws/<年度>/public/，并在账本中登记公示日期及是否按期。")(publish)
+    app.command("sheet", help="生成可打印的摇号记录表（A4 HTML）：种子、备选池、抽中名单、执法人员、复核方法和签字栏。")(sheet)
+
+
+# --------------------------------------------------------------------------- record
+
+
+@guarded
+def record(
+    task: Optional[str] = typer.Option(None, "--task", help="任务代号，如 hazchem；用 --from 时可由文件的 task 列给出"),
+    round_: Optional[int] = typer.Option(None, "--round", help="轮次；默认该任务最近一次有效摇号"),
+    entity: Optional[str] = typer.Option(None, "--entity", help="被检查企业的统一社会信用代码"),
+    date_: Optional[str] = typer.Option(None, "--date", help="检查日期 YYYY-MM-DD（不早于摇号日期，不晚于今天）"),
+    result: Optional[str] = typer.Option(None, "--result", help="检查结果代码或中文：no_problem 未发现问题、rectify 发现问题，责令整改、penalty 立案查处、transfer 移交有权监管部门、judicial 移送司法机关、not_operating 未生产经营/无法检查"),
+    measures: str = typer.Option("", "--measures", help="处理措施（公示用），如“责令限期整改，已复查”"),
+    note: str = typer.Option("", "--note", help="备注（不公示）"),
+    from_: Optional[Path] = typer.Option(None, "--from", help="批量登记：CSV 或 XLSX，每户一行，列为 entity/统一社会信用代码、date/检查日期、result/检查结果，可选 task、round、name、measures、note"),
+    year: Optional[int] = typer.Option(None, "--year", help=YEAR_FOR_TASK_HELP),
+    today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    from shuangsuiji.recording import record_results
+    from shuangsuiji.results import ResultRow, read_result_file
+
+    ws = workspace()
+    day = today(today_)
+    if from_ is not None:
+        given = [name for name, value in (("--entity", entity), ("--date", date_), ("--result", result)) if value is not None]
+        if given or measures or note:
+            raise SsjError("--from 不能与 --entity、--date、--result、--measures、--note 同时使用", "批量登记时把这些内容写在文件的各列中；单户登记请去掉 --from")
+        rows = read_result_file(from_, from_.as_posix())
+    else:
+        missing = [name for name, value in (("--task", task), ("--entity", entity), ("--date", date_), ("--result", result)) if not value]
+        if missing:
+            raise SsjError(f"缺少 {'、'.join(missing)}", "单户登记：ssj record --task T --entity 统一社会信用代码 --date YYYY-MM-DD --result 结果；批量登记：ssj record --from 文件")
+        rows = [ResultRow(entity=entity or "", date=date_ or "", result=result or "", measures=measures, note=note)]
+    done = record_results(ws, rows, day, year, task, round_)
+    status, notes = _round_status(ws, done.year, done.checked.rounds, day)
+    if as_json:
+        emit_json({
+            "recorded": [dict(ev.data, seq=ev.seq) for ev in done.events],
+            "unchanged": list(done.checked.unchanged),
+            "warnings": list(done.checked.warnings) + notes,
+            "rounds": [item for item, _ in status],
+        })
+        return
+    if done.events:
+        first, last = done.events[0].seq, done.events[-1].seq
+        span = f"第 {first} 号事件" if first == last else f"第 {first}–{last} 号事件"
+        typer.echo(f"已登记 {len(done.events)} 条检查结果（账本{span}）。")
+    if done.checked.unchanged:
+        typer.echo(f"{len(done.checked.unchanged)} 条与已登记的结果相同，未重复写入。")
+    for w in list(done.checked.warnings) + notes:
+        typer.echo(f"注意：{w}")
+    for _, text in status:
+        typer.echo(text)
+
+
+def _round_status(ws, year: int, touched, day) -> tuple[list[tuple[dict, str]], list[str]]:
+    """Per round touched: how many picks have results, and the deadline. Never fails the command."""
+    from shuangsuiji.events import build_rounds
+    from shuangsuiji.publish import due_item
+    from shuangsuiji.recording import events_of, plan_of, task_of, work_calendar
+
+    try:
+        cal = work_calendar(ws)
+    except InputErrors as exc:
+        return [], [f"节假日文件有误，未能计算公示期限（{exc.items[0].render()}）；请运行 ssj check"]
+    plan = plan_of(ws, year)
+    rounds = build_rounds(events_of(ws))
+    out = []
+    for task_id, number in touched:
+        r = rounds[(year, task_id, number)]
+        item = due_item(r, task_of(plan, task_id), cal, day)
+        done = item.picks - item.missing
+        text = f"{task_id} 第 {number} 轮：已登记 {done}/{item.picks} 户"
+        if item.check_end:
+            text += f"，检查结束日 {item.check_end}"
+        text += f"，公示截止 {item.due}{'（暂定）' if item.provisional else ''}，{item.state_text}"
+        out.append(({"year": year, "done": done, "picks": item.picks, **item.to_json()}, text))
+    return out, []
+
+
+# --------------------------------------------------------------------------- results
+
+
+@guarded
+def results(
+    task: Optional[str] = typer.Option(None, "--task", help="只列该任务"),
+    round_: Optional[int] = typer.Option(None, "--round", help="只列该轮（须同时给出 --task）"),
+    year: Optional[int] = typer.Option(None, "--year", help="只列该年度；默认列出账本中的全部年度"),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
+    from shuangsuiji.events import build_rounds
+    from shuangsuiji.recording import events_of, pick_names
+    from shuangsuiji.results import round_results
+
+    if round_ is not None and task is None:
+        raise SsjError("--round 须与 --task 一起使用", "例如 ssj results --task hazchem --round 1")
+    ws = workspace()
+    if year is not None:
+        ws.resolve_year(year)
+    rounds = sorted(build_rounds(events_of(ws)).values(), key=lambda r: r.draw.seq)
+    chosen = [
+        r for r in rounds
+        if (year is None or r.year == year) and (task is None or r.task == task) and (round_ is None or r.number == round_)
+        and (not r.voided or round_ is not None)
+    ]
+    if round_ is not None and not chosen:
+        raise SsjError(f"没有找到任务 {task} 的第 {round_} 轮", "请用 ssj draws 查看已有的轮次")
+    rows = [row for r in chosen for row in round_results(r, pick_names(ws, r))]
+    if as_json:
+        emit_json(rows)
+        return
+    if not chosen:
+        typer.echo("没有符合条件的摇号。")
+        return
+    from rich.table import Table
+    from rich.text import Text
+
+    out = console()
+    for r in chosen:
+        mine = [row for row in rows if (row["year"], row["task"], row["round"]) == (r.year, r.task, r.number)]
+        done = sum(1 for row in mine if row["result"])
+        title = f"{r.year} 年 {r.task} 第 {r.number} 轮（摇号 {r.draw_date}）：已登记 {done}/{len(mine)} 户"
+        if r.voided:
+            title += f"；已于 {r.void['date']} 作废"
+        end = r.check_end()
+        if end:
+            title += f"；检查结束日 {end}"
+        if r.publications:
+            title += "；已公示 " + "、".join(p["date"] + ("（部分）" if p.get("partial") else "") + ("" if p.get("on_time") else "（逾期）") for p in r.publications)
+        t = Table(title=title, title_justify="left")
+        for col in ("序号", "企业名称", "统一社会信用代码", "检查日期", "检查结果", "处理措施", "备注"):
+            t.add_column(col, overflow="fold")
+        for n, row in enumerate(mine, start=1):
+            if not row["result"]:
+                t.add_row(str(n), Text(row["name"]), row["entity"], "", Text("未登记", style="yellow"), "", "")
+                continue
+            mark = "（已更正）" if len(row["history"]) > 1 else ""
+            t.add_row(str(n), Text(row["name"]), row["entity"], row["date"], Text(row["result_label"] + mark), Text(row["measures"]), Text(row["note"]))
+        out.print(t)
+        for n, row in enumerate(mine, start=1):
+            for old, new in zip(row["history"], row["history"][1:]):
+                out.print(
+                    f"  更正记录：第 {n} 户 {row['entity']} 原登记 {old['date']} {old['result_label']}"
+                    + (f"（{old['measures']}）" if old["measures"] else "")
+                    + f"（第 {old['seq']} 号事件），已被第 {new['seq']} 号事件更正",
+                    markup=False, highlight=False, soft_wrap=True,
+                )
+
+
+# --------------------------------------------------------------------------- publish-due
+
+_LEVEL_STYLE = {"overdue": "bold red", "near": "bold yellow", "normal": "green"}
+
+
+@guarded
+def publish_due(
+    year: Optional[int] = typer.Option(None, "--year", help="只列该年度的摇号；默认列出账本中全部尚未公示的轮次（上一年度 12 月结束的任务次年 1 月才到期）"),
+    today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
+    as_json: bool = typer.Option(False, "--json", help="输出 JSON：task、round、state、check_end、due、workdays_left、level、provisional"),
+    quiet: bool = typer.Option(False, "--quiet", help="没有临近或逾期事项时什么也不输出（适合 cron 发邮件）"),
+    fail_on_overdue: bool = typer.Option(False, "--fail-on-overdue", help="有逾期事项时退出码为 1"),
+) -> None:
+    from shuangsuiji.recording import due_report
+
+    ws = workspace()
+    day = today(today_)
+    report = due_report(ws, day, year)
+    items = report.items
+    urgent = [i for i in items if i.level != "normal"]
+    overdue = any(i.level == "overdue" for i in items)
+    if quiet and not urgent:
+        raise typer.Exit(0)
+    for w in report.warnings:
+        typer.echo(f"注意：{w}", err=True)
+    if as_json:
+        emit_json([i.to_json() for i in items])
+    elif not items:
+        typer.echo(f"{day}：没有尚未公示的轮次。")
+    else:
+        _render_due(items, day)
+    if fail_on_overdue and overdue:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _render_due(items, day) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=f"尚未公示的抽查（{day}）", title_justify="left")
+    for col in ("年度", "任务", "轮次", "状态", "已登记", "检查结束", "抽查期限", "公示截止", "剩余工作日", "提醒"):
+        t.add_column(col, justify="right" if col in ("年度", "轮次", "剩余工作日") else "left", no_wrap=True)
+    for i in items:
+        style = _LEVEL_STYLE[i.level]
+        end = "—" if i.check_end is None else i.check_end.isoformat() + ("（逾期完成）" if i.late_check else "")
+        due = i.due.isoformat() + ("（暂定）" if i.provisional else "")
+        t.add_row(
+            str(i.year), i.task, str(i.round), Text(i.state_text, style=style), f"{i.picks - i.missing}/{i.picks}",
+            end, i.period_end.isoformat(), due, str(i.workdays_left), Text(i.level_text, style=style),
+        )
+    out = console()
+    out.print(t)
+    n_over = sum(1 for i in items if i.level == "overdue")
+    n_near = sum(1 for i in items if i.level == "near")
+    out.print(f"共 {len(items)} 项：逾期 {n_over} 项，临近 {n_near} 项。", markup=False, highlight=False)
+    out.print("剩余工作日数到公示截止日（今天不计，截止日计入）；检查中的轮次在抽查期限前 2 个工作日内提示“临近”。",
+              markup=False, highlight=False, soft_wrap=True)
+
+
+# --------------------------------------------------------------------------- publish
+
+
+@guarded
+def publish(
+    task: str = typer.Option(..., "--task", help="任务代号"),
+    round_: Optional[int] = typer.Option(None, "--round", help="轮次；默认该任务最近一次有效摇号"),
+    date_: Optional[str] = typer.Option(None, "--date", help="公示日期 YYYY-MM-DD；默认今天（--today）"),
+    formats: str = typer.Option("csv,xlsx,html,md", "--format", help="输出格式，逗号分隔：csv、xlsx、html、md"),
+    partial: bool = typer.Option(False, "--partial", help="有企业尚未登记结果时，先公示已完成的部分"),
+    year: Optional[int] = typer.Option(None, "--year", help=YEAR_FOR_TASK_HELP),
+    today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
+    as_json: bool = typer.Option(False, "--json", help="输出账本中登记的公示事件（JSON）"),
+) -> None:
+    from shuangsuiji.notice import FORMATS
+    from shuangsuiji.recording import publish_round
+
+    chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise SsjError(f"未知的格式：{'、'.join(unknown) or '(空)'}", "--format 可写 csv、xlsx、html、md 中的一个或几个，用逗号分隔，如 --format csv,html")
+    now = today(today_)
+    day = parse_day(date_, "--date") or now
+    done = publish_round(workspace(), task, round_, day, now, chosen, partial, year)
+    ev = done.event
+    if as_json:
+        emit_json(dict(ev.data, seq=ev.seq))
+        return
+    dl = done.deadline
+    timing = "按期" if ev["on_time"] else "逾期"
+    due = f"{dl.due}{'（暂定）' if dl.provisional else ''}"
+    typer.echo(f"已生成 {task} 第 {ev['round']} 轮抽查结果公示（{len(ev['entities'])} 户），公示日期 {ev['date']}，截止 {due}，{timing}（账本第 {ev.seq} 号事件）。")
+    for f in done.files:
+        typer.echo(f"  {f}")
+    if done.missing:
+        typer.echo(f"注意：这是部分公示，尚有 {len(done.missing)} 户未登记结果；全部登记后请再次运行 ssj publish --task {task} --round {ev['round']}。")
+    if done.earlier:
+        typer.echo(f"注意：该轮此前已于 {'、'.join(done.earlier)} 公示过；本次为新的公示，原文件保留不动。")
+    if not ev["on_time"]:
+        typer.echo(f"注意：公示日期晚于截止日 {dl.due}，已在账本中记为逾期公示。")
+    for w in done.warnings:
+        typer.echo(f"注意：{w}")
+
+
+# --------------------------------------------------------------------------- sheet
+
+
+@guarded
+def sheet(
+    task: str = typer.Option(..., "--task", help="任务代号"),
+    round_: Optional[int] = typer.Option(None, "--round", help="轮次；默认该任务最近一次有效摇号"),
+    out: Optional[Path] = typer.Option(None, "--out", help="输出文件；默认 draws/<年度>/<任务>-r<轮次>-sheet.html"),
+    year: Optional[int] = typer.Option(None, "--year", help=YEAR_FOR_TASK_HELP),
+) -> None:
+    from shuangsuiji.fileio import atomic_write_bytes
+    from shuangsuiji.recording import default_year, events_of, plan_of, read_record, task_of
+    from shuangsuiji.rounds import find_round
+    from shuangsuiji.sheet import DrawFacts, render_sheet
+
+    ws = workspace()
+    events = events_of(ws)
+    y = default_year(ws, events, task, year)
+    plan = plan_of(ws, y)
+    t = task_of(plan, task)
+    r = find_round(events, y, task, round_)
+    rec = read_record(ws, r)
+    facts = DrawFacts(
+        seq=r.draw.seq, at=r.draw.at, record_path=ws.show(ws.draws_dir / r.draw["record"]),
+        record_sha256=r.draw["record_sha256"], ledger_path=ws.show(ws.ledger_path),
+    )
+    void = f"{r.void['date']}：{r.void['reason']}" if r.voided else None
+    data = render_sheet(plan, t, rec, facts, _inspector_names(ws, plan), void)
+    path = out if out is not None else ws.year_dir(y) / f"{task}-r{r.number}-sheet.html"
+    atomic_write_bytes(path, data)
+    typer.echo(f"已生成摇号记录表：{ws.show(path)}（用浏览器打开后打印，A4 纵向）。")
+
+
+def _inspector_names(ws, plan) -> dict[str, str]:
+    """Names of inspectors from the current registry, for those the record names only by id; {} when unreadable."""
+    from shuangsuiji.registry import INSPECTOR_COLUMNS, read_table
+
+    try:
+        table = read_table(ws.inspectors_path, ws.show(ws.inspectors_path), INSPECTOR_COLUMNS)
+    except InputErrors:
+        return {}
+    return {row["id"]: row["name"] for _, row in table.rows}

@@ -1,0 +1,75 @@
+"""Helpers shared by the tests of results, deadlines, notices and the draw sheet.
+
+Every helper drives the real CLI (the ``ssj`` fixture of conftest) on a temp workspace.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+# A made-up but complete 2027 holiday schedule (no real one existed when this was written).
+FULL_2027 = """\
+year: 2027
+holidays:
+  - name: 元旦
+    days: [2027-01-01, 2027-01-03]
+  - name: 春节
+    days: [2027-02-06, 2027-02-14]
+  - name: 清明节
+    days: [2027-04-03, 2027-04-05]
+  - name: 劳动节
+    days: [2027-05-01, 2027-05-05]
+  - name: 端午节
+    days: 2027-06-09
+  - name: 中秋节
+    days: 2027-09-15
+  - name: 国庆节
+    days: [2027-10-01, 2027-10-07]
+workdays:
+  - 2027-02-20
+  - 2027-04-25
+  - 2027-09-26
+  - 2027-10-09
+"""
+
+
+def ok(res):
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def draw(ssj, task: str = "hazchem", day: str = "2022-04-06", seed: str = "s1", *extra: str) -> dict:
+    res = ok(ssj("draw", "--task", task, "--seed", seed, "--today", day, "--json", *extra))
+    return json.loads(res.stdout)
+
+
+def picks(record: dict) -> list[str]:
+    return [p["entity"] for p in record["picks"]]
+
+
+def record_all(ssj, record: dict, day: str, today: str | None = None, result: str = "no_problem", *extra: str) -> None:
+    """Record the same result for every pick of a round, dated ``day``."""
+    for entity in picks(record):
+        ok(ssj("record", "--task", record["task"], "--round", str(record["round"]), "--entity", entity,
+               "--date", day, "--result", result, "--today", today or day, *extra))
+
+
+def due(ssj, today: str, *extra: str) -> list[dict]:
+    res = ok(ssj("publish-due", "--today", today, "--json", *extra))
+    return json.loads(res.stdout)
+
+
+def plan_for_year(ws: Path, year: int) -> None:
+    """plans/<year>.yaml: the shipped 2022 plan with every 2022 replaced."""
+    text = (ws / "plans" / "2022.yaml").read_text(encoding="utf-8")
+    (ws / "plans" / f"{year}.yaml").write_text(text.replace("2022", str(year)), encoding="utf-8")
+
+
+def ledger_bytes(ws: Path) -> bytes:
+    path = ws / "draws" / "ledger.jsonl"
+    return path.read_bytes() if path.exists() else b""
+
+
+def ledger_events(ws: Path) -> list[dict]:
+    return [json.loads(line) for line in ledger_bytes(ws).decode("utf-8").splitlines()]
