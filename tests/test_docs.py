@@ -45,3 +45,31 @@ def test_top_level_help_lists_every_command():
     assert res.exit_code == 0
     for name in COMMANDS:
         assert name in res.stdout
+
+
+def _readme_command(marker: str) -> str:
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    after = text.split(f"<!-- {marker} -->", 1)[1]
+    return after.split("```", 2)[1].strip()
+
+
+def test_ci_runs_the_readme_test_command():
+    # .ci/run reads the line after the marker; the line must install the test extra and run pytest.
+    cmd = _readme_command("test-command")
+    assert "pip install" in cmd and '".[test]"' in cmd and "pytest" in cmd
+    assert "test-command" in (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def test_readme_main_command_runs_on_a_copy_of_the_workspace(ssj):
+    """The quickstart's ssj invocations, run in order, all succeed on the shipped data."""
+    import shlex
+
+    cmd = _readme_command("main-command")
+    assert "pip install -e ." in cmd
+    steps = [shlex.split(part.strip()) for part in cmd.split("&&")]
+    ssj_steps = [s[1:] for s in steps if s[0].endswith("/ssj")]
+    assert ssj_steps and ssj_steps[-1][0] == "draw"
+    for args in ssj_steps:
+        res = ssj(*args)
+        assert res.exit_code == 0, (args, res.output)
+    assert ssj("verify").exit_code == 0
