@@ -34,11 +34,12 @@ def _root(
     common.set_root(root)
 
 
-from shuangsuiji.cli import draw, publish, setup  # noqa: E402  (each module registers its commands)
+from shuangsuiji.cli import draw, publish, report, setup  # noqa: E402  (each module registers its commands)
 
 setup.register(app)
 draw.register(app)
 publish.register(app)
+report.register(app)
 
 
 def main() -> None:

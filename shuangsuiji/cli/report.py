@@ -1,0 +1,120 @@
+"""``ssj report``: the annual report, as a terminal table, JSON, CSV, XLSX, HTML or Markdown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from shuangsuiji.cli.common import TODAY_HELP, YEAR_HELP, console, emit_json, guarded, today, workspace
+from shuangsuiji.errors import EXIT_CHECK_FAILED, SsjError
+
+FORMATS = ("table", "json", "csv", "xlsx", "html", "md")
+SUFFIXES = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".htm": "html", ".md": "md", ".txt": "table"}
+
+
+def register(app: typer.Typer) -> None:
+    app.command(
+        "report",
+        help="年度报告：计划执行、抽查频次、执法人员、问题处理、月度进度和账本复核；"
+        "可输出表格、JSON、CSV、XLSX、可打印的 HTML 或 Markdown。账本复核未通过时仍输出报告（首行注明），退出码为 1。",
+    )(report)
+
+
+def choose_format(fmt: str | None, out: Path | None) -> str:
+    """--format, else the --out file's suffix, else the terminal table."""
+    if fmt is not None:
+        chosen = fmt.strip().lower()
+        if chosen not in FORMATS:
+            raise SsjError(f"不支持的报告格式 {fmt}", "可用格式：" + "、".join(FORMATS))
+        return chosen
+    if out is not None:
+        by_suffix = SUFFIXES.get(out.suffix.lower())
+        if by_suffix is None:
+            raise SsjError(f"无法从文件名 {out.name} 判断报告格式", "请用 --format 指定：" + "、".join(FORMATS))
+        return by_suffix
+    return "table"
+
+
+@guarded
+def report(
+    year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
+    today_: Optional[str] = typer.Option(None, "--today", help="统计截至此日期（YYYY-MM-DD），据此判断任务期限是否已过、公示是否逾期；默认北京时间今天"),
+    fmt: Optional[str] = typer.Option(None, "--format", help="table（终端表格，默认）、json、csv（各任务一行，带 BOM 的 UTF-8）、xlsx、html（可打印）、md"),
+    out: Optional[Path] = typer.Option(None, "--out", help="写入此文件（原子写入）；不写则输出到屏幕。xlsx 必须指定；未写 --format 时按扩展名判断格式"),
+) -> None:
+    from shuangsuiji.report import load_report
+
+    chosen = choose_format(fmt, out)
+    if chosen == "xlsx" and out is None:
+        raise SsjError("XLSX 报告必须写入文件", f"请加 --out 报告.xlsx，例如 ssj report --format xlsx --out 年度报告.xlsx")
+    ws = workspace()
+    rep = load_report(ws, year, today(today_))
+    data = _render(rep, chosen)
+    if out is not None:
+        _write(out, data)
+        typer.echo(f"已写入 {out}（{chosen}）。")
+        if not rep.integrity.ok:
+            typer.echo(rep.integrity.headline(), err=True)
+    elif chosen == "table":
+        from shuangsuiji.render.text import print_tables
+
+        print_tables(rep, console())
+    elif chosen == "json":
+        emit_json(rep.to_json())
+    else:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+        typer.echo(text, nl=False)
+    if not rep.integrity.ok:
+        raise typer.Exit(EXIT_CHECK_FAILED)
+
+
+def _render(rep, fmt: str) -> bytes | str | None:
+    if fmt == "json":
+        import json
+
+        return json.dumps(rep.to_json(), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        from shuangsuiji.render.text import render_csv
+
+        return render_csv(rep)
+    if fmt == "md":
+        from shuangsuiji.render.text import render_markdown
+
+        return render_markdown(rep)
+    if fmt == "html":
+        from shuangsuiji.render.html import render_html
+
+        return render_html(rep)
+    if fmt == "xlsx":
+        from shuangsuiji.render.xlsx import render_xlsx
+
+        return render_xlsx(rep)
+    if fmt == "table":
+        from rich.console import Console
+
+        from shuangsuiji.render.text import print_tables
+
+        con = Console(record=True, width=160, file=_Null())
+        print_tables(rep, con)
+        return con.export_text()
+    return None
+
+
+class _Null:
+    def write(self, _text: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        pass
+
+
+def _write(path: Path, data: bytes | str | None) -> None:
+    from shuangsuiji.fileio import atomic_write_bytes
+
+    raw = data.encode("utf-8") if isinstance(data, str) else (data or b"")
+    try:
+        atomic_write_bytes(path, raw)
+    except OSError as exc:
+        raise SsjError(f"无法写入 {path}：{exc.strerror or exc}", "请检查文件夹是否存在、是否有写入权限，或该文件是否正被 Excel/WPS 打开") from None

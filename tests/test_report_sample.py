@@ -1,0 +1,140 @@
+"""The shipped sample year ``examples/2022``: it verifies, its report adds up, and it is what the script makes.
+
+The report's numbers are checked against counts made here straight from the ledger's
+lines (json.loads, no ssj code), and the committed ``report-2022.md``/``.html`` against a
+fresh rendering, so the README's excerpt cannot go stale. One test rebuilds the whole year
+with ``examples/make_sample_year.py`` in a scratch folder and compares the reports.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import shutil
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import REPO, Ssj
+
+SAMPLE = REPO / "examples" / "2022"
+REPORT_DAY = "2023-01-31"
+PROBLEMS = {"rectify", "penalty", "transfer", "judicial"}
+REGENERATE = "示例年度与代码不一致：请运行 python examples/make_sample_year.py --force 重新生成"
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Ssj:
+    root = tmp_path / "2022"
+    shutil.copytree(SAMPLE, root)
+    return Ssj(root)
+
+
+def ledger(root: Path) -> list[dict]:
+    return [json.loads(line) for line in (root / "draws" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def load_script():
+    spec = importlib.util.spec_from_file_location("make_sample_year", REPO / "examples" / "make_sample_year.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_sample_verifies(sample):
+    res = sample("verify")
+    assert res.exit_code == 0, res.output
+    assert "复核通过" in res.stdout
+
+
+def test_sample_report_adds_up_against_the_ledger_lines(sample):
+    res = sample("report", "--year", "2022", "--today", REPORT_DAY, "--format", "json")
+    assert res.exit_code == 0, res.output
+    rep = json.loads(res.stdout)
+    lines = ledger(sample.root)
+
+    draws = [e for e in lines if e["type"] == "draw"]
+    voided = {(e["task"], e["round"]) for e in lines if e["type"] == "void"}
+    live = {(e["task"], e["round"]): e["picks"] for e in draws if (e["task"], e["round"]) not in voided}
+    current: dict[tuple, str] = {}
+    for e in lines:
+        if e["type"] == "result" and (e["task"], e["round"]) in live:
+            current[(e["task"], e["round"], e["entity"])] = e["result"]
+    codes = Counter(current.values())
+    first_full: dict[tuple, dict] = {}
+    for e in lines:
+        if e["type"] == "publish" and not e["partial"]:
+            first_full.setdefault((e["task"], e["round"]), e)
+
+    # What the sample promises: every task drawn, coal twice, a voided draw, every result code,
+    # publications on time and one late, nothing left unpublished.
+    assert {t for t, _ in live} == {"coal", "hazchem", "industry", "coalwash"}
+    assert sum(1 for t, _ in live if t == "coal") == 2
+    assert len(voided) == 1
+    assert all(codes[c] > 0 for c in ("no_problem", "rectify", "penalty", "transfer", "judicial", "not_operating"))
+    assert Counter(e["on_time"] for e in first_full.values()) == {True: 5, False: 1}
+    assert set(first_full) == set(live)
+
+    tot = rep["totals"]
+    assert rep["integrity"]["ok"] is True and rep["integrity"]["events"] == len(lines)
+    assert tot["rounds_drawn"] == len(live) and tot["rounds_voided"] == len(voided)
+    assert tot["picks"] == sum(len(p) for p in live.values())
+    assert tot["entities_drawn"] == len({e for p in live.values() for e in p})
+    assert tot["inspected"] == len(current) == tot["picks"]
+    assert tot["results"] == {c: codes[c] for c in tot["results"]}
+    assert tot["found_problems"] == sum(codes[c] for c in PROBLEMS) == len(rep["follow_up"])
+    assert tot["publications"] == {"on_time": 5, "late": 1, "pending": 0, "overdue": 0}
+    for key in ("scope", "rounds_drawn", "rounds_voided", "picks", "inspected", "found_problems"):
+        assert tot[key] == sum(t[key] for t in rep["tasks"]), key
+    for code in tot["results"]:
+        assert tot["results"][code] == sum(t["results"][code] for t in rep["tasks"])
+    assert sum(m["draws"] for m in rep["timeline"]) == len(draws)
+    assert sum(m["checks"] for m in rep["timeline"]) == len(current)
+    assert sum(m["publications"] for m in rep["timeline"]) == sum(1 for e in lines if e["type"] == "publish")
+    assert rep["timeline"][-1]["month"] == "2023-01"  # coalwash published in January
+    assert sum(r["checks"] for r in rep["inspectors"]["rows"]) == 2 * tot["picks"]
+    assert rep["inspectors"]["small_teams"] == []
+
+
+def test_committed_reports_are_current(sample):
+    for fmt in ("md", "html"):
+        res = sample("report", "--year", "2022", "--today", REPORT_DAY, "--format", fmt)
+        assert res.exit_code == 0, res.output
+        committed = (SAMPLE / f"report-2022.{fmt}").read_text(encoding="utf-8")
+        assert res.stdout == committed, REGENERATE
+
+
+def test_script_refuses_an_existing_year_without_force(tmp_path, monkeypatch, capsys):
+    script = load_script()
+    dest = tmp_path / "examples" / "2022"
+    (dest / "draws").mkdir(parents=True)
+    (dest / "draws" / "ledger.jsonl").write_text("keep\n", encoding="utf-8")
+    monkeypatch.setattr(script, "DEST", dest)
+    monkeypatch.setattr(script, "REPO", tmp_path)
+    assert script.main([]) == 2
+    assert "--force" in capsys.readouterr().err
+    assert (dest / "draws" / "ledger.jsonl").read_text(encoding="utf-8") == "keep\n"
+
+
+def test_script_rebuilds_the_same_year(tmp_path):
+    """Run the whole script's build in a scratch folder: the same report as the one shipped."""
+    script = load_script()
+    work = tmp_path / "2022"
+    work.mkdir()
+    script.build(work)
+    assert not (work / "draws" / "ledger.jsonl.lock").exists()
+    for fmt in ("md", "html"):
+        assert (work / f"report-2022.{fmt}").read_text(encoding="utf-8") == (SAMPLE / f"report-2022.{fmt}").read_text(encoding="utf-8"), REGENERATE
+    assert (work / "results" / "hazchem-r2.csv").read_bytes() == (SAMPLE / "results" / "hazchem-r2.csv").read_bytes()
+
+
+def test_readme_excerpt_is_from_the_shipped_report():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    excerpt = readme.split("<!-- report-excerpt -->\n", 1)[1].split("<!-- /report-excerpt -->", 1)[0]
+    shipped = set((SAMPLE / "report-2022.md").read_text(encoding="utf-8").splitlines())
+    lines = [line for line in excerpt.splitlines() if line.strip()]
+    assert len(lines) > 10
+    for line in lines:
+        assert line in shipped, f"README 的报告节选与 examples/2022/report-2022.md 不一致：{line}"
+    assert "ssj --root examples/2022 report --year 2022 --today 2023-01-31" in readme
