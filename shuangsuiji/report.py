@@ -22,9 +22,9 @@ categories; coverage is the distinct entities drawn that are in that scope, over
 Publication of a live round, one of four states, on the rules of ``publish.py`` (so the
 report agrees with ``ssj publish-due``): ``on_time`` or ``late`` once it has a publish
 event that is not partial (the first such event's own ``on_time`` flag decides);
-otherwise ``overdue`` when ``today`` is past its due date (``publish.deadline``: 7 working
-days after the check end, or after the period's end when the check ran late or is still
-open), else ``pending``. ``period_ended`` is ``today`` after the task's end date.
+otherwise ``overdue`` exactly when ``ssj publish-due`` shows it as overdue
+(``publish.due_item``: results still missing after the task's period, or complete and past
+the due date, 7 working days after the check end or the period's end), else ``pending``. ``period_ended`` is ``today`` after the task's end date.
 
 Exact arithmetic. Shares are kept as integer numerator and denominator and never as
 floats; ``percent`` is rounded half up to one decimal place from the exact fraction, for
@@ -579,7 +579,8 @@ def _scope(task: Task, entities: Sequence[Entity]) -> set[str]:
 
 
 def _round_row(task: Task, r: Round, cal: WorkCalendar, today: date) -> RoundRow:
-    from shuangsuiji.publish import deadline
+    from shuangsuiji.publish import deadline, due_item
+    from shuangsuiji.publish import on_time as publication_on_time
 
     results = {code: 0 for code in RESULT_CODES}
     inspected = 0
@@ -604,11 +605,14 @@ def _round_row(task: Task, r: Round, cal: WorkCalendar, today: date) -> RoundRow
             provisional = bool(done.get("provisional", dl.provisional))
             on_time = done.get("on_time")
             if on_time is None:
-                on_time = published <= due_day
+                on_time = publication_on_time(date.fromisoformat(published), dl)
             state = "on_time" if on_time else "late"
         else:
-            due_day, provisional = dl.due.isoformat(), dl.provisional
-            state = "overdue" if today > dl.due else "pending"
+            # The same rule as `ssj publish-due`: a round still missing results after its
+            # period, or complete and past its due date, is overdue.
+            item = due_item(r, task, cal, today)
+            due_day, provisional = item.due.isoformat(), item.provisional
+            state = "overdue" if item.level == "overdue" else "pending"
     return RoundRow(
         task=task.id, number=r.number, date=r.draw_date, k=int(r.draw.get("k") or 0), picks=len(picks),
         voided=r.voided, void_date=r.void["date"] if r.void else None, void_reason=r.void.get("reason") if r.void else None,

@@ -394,3 +394,13 @@ def test_a_ledger_too_broken_to_sum_up_is_a_clear_failure(year, ssj, ws):
     assert res.exit_code == 1
     assert res.stderr.startswith("账本复核未通过") and "ssj verify" in res.stderr
     assert "Traceback" not in res.output
+
+
+def test_report_and_publish_due_agree_on_an_incomplete_round_after_its_period(ssj):
+    """Between the period's end and the due date, a round missing results is overdue in both."""
+    assert ssj("draw", "--task", "hazchem", "--seed", "s", "--today", "2022-04-06").exit_code == 0
+    due = json.loads(ssj("publish-due", "--today", "2022-07-01", "--json").stdout)
+    assert [(d["task"], d["state"], d["level"]) for d in due] == [("hazchem", "incomplete_late", "overdue")]
+    rep = json.loads(ssj("report", "--year", "2022", "--today", "2022-07-01", "--format", "json").stdout)
+    (task,) = [t for t in rep["tasks"] if t["id"] == "hazchem"]
+    assert task["publications"]["overdue"] == 1 and task["publications"]["pending"] == 0
