@@ -8,25 +8,38 @@ records with the SHA-256 of each file's bytes, which every draw record keeps.
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.model import Entity, Inspector, Plan, Task
 from shuangsuiji.plan import load_plan
-from shuangsuiji.registry import ENTITY_COLUMNS, load_entities, load_inspectors, read_table
+from shuangsuiji.entitytable import EntityTable, load_entity_table
+from shuangsuiji.registry import ENTITY_COLUMNS, load_inspectors, read_table
 from shuangsuiji.workspace import Workspace
 
 
 @dataclass(frozen=True)
 class Inputs:
     plan: Plan
-    entities: tuple[Entity, ...]
+    entities: Sequence[Entity]  # an EntityTable from load_inputs; any sequence of Entity works
     inspectors: tuple[Inspector, ...]
     hashes: dict[str, str]  # shown path -> SHA-256 hex of the file's bytes
 
     def entity(self, entity_id: str) -> Entity | None:
+        if isinstance(self.entities, EntityTable):
+            return self.entities.find(entity_id)  # no dict of every entity for one look-up
         return self.by_id.get(entity_id)
+
+    def entities_with_ids(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        """id -> entity for those of the ids that are in the registry."""
+        if isinstance(self.entities, EntityTable):
+            return self.entities.find_many(entity_ids)
+        by_id = self.by_id
+        return {i: by_id[i] for i in entity_ids if i in by_id}
 
     @property
     def by_id(self) -> dict[str, Entity]:
@@ -39,7 +52,15 @@ class Inputs:
     def scope(self, task: Task) -> list[Entity]:
         """Active entities in the task's categories."""
         cats = set(task.scope)
+        if isinstance(self.entities, EntityTable):
+            return self.entities.where(cats)
         return [e for e in self.entities if e.active and e.category in cats]
+
+    def scope_ids(self, task: Task) -> list[str]:
+        """Ids of the active entities in the task's categories, in registry order."""
+        if isinstance(self.entities, EntityTable):
+            return self.entities.ids_where(set(task.scope))
+        return [e.id for e in self.scope(task)]
 
     def inspector(self, inspector_id: str) -> Inspector | None:
         for i in self.inspectors:
@@ -67,12 +88,12 @@ def load_inputs(ws: Workspace, year: int | None = None) -> Inputs:
     except InputErrors as exc:
         errors.extend(exc.items)
     categories = plan.categories if plan else {}
-    entities: list[Entity] = []
+    entities: Sequence[Entity] = ()
     if plan is not None:
-        ids: set[str] | None
+        ids: AbstractSet[str] | None
         try:
-            entities = load_entities(ws.entities_path, ws.show(ws.entities_path), categories)
-            ids = {e.id for e in entities}
+            entities = load_entity_table(ws.entities_path, ws.show(ws.entities_path), categories)
+            ids = entities.id_set()
         except InputErrors as exc:
             errors.extend(exc.items)
             ids = _raw_entity_ids(ws)
@@ -85,7 +106,7 @@ def load_inputs(ws: Workspace, year: int | None = None) -> Inputs:
         raise InputErrors(errors)
     assert plan is not None
     hashes = {ws.show(p): file_sha256(p) for p in (plan_path, ws.entities_path, ws.inspectors_path)}
-    return Inputs(plan, tuple(entities), tuple(inspectors), hashes)
+    return Inputs(plan, entities, tuple(inspectors), hashes)
 
 
 def _raw_entity_ids(ws: Workspace) -> set[str] | None:
@@ -102,12 +123,11 @@ def summarize(inputs: Inputs) -> dict:
     """The numbers ``ssj check`` shows: registry mix and, per task, scope and draw count."""
     plan = inputs.plan
     by_category = {code: 0 for code in plan.categories}
-    for e in inputs.entities:
-        by_category[e.category] = by_category.get(e.category, 0) + 1
     active_by_category = {code: 0 for code in plan.categories}
-    for e in inputs.entities:
-        if e.active:
-            active_by_category[e.category] += 1
+    for (category, active), n in _category_counts(inputs.entities):
+        by_category[category] = by_category.get(category, 0) + n
+        if active:
+            active_by_category[category] += n
     units: dict[str, dict[str, int]] = {}
     for i in inputs.inspectors:
         units.setdefault(i.unit, {}).setdefault(i.status, 0)
@@ -126,3 +146,10 @@ def summarize(inputs: Inputs) -> dict:
         },
         "tasks": tasks,
     }
+
+
+def _category_counts(entities: Sequence[Entity]) -> list[tuple[tuple[str, bool], int]]:
+    """((category, active), how many) in order of first appearance."""
+    if isinstance(entities, EntityTable):
+        return list(entities.count_by_category().items())
+    return list(Counter((e.category, e.active) for e in entities).items())

@@ -95,6 +95,11 @@ def parse_ledger(data: bytes) -> tuple[list[LedgerEvent], list[LedgerProblem], b
     prev = GENESIS
     expected_seq = 1
     for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            # ssj never writes a blank line: an editor did. Name it, and keep checking the chain
+            # across it, so one stray newline is one problem rather than three.
+            problems.append(LedgerProblem(number, None, "该行是空行：账本被文本编辑器改动过（ssj 不会写入空行），删除这一空行即可"))
+            continue
         digest = line_digest(raw)
         try:
             obj = json.loads(raw.decode("utf-8"))

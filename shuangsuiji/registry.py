@@ -114,7 +114,6 @@ def _cell_text(value: object) -> str:
 
 def _map_header(raw: Iterable[tuple[int, list[str]]], shown: str, columns: tuple[Column, ...]) -> Table:
     it = iter(raw)
-    errors: list[InputError] = []
     header_line, header = 0, None
     for line, cells in it:
         if any(c.strip() for c in cells):
@@ -122,6 +121,26 @@ def _map_header(raw: Iterable[tuple[int, list[str]]], shown: str, columns: tuple
             break
     if header is None:
         raise InputErrors([InputError(shown, 1, "文件中没有表头", "第一行应为列名：" + ",".join(c.name for c in columns))])
+    index, errors = _header_index(header, header_line, shown, columns)
+    if errors:
+        raise InputErrors(errors)
+    rows = []
+    width = len(header)
+    for line, cells in it:
+        if not any(c.strip() for c in cells):
+            continue  # blank lines that spreadsheets leave behind
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            errors.append(InputError(shown, line, f"本行有 {len(cells)} 个字段，多于表头的 {width} 列", "请检查是否有未加引号的逗号"))
+            continue
+        rows.append((line, {name: (cells[i].strip() if i < len(cells) else "") for name, i in index.items()}))
+    if errors:
+        raise InputErrors(errors)
+    return Table(shown, rows)
+
+
+def _header_index(header: list[str], header_line: int, shown: str, columns: tuple[Column, ...]) -> tuple[dict[str, int], list[InputError]]:
+    """Column name -> cell position in the header row, and the header's problems."""
+    errors: list[InputError] = []
     lookup = {}
     for col in columns:
         lookup[col.name] = col
@@ -143,20 +162,7 @@ def _map_header(raw: Iterable[tuple[int, list[str]]], shown: str, columns: tuple
     for col in columns:
         if col.required and col.name not in index:
             errors.append(InputError(shown, header_line, f"缺少列：{col.name}（{col.label}）", f"请在表头加上 {col.name} 列"))
-    if errors:
-        raise InputErrors(errors)
-    rows = []
-    width = len(header)
-    for line, cells in it:
-        if not any(c.strip() for c in cells):
-            continue  # blank lines that spreadsheets leave behind
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
-            errors.append(InputError(shown, line, f"本行有 {len(cells)} 个字段，多于表头的 {width} 列", "请检查是否有未加引号的逗号"))
-            continue
-        rows.append((line, {name: (cells[i].strip() if i < len(cells) else "") for name, i in index.items()}))
-    if errors:
-        raise InputErrors(errors)
-    return Table(shown, rows)
+    return index, errors
 
 
 def _required(row: dict[str, str], columns: tuple[Column, ...], shown: str, line: int, errors: list[InputError]) -> bool:

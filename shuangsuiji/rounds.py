@@ -16,6 +16,7 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
+from itertools import islice
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -33,7 +34,7 @@ from shuangsuiji.events import Round, build_rounds, task_rounds
 from shuangsuiji.fileio import atomic_write_bytes
 from shuangsuiji.inputs import Inputs
 from shuangsuiji.ledger import Ledger, LedgerEvent, load_events, now_china
-from shuangsuiji.model import Task
+from shuangsuiji.model import Inspector, Task
 from shuangsuiji.workspace import Workspace
 
 RECORD_SCHEMA = "ssj.draw/1"
@@ -127,20 +128,43 @@ def prepare_draw(inputs: Inputs, events: list[LedgerEvent], req: DrawRequest) ->
             raise RoundExists(f"{task.id} 第 {req.round} 轮已经摇过号，摇号结果不能重摇或覆盖", f"如需作废请用 ssj void --task {task.id} --round {req.round} --reason ...；下一轮是第 {number} 轮")
         raise SsjError(f"{task.id} 的下一轮是第 {number} 轮，不能跳到第 {req.round} 轮", f"请用 --round {number}，或不写 --round")
     seed, origin, algorithm, sources = resolve_seed(req)
-    scope = sorted(e.id for e in inputs.scope(task))
+    scope = inputs.scope_ids(task)
+    scope.sort()
     if not scope:
         raise SsjError(f"任务 {task.id} 的抽查范围内没有在营企业", "请检查名录库中该类别企业的状态，或计划中的 scope")
     k = task.draw_count(len(scope))
     live = [r for r in existing if not r.voided]
-    excluded = sorted(cycle_drawn(live) & set(scope))
-    pool = sorted(set(scope) - set(excluded))
-    result = draw_round(algorithm, seed, scope, set(excluded), k)
-    by_id = inputs.by_id
+    scope_set = set(scope)
+    excluded = sorted(cycle_drawn(live) & scope_set)
+    excluded_set = set(excluded)
+    if len(scope_set) == len(scope):  # scope is sorted: filtering it keeps it sorted
+        pool = [i for i in scope if i not in excluded_set]
+    else:
+        pool = sorted(scope_set - excluded_set)
+    del scope_set
+    result = draw_round(algorithm, seed, scope, excluded_set, k)
+    by_id = inputs.entities_with_ids(i for _, i in result.picks)  # only the picks: the registry may hold millions
     picked = [by_id[i] for _, i in result.picks]
     teams = assign_teams(seed, picked, inputs.inspectors, task.inspectors_per_check, plan.local_avoidance)
     names = {i.id: i.name for i in inputs.inspectors}
+    first_inspector: dict[str, Inspector] = {}
+    for i in inputs.inspectors:
+        first_inspector.setdefault(i.id, i)  # what inputs.inspector(id) returns, without a scan per call
+    # Picks with the same exclusions (most picks of a category) share the read-only entries;
+    # each pick still gets its own list.
+    shared: dict[tuple[tuple[str, str], ...], list[dict[str, str]]] = {}
+
+    def exclusion_entries(excluded: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
+        found = shared.get(excluded)
+        if found is None:
+            found = shared[excluded] = [
+                {"id": iid, "reason": code, "text": reason_text(code, first_inspector.get(iid))} for iid, code in excluded
+            ]
+        return found
+
     picks = []
-    for (rank, entity_id), team in zip(result.picks, teams):
+    for n, (rank, entity_id) in enumerate(result.picks):
+        team, teams[n] = teams[n], None  # each team is dropped once used: a draw may have tens of thousands
         e = by_id[entity_id]
         picks.append({
             "entity": entity_id,
@@ -150,9 +174,7 @@ def prepare_draw(inputs: Inputs, events: list[LedgerEvent], req: DrawRequest) ->
             "category": e.category,
             "town": e.town,
             "inspector_names": [names[i] for i in team.inspectors],
-            "excluded_inspectors": [
-                {"id": iid, "reason": code, "text": reason_text(code, inputs.inspector(iid))} for iid, code in team.excluded
-            ],
+            "excluded_inspectors": list(exclusion_entries(team.excluded)),
         })
     return {
         "schema": RECORD_SCHEMA,
@@ -190,7 +212,18 @@ def ids_sha256(ids: Sequence[str]) -> str:
 
 
 def record_bytes(record: dict[str, Any]) -> bytes:
-    return (json.dumps(record, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """``(json.dumps(record, ensure_ascii=False, indent=2) + "\\n").encode("utf-8")``, a piece at a time.
+
+    A draw of tens of thousands of picks makes a record of some 100 MB; as one str (two
+    bytes a character once there is Chinese in it), plus its copy with the newline, it
+    would need several times that before encoding.
+    """
+    chunks = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(record)
+    pieces = []
+    while piece := "".join(islice(chunks, 1 << 16)):
+        pieces.append(piece.encode("utf-8"))
+    pieces.append(b"\n")
+    return b"".join(pieces)
 
 
 def record_path(ws: Workspace, year: int, task: str, number: int) -> Path:
@@ -262,4 +295,9 @@ def void_round(ws: Workspace, year: int, task: str, number: int, reason: str, da
             raise SsjError(f"{task} 第 {number} 轮已于 {r.void['date']} 作废", "无需重复作废")
         if r.publications:
             raise SsjError(f"{task} 第 {number} 轮的结果已经公示，不能作废", "已公示的抽查只能登记更正结果（ssj record）")
+        if day.isoformat() < r.draw_date:
+            raise SsjError(
+                f"作废日期 {day} 早于 {task} 第 {number} 轮的摇号日期 {r.draw_date}",
+                "作废只能在摇号之后；补录时请用 --today 写实际作废日期",
+            )
         return ledger.append("void", {"year": year, "task": task, "round": number, "date": day.isoformat(), "reason": reason})

@@ -97,9 +97,18 @@ def verify_workspace(ws: Workspace) -> VerifyResult:
                     res.failures.append(Failure(None, ws.show(f), "孤立的摇号记录：账本中没有对应的摇号事件（摇号被中断，或文件被放入/改名）"))
             public = year_dir / "public"
             for f in sorted(public.iterdir()) if public.is_dir() else []:
-                if f.is_file() and not f.name.startswith(".") and f.resolve() not in published:
+                if f.is_file() and not _incidental(f.name) and f.resolve() not in published:
                     res.failures.append(Failure(None, ws.show(f), "孤立的公示文件：账本中没有公示事件记录它（公示被中断，或文件被放入/改名）"))
     return res
+
+
+# Files that appear beside a notice without anyone publishing anything: dot files, the owner
+# files Excel/WPS keep while a notice is open ("~$name.xlsx"), Windows folder metadata.
+_INCIDENTAL_NAMES = {"thumbs.db", "desktop.ini"}
+
+
+def _incidental(name: str) -> bool:
+    return name.startswith((".", "~$")) or name.lower() in _INCIDENTAL_NAMES
 
 
 def _check_draw(ws: Workspace, ev, rounds, path: Path) -> list[str]:

@@ -43,4 +43,35 @@ report.register(app)
 
 
 def main() -> None:
-    app()
+    """The console script: runs the app and gives Click's own usage errors in Chinese, exit 2."""
+    import sys
+
+    clicks = common.click_exceptions()
+    _tolerant_output()
+    try:
+        code = app(prog_name="ssj", standalone_mode=False)
+    except clicks.UsageError as exc:
+        from shuangsuiji.errors import EXIT_BAD_INPUT, render_errors
+
+        typer.echo(render_errors([common.usage_error(exc)]), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except clicks.Abort:
+        typer.echo("已中止。", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)
+
+
+def _tolerant_output() -> None:
+    """Never die on a character the console cannot show (cmd.exe redirected to a file writes GBK).
+
+    Files ssj writes are UTF-8 bytes and are not affected; only what is printed may show "?"
+    for such a character. ``--json`` output escapes it instead (``common.emit_json``).
+    """
+    import sys
+
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) == "strict" and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (OSError, ValueError):
+                pass

@@ -36,8 +36,61 @@ def guarded(fn: F) -> F:
             return fn(*args, **kwargs)
         except SsjError as exc:
             fail(exc.errors(), exc.exit_code, as_json=bool(kwargs.get("as_json")))
+        except BrokenPipeError:  # `ssj draws | head`: the reader left; nothing to tell anyone
+            raise
+        except OSError as exc:  # a folder that cannot be made, a file Excel/WPS holds open, a full disk
+            fail([os_error(exc)], EXIT_BAD_INPUT, as_json=bool(kwargs.get("as_json")))
 
     return wrapper  # type: ignore[return-value]
+
+
+def os_error(exc: OSError) -> InputError:
+    """An operating-system error as a message that names the file and the likely fix."""
+    name = exc.filename if exc.filename is not None else ""
+    where = f" {Path(str(name)).as_posix()}" if name else ""
+    return InputError(
+        "",
+        0,
+        f"无法读写文件{where}：{exc.strerror or exc}",
+        "请检查路径和文件夹是否存在、是否有写入权限、磁盘是否已满，或该文件是否正被 Excel/WPS 打开（关闭后重试）",
+    )
+
+
+def click_exceptions() -> Any:
+    """Click's exception module as Typer uses it (the click package, or the copy newer Typers vendor)."""
+    return sys.modules[typer.BadParameter.__module__]
+
+
+def usage_error(exc: Any) -> InputError:
+    """A Click usage error (missing option, bad value, unknown command) as a Chinese message."""
+    clicks = click_exceptions()
+    ctx = getattr(exc, "ctx", None)
+    command = ctx.command_path if ctx is not None else "ssj"
+    hint = f"运行 {command} --help 查看用法"
+    if isinstance(exc, clicks.MissingParameter) and exc.param is not None:
+        names = "/".join(getattr(exc.param, "opts", []) or [exc.param.name or ""])
+        kind = "选项" if getattr(exc.param, "param_type_name", "") == "option" else "参数"
+        return InputError("", 0, f"缺少必需的{kind} {names}", hint)
+    if isinstance(exc, clicks.NoSuchOption):
+        return InputError("", 0, f"没有选项 {exc.option_name}", hint)
+    if isinstance(exc, clicks.BadParameter):
+        names = "/".join(getattr(exc.param, "opts", []) or []) if exc.param is not None else ""
+        detail = exc.message
+        if "integer" in detail:
+            detail = "应为整数"
+        elif "date" in detail.lower():
+            detail = "应为日期 YYYY-MM-DD"
+        return InputError("", 0, f"选项 {names} 的值无效：{detail}", hint)
+    text = exc.format_message()
+    import re
+
+    needs_value = re.match(r"Option '(.+)' requires an argument", text)
+    if needs_value:
+        return InputError("", 0, f"选项 {needs_value.group(1)} 后面缺少取值", hint)
+    if text.startswith("No such command"):
+        name = text.split("'")[1] if "'" in text else text
+        return InputError("", 0, f"没有命令 {name}", "运行 ssj --help 查看全部命令")
+    return InputError("", 0, f"命令用法有误：{text}", hint)
 
 
 def fail(errors: list[InputError], code: int = EXIT_BAD_INPUT, as_json: bool = False) -> None:
@@ -65,19 +118,32 @@ def today(text: str | None) -> date:
 
 
 def emit_json(obj: Any) -> None:
-    typer.echo(json.dumps(obj, ensure_ascii=False, indent=2))
+    # Chinese as it is on a UTF-8 stdout; \u escapes where stdout cannot hold every character
+    # (cmd.exe redirected to a file writes GBK), so the JSON stays valid and loses nothing.
+    typer.echo(json.dumps(obj, ensure_ascii=not _stdout_is_unicode(), indent=2))
+
+
+def _stdout_is_unicode() -> bool:
+    import codecs
+
+    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    try:
+        return codecs.lookup(encoding).name.startswith("utf")
+    except LookupError:
+        return False
 
 
 def console():
     from rich.console import Console
 
-    return Console(soft_wrap=False, width=max(100, _terminal_width()))
+    # markup=False: names, seeds and reasons are the clerk's text; "[/]" in one must print as it is.
+    return Console(soft_wrap=False, width=max(100, _terminal_width()), markup=False)
 
 
 def err_console():
     from rich.console import Console
 
-    return Console(stderr=True)
+    return Console(stderr=True, markup=False)
 
 
 def _terminal_width() -> int:

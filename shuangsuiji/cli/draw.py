@@ -9,6 +9,8 @@ import typer
 from shuangsuiji.cli.common import JSON_HELP, TODAY_HELP, YEAR_HELP, console, emit_json, guarded, today, workspace
 from shuangsuiji.errors import EXIT_CHECK_FAILED
 
+TABLE_ROWS = 200  # a terminal table longer than this helps nobody; the record holds every pick
+
 
 def register(app: typer.Typer) -> None:
     app.command("draw", help="为任务摇号：按比例随机抽取检查对象，并为每户随机分派执法人员；写入摇号记录和账本。")(draw)
@@ -54,9 +56,13 @@ def _render_draw(record: dict, shown: str, event, dry_run: bool, labels: dict[st
     t = Table(title=f"{record['task_name']} 第 {record['round']} 轮{head}（{record['date']}）", show_lines=False)
     for col in ("序号", "企业名称", "统一社会信用代码", "类别", "乡镇", "执法人员"):
         t.add_column(col, overflow="fold")
-    for n, p in enumerate(record["picks"], start=1):
+    picks = record["picks"]
+    for n, p in enumerate(picks[:TABLE_ROWS], start=1):
         t.add_row(str(n), p["name"], p["entity"], labels.get(p["category"], p["category"]), p["town"], "、".join(p["inspector_names"]))
     out.print(t)
+    if len(picks) > TABLE_ROWS:
+        where = f"见摇号记录 {shown}" if not dry_run else "可用 --json 输出"
+        out.print(f"共抽中 {len(picks)} 家，上表只列出前 {TABLE_ROWS} 家；完整名单{where}。")
     origin = {"given": "现场给定", "generated": "系统生成", "public": "公开来源（RFC 3797）"}[record["seed_origin"]]
     out.print(f"种子（{origin}）：{record['seed']}", markup=False, highlight=False)
     out.print(

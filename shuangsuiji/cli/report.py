@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from shuangsuiji.cli.common import TODAY_HELP, YEAR_HELP, console, emit_json, guarded, today, workspace
+from shuangsuiji.cli.common import YEAR_HELP, console, emit_json, guarded, today, workspace
 from shuangsuiji.errors import EXIT_CHECK_FAILED, SsjError
 
 FORMATS = ("table", "json", "csv", "xlsx", "html", "md")
@@ -48,7 +48,7 @@ def report(
 
     chosen = choose_format(fmt, out)
     if chosen == "xlsx" and out is None:
-        raise SsjError("XLSX 报告必须写入文件", f"请加 --out 报告.xlsx，例如 ssj report --format xlsx --out 年度报告.xlsx")
+        raise SsjError("XLSX 报告必须写入文件", "请加 --out 报告.xlsx，例如 ssj report --format xlsx --out 年度报告.xlsx")
     ws = workspace()
     rep = load_report(ws, year, today(today_))
     data = _render(rep, chosen)
