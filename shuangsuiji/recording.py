@@ -2,7 +2,7 @@
 
 ``results.py``, ``publish.py``, ``notice.py`` and ``sheet.py`` are pure; this module feeds
 them from the workspace (the ledger, plans/<year>.yaml, calendar/, the draw records) and
-writes what they produce. Like ``rounds.commit_draw``, every write happens under the
+writes what they produce. Like ``rounds.run_draw``, every write happens under the
 ledger lock, after the state has been re-read under that lock: notice files are written
 atomically first, and the ledger line that names them is the commit point.
 """

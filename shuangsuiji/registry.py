@@ -54,6 +54,9 @@ INSPECTOR_COLUMNS = (
 )
 RISK_GRADES = ("A", "B", "C", "D")
 _LIST_SPLIT = re.compile(r"[;；]")
+# What Excel shows, and saves, for a long all-digit code typed into a "General" cell.
+_EXCEL_NUMBER = re.compile(r"^\d(\.\d+)?E\+\d+$", re.IGNORECASE)
+EXCEL_HINT = "请在 Excel/WPS 中先把该列设为“文本”格式再重新输入完整代码；或另存为 .xlsx 后用 ssj import 导入"
 _INSPECTOR_ID = re.compile(r"^[0-9A-Za-z\-]{2,32}$")
 
 
@@ -194,6 +197,9 @@ def parse_entities(table: Table, categories: dict[str, str]) -> list[Entity]:
         if not _required(row, ENTITY_COLUMNS, shown, line, errors):
             continue
         code = row["id"]
+        if _EXCEL_NUMBER.match(code):
+            errors.append(InputError(shown, line, f"统一社会信用代码 {code} 被 Excel/WPS 改成了科学计数法", EXCEL_HINT))
+            continue
         bad = uscc.problem(code)
         if bad:
             errors.append(InputError(shown, line, bad[0], bad[1]))
@@ -235,6 +241,9 @@ def parse_inspectors(table: Table, categories: dict[str, str], entity_ids: set[s
         if not _required(row, INSPECTOR_COLUMNS, shown, line, errors):
             continue
         ident = row["id"]
+        if _EXCEL_NUMBER.match(ident):
+            errors.append(InputError(shown, line, f"执法证号 {ident} 被 Excel/WPS 改成了科学计数法", EXCEL_HINT))
+            continue
         if not _INSPECTOR_ID.match(ident):
             errors.append(InputError(shown, line, f"执法证号 {ident} 不合规", "执法证号只含字母、数字和 -，2 到 32 位"))
             continue

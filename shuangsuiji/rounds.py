@@ -3,9 +3,9 @@
 A draw flows one way: the checked inputs and the ledger's past rounds go into
 ``prepare_draw``, which computes the scope, the entities left out because an earlier
 round of this cycle drew them, the pool, k, the picks and the teams (all by the pure
-functions of ``draw.py``) and returns the record as a dict. ``commit_draw`` then takes
-the ledger lock, checks again that the round is still free, writes the record file
-atomically, and appends the ledger line that commits it. Nothing is ever overwritten.
+functions of ``draw.py``) and returns the record as a dict. ``run_draw`` does that while
+holding the ledger lock, then writes the record file atomically and appends the ledger
+line that commits it. Nothing is ever overwritten.
 """
 
 from __future__ import annotations
@@ -115,6 +115,11 @@ def prepare_draw(inputs: Inputs, events: list[LedgerEvent], req: DrawRequest) ->
     """The complete draw record for the next round of a task; pure apart from a generated seed."""
     plan = inputs.plan
     task = get_task(inputs, req.task)
+    if req.day.year < plan.year:
+        raise SsjError(
+            f"摇号日期 {req.day} 早于计划年度 {plan.year}",
+            f"请用 --today 写 {plan.year} 年内的实际摇号日期",
+        )
     if req.day > task.end:
         raise SsjError(
             f"摇号日期 {req.day} 晚于任务 {task.id} 的抽查时间（{task.start} 至 {task.end}）",
@@ -230,33 +235,44 @@ def record_path(ws: Workspace, year: int, task: str, number: int) -> Path:
     return ws.year_dir(year) / f"{task}-r{number}.json"
 
 
-def commit_draw(ws: Workspace, record: dict[str, Any]) -> LedgerEvent:
-    """Write the record and append its ledger line, under the ledger lock."""
-    ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
-    year, task, number = record["year"], record["task"], record["round"]
+def run_draw(ws: Workspace, inputs: Inputs, req: DrawRequest, dry_run: bool = False) -> tuple[dict[str, Any], LedgerEvent | None]:
+    """Prepare a draw and, unless ``dry_run``, commit it; returns (record, ledger event or None).
+
+    The ledger is read, the draw prepared, the record written and the ledger line appended
+    all under one hold of the ledger lock, so a void or another draw by a second clerk
+    cannot slip in between and leave a record whose exclusions no longer hold.
+    """
+    shown = ws.show(ws.ledger_path)
+    if dry_run:
+        return prepare_draw(inputs, load_events(ws.ledger_path, shown), req), None
+    ledger = Ledger(ws.ledger_path, shown)
     with ledger.locked():
-        events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
-        if any(r.number == number for r in task_rounds(build_rounds(events), year, task)):
-            raise RoundExists(f"{task} 第 {number} 轮刚刚已由另一次摇号写入账本", "请重新运行 ssj draw，将摇下一轮")
-        path = record_path(ws, year, task, number)
-        if path.exists():
-            _keep_orphan(path)
-        data = record_bytes(record)
-        atomic_write_bytes(path, data)
-        return ledger.append("draw", {
-            "year": year,
-            "task": task,
-            "round": number,
-            "date": record["date"],
-            "record": path.relative_to(ws.draws_dir).as_posix(),
-            "record_sha256": hashlib.sha256(data).hexdigest(),
-            "algorithm": record["algorithm"],
-            "seed": record["seed"],
-            "k": record["k"],
-            "picks": [p["entity"] for p in record["picks"]],
-            "new_cycle": record["new_cycle"],
-            "cycle_picks": record["cycle_picks"],
-        })
+        record = prepare_draw(inputs, load_events(ws.ledger_path, shown), req)
+        return record, _commit(ws, ledger, record)
+
+
+def _commit(ws: Workspace, ledger: Ledger, record: dict[str, Any]) -> LedgerEvent:
+    """Write the record atomically, then append the ledger line that commits it (lock held)."""
+    year, task, number = record["year"], record["task"], record["round"]
+    path = record_path(ws, year, task, number)
+    if path.exists():
+        _keep_orphan(path)
+    data = record_bytes(record)
+    atomic_write_bytes(path, data)
+    return ledger.append("draw", {
+        "year": year,
+        "task": task,
+        "round": number,
+        "date": record["date"],
+        "record": path.relative_to(ws.draws_dir).as_posix(),
+        "record_sha256": hashlib.sha256(data).hexdigest(),
+        "algorithm": record["algorithm"],
+        "seed": record["seed"],
+        "k": record["k"],
+        "picks": [p["entity"] for p in record["picks"]],
+        "new_cycle": record["new_cycle"],
+        "cycle_picks": record["cycle_picks"],
+    })
 
 
 def _keep_orphan(path: Path) -> None:

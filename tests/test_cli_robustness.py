@@ -136,3 +136,20 @@ def test_usage_errors_are_chinese_with_exit_2(tmp_path):
         assert res.returncode == 2, (args, res.stderr)
         assert message in res.stderr, (args, res.stderr)
         assert "Traceback" not in res.stderr and "提示：运行 ssj" in res.stderr
+
+
+def test_codes_mangled_by_excel_name_excel(ssj, ws):
+    path = ws / "data" / "inspectors.csv"
+    text = path.read_text(encoding="utf-8-sig").replace("1404282201001,", "1.40428E+12,", 1)
+    path.write_text(text, encoding="utf-8-sig")
+    res = ssj("check")
+    assert res.exit_code == 2
+    assert "data/inspectors.csv:2: 执法证号 1.40428E+12 被 Excel/WPS 改成了科学计数法" in res.stderr
+    assert "文本" in res.stderr
+
+
+def test_draw_dated_before_the_plan_year_is_refused(ssj, ws):
+    before = tree_digest(ws)
+    res = ssj("draw", "--task", "coal", "--seed", "s", "--today", "2021-04-06")
+    assert res.exit_code == 2 and "早于计划年度 2022" in res.stderr
+    assert tree_digest(ws) == before

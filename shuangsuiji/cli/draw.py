@@ -32,16 +32,13 @@ def draw(
     as_json: bool = typer.Option(False, "--json", help="输出摇号记录（JSON）"),
 ) -> None:
     from shuangsuiji.inputs import load_inputs
-    from shuangsuiji.ledger import load_events
-    from shuangsuiji.rounds import DrawRequest, commit_draw, prepare_draw, record_path
+    from shuangsuiji.rounds import DrawRequest, record_path, run_draw
 
     ws = workspace()
     inputs = load_inputs(ws, year)
-    events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
     req = DrawRequest(task=task, day=today(today_), seed=seed, sources=tuple(source or ()), algorithm=algorithm, round=round_)
-    record = prepare_draw(inputs, events, req)
+    record, event = run_draw(ws, inputs, req, dry_run)
     path = record_path(ws, record["year"], record["task"], record["round"])
-    event = None if dry_run else commit_draw(ws, record)
     if as_json:
         emit_json(record)
         return
