@@ -8,30 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-# A made-up but complete 2027 holiday schedule (no real one existed when this was written).
-FULL_2027 = """\
-year: 2027
-holidays:
-  - name: 元旦
-    days: [2027-01-01, 2027-01-03]
-  - name: 春节
-    days: [2027-02-06, 2027-02-14]
-  - name: 清明节
-    days: [2027-04-03, 2027-04-05]
-  - name: 劳动节
-    days: [2027-05-01, 2027-05-05]
-  - name: 端午节
-    days: 2027-06-09
-  - name: 中秋节
-    days: 2027-09-15
-  - name: 国庆节
-    days: [2027-10-01, 2027-10-07]
-workdays:
-  - 2027-02-20
-  - 2027-04-25
-  - 2027-09-26
-  - 2027-10-09
-"""
+from tests.test_workdays import FULL_2027  # noqa: F401  (one made-up 2027 schedule for all tests)
 
 
 def ok(res):
