@@ -38,6 +38,7 @@ from shuangsuiji.model import Inspector, Task
 from shuangsuiji.workspace import Workspace
 
 RECORD_SCHEMA = "ssj.draw/1"
+RFC3797_MAX_PICKS = 65536  # the RFC's selection counter is two bytes
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,11 @@ def prepare_draw(inputs: Inputs, events: list[LedgerEvent], req: DrawRequest) ->
     if not scope:
         raise SsjError(f"任务 {task.id} 的抽查范围内没有在营企业", "请检查名录库中该类别企业的状态，或计划中的 scope")
     k = task.draw_count(len(scope))
+    if algorithm == "rfc3797" and k > RFC3797_MAX_PICKS:
+        raise SsjError(
+            f"rfc3797 算法一次最多抽取 {RFC3797_MAX_PICKS} 家，本次需抽取 {k} 家",
+            "RFC 3797 的序号只有两个字节；请改用默认的 sha256-rank 算法",
+        )
     live = [r for r in existing if not r.voided]
     scope_set = set(scope)
     excluded = sorted(cycle_drawn(live) & scope_set)

@@ -7,7 +7,13 @@ line); the pool is the scope less the excluded; k follows from the scope size an
 the picks and their ranks follow from the seed; each team follows from the eligible
 inspectors. Publication lines must point at notice files that still hold their bytes.
 Record files and notice files (draws/<year>/public/) that no ledger line names are
-reported as orphans.
+reported as orphans; a record an interrupted draw left behind, which ssj set aside as
+``<task>-r<n>.orphan-<m>.json``, is noted as kept evidence.
+
+The record's own scope and inspector exclusions are trusted only as far as they can be
+checked: where the plan and registries on disk still have the SHA-256 the record holds,
+the scope, k and every inspector left out (with its reason) are derived again from those
+files, so an edited scope or a made-up exclusion in a record is caught.
 """
 
 from __future__ import annotations
@@ -19,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 from shuangsuiji.draw import draw_round, team_from_eligible
 from shuangsuiji.events import build_rounds, event_problems
@@ -73,6 +80,7 @@ def verify_workspace(ws: Workspace) -> VerifyResult:
     for e in event_problems(events, ledger_shown):
         res.failures.append(Failure(None, f"{e.path}:{e.line}", e.message))
     rounds = build_rounds(events)
+    current = _CurrentInputs(ws)
     named: set[Path] = set()
     published: set[Path] = set()
     for ev in events:
@@ -80,7 +88,7 @@ def verify_workspace(ws: Workspace) -> VerifyResult:
             res.draws += 1
             path = ws.draws_dir / str(ev.get("record", ""))
             named.add(path.resolve())
-            for message in _check_draw(ws, ev, rounds, path):
+            for message in _check_draw(ws, ev, rounds, path, current):
                 res.failures.append(Failure(ev.seq, ws.show(path), message))
         elif ev.type == "publish":
             for item in ev.get("files") or []:
@@ -93,13 +101,46 @@ def verify_workspace(ws: Workspace) -> VerifyResult:
     if ws.draws_dir.is_dir():
         for year_dir in sorted(p for p in ws.draws_dir.iterdir() if p.is_dir() and p.name.isdigit()):
             for f in sorted(year_dir.glob("*.json")):
-                if f.resolve() not in named:
+                if ".orphan-" in f.name:
+                    res.notes.append(f"{ws.show(f)} 是一次中断的摇号留下的记录，作为凭证保留，未生效")
+                elif f.resolve() not in named:
                     res.failures.append(Failure(None, ws.show(f), "孤立的摇号记录：账本中没有对应的摇号事件（摇号被中断，或文件被放入/改名）"))
             public = year_dir / "public"
             for f in sorted(public.iterdir()) if public.is_dir() else []:
                 if f.is_file() and not _incidental(f.name) and f.resolve() not in published:
                     res.failures.append(Failure(None, ws.show(f), "孤立的公示文件：账本中没有公示事件记录它（公示被中断，或文件被放入/改名）"))
+    if current.stale:
+        res.notes.append(
+            f"{current.stale} 次摇号之后计划或名录库已修改：这些摇号的范围和执法人员排除按记录本身复核"
+            "（摇号时的输入文件 SHA-256 记在记录的 inputs 中）"
+        )
     return res
+
+
+class _CurrentInputs:
+    """The workspace's plan and registries as they are now, loaded once per year when needed."""
+
+    def __init__(self, ws: Workspace) -> None:
+        self.ws = ws
+        self.loaded: dict[int, Any] = {}
+        self.stale = 0
+
+    def matching(self, rec: dict) -> Any:
+        """The current inputs when every file still has the hash the record holds, else None."""
+        from shuangsuiji.errors import SsjError
+        from shuangsuiji.inputs import load_inputs
+
+        year = rec.get("year")
+        if year not in self.loaded:
+            try:
+                self.loaded[year] = load_inputs(self.ws, year)
+            except SsjError:
+                self.loaded[year] = None
+        inputs = self.loaded[year]
+        if inputs is None or inputs.hashes != rec.get("inputs"):
+            self.stale += 1
+            return None
+        return inputs
 
 
 # Files that appear beside a notice without anyone publishing anything: dot files, the owner
@@ -111,7 +152,7 @@ def _incidental(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower() in _INCIDENTAL_NAMES
 
 
-def _check_draw(ws: Workspace, ev, rounds, path: Path) -> list[str]:
+def _check_draw(ws: Workspace, ev, rounds, path: Path, current: _CurrentInputs) -> list[str]:
     from shuangsuiji.rounds import cycle_drawn, ids_sha256, live_rounds_before
 
     if not path.exists():
@@ -171,4 +212,34 @@ def _check_draw(ws: Workspace, ev, rounds, path: Path) -> list[str]:
             out.append(f"{p['entity']} 的执法人员少于 {max(2, n)} 名")
         for i in p.get("inspectors", []):
             load[i] = load.get(i, 0) + 1
+    inputs = current.matching(rec)
+    if inputs is not None:
+        out.extend(_check_against_inputs(rec, inputs))
+    return out
+
+
+def _check_against_inputs(rec: dict, inputs: Any) -> list[str]:
+    """Scope, k and inspector exclusions derived again from the unchanged plan and registries."""
+    from shuangsuiji.draw import exclusions
+
+    task = inputs.plan.task(rec["task"])
+    if task is None:
+        return [f"计划中没有任务 {rec['task']}"]
+    out = []
+    if sorted(inputs.scope_ids(task)) != rec["scope"]:
+        out.append("抽查范围与摇号时的计划和名录库（SHA-256 未变）推出的范围不符")
+    if task.draw_count(len(rec["scope"])) != rec["k"]:
+        out.append("抽取家数与计划的抽查比例不符")
+    if sorted(i.id for i in inputs.inspectors) != rec.get("inspector_pool"):
+        out.append("执法人员名单与摇号时的执法人员名录库不符")
+    picked = inputs.entities_with_ids(p["entity"] for p in rec["picks"])
+    for p in rec["picks"]:
+        entity = picked.get(p["entity"])
+        if entity is None:
+            out.append(f"{p['entity']} 不在摇号时的检查对象名录库中")
+            continue
+        _, left_out = exclusions(entity, inputs.inspectors, rec.get("local_avoidance", False))
+        recorded = [(x.get("id"), x.get("reason")) for x in p.get("excluded_inspectors", [])]
+        if list(left_out) != recorded:
+            out.append(f"{p['entity']} 未派出的执法人员及原因与名录库不符")
     return out

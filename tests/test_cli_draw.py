@@ -341,3 +341,85 @@ def test_shuffling_csv_rows_changes_nothing(ws, order, seed):
             path.write_bytes(original)
         assert again["picks"] == base["picks"]
         assert again["scope"] == base["scope"] and again["pool"] == base["pool"]
+
+
+def _forge(ws: Path, change, name: str = "hazchem-r1.json") -> None:
+    """Rewrite the only record and its ledger line consistently, as an insider with write access could."""
+    import hashlib
+
+    from shuangsuiji.ledger import GENESIS, encode_event
+
+    path = ws / "draws" / "2022" / name
+    rec = json.loads(path.read_text(encoding="utf-8"))
+    change(rec)
+    data = (json.dumps(rec, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    path.write_bytes(data)
+    (line,) = ledger_lines(ws)
+    fields = {k: v for k, v in line.items() if k not in ("seq", "type", "at", "prev")}
+    fields["record_sha256"] = hashlib.sha256(data).hexdigest()
+    fields["picks"] = [p["entity"] for p in rec["picks"]]
+    (ws / "draws" / "ledger.jsonl").write_bytes(encode_event(1, "draw", line["at"], GENESIS, fields) + b"\n")
+
+
+def test_forged_scope_is_caught_against_unchanged_registry(ssj, ws):
+    from shuangsuiji.rounds import ids_sha256
+
+    draw(ssj, "industry", "s1", "2022-07-05")  # 55 at 10% draws 6, and so would 54: k stays right
+
+    def drop_unpicked_entity(rec):
+        picked = {p["entity"] for p in rec["picks"]}
+        victim = next(i for i in rec["scope"] if i not in picked)
+        rec["scope"].remove(victim)
+        rec["pool"].remove(victim)
+        rec["pool_sha256"] = ids_sha256(rec["pool"])
+
+    _forge(ws, drop_unpicked_entity, "industry-r1.json")
+    res = ssj("verify")
+    assert res.exit_code == 1
+    assert "抽查范围与摇号时的计划和名录库（SHA-256 未变）推出的范围不符" in res.stderr
+
+
+def test_made_up_inspector_exclusion_is_caught(ssj, ws):
+    rec = draw(ssj, "hazchem", "s1")
+    first = rec["picks"][0]["entity"]
+
+    def exclude_a_team_member(r):
+        pick = r["picks"][0]
+        gone = pick["inspectors"][0]
+        pick["excluded_inspectors"].append({"id": gone, "reason": "off_duty", "text": "不在岗"})
+        pick["excluded_inspectors"].sort(key=lambda x: x["id"])
+
+    _forge(ws, exclude_a_team_member)
+    res = ssj("verify")
+    assert res.exit_code == 1
+    assert f"{first} 未派出的执法人员及原因与名录库不符" in res.stderr
+
+
+def test_registry_changed_after_draw_is_noted_not_failed(ssj, ws):
+    draw(ssj, "hazchem", "s1")
+    path = ws / "data" / "entities.csv"
+    path.write_bytes(path.read_bytes().replace("在营".encode(), "停产".encode(), 1))
+    res = ssj("verify")
+    assert res.exit_code == 0, res.output
+    assert "1 次摇号之后计划或名录库已修改" in res.stdout
+
+
+def test_orphan_kept_aside_is_a_note(ssj, ws):
+    rec = draw(ssj, "hazchem", "s1", DAY, "--dry-run")
+    orphan = ws / "draws" / "2022" / "hazchem-r1.json"
+    orphan.parent.mkdir(parents=True)
+    orphan.write_text(json.dumps(rec, ensure_ascii=False), encoding="utf-8")
+    draw(ssj, "hazchem", "s2")
+    res = ssj("verify")
+    assert res.exit_code == 0, res.output
+    assert "hazchem-r1.orphan-1.json 是一次中断的摇号留下的记录" in res.stdout
+
+
+def test_rfc3797_refuses_more_picks_than_its_counter_allows(ssj, ws, monkeypatch):
+    from shuangsuiji import rounds
+
+    monkeypatch.setattr(rounds, "RFC3797_MAX_PICKS", 5)  # the real limit is 65,536; hazchem draws 9
+    before = tree_digest(ws)
+    res = ssj("draw", "--task", "hazchem", "--algorithm", "rfc3797", "--seed", "1./2./", "--today", DAY)
+    assert res.exit_code == 2 and "rfc3797 算法一次最多抽取 5 家" in res.stderr
+    assert tree_digest(ws) == before
