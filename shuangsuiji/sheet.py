@@ -62,6 +62,7 @@ class DrawFacts:
     record_path: str  # as shown, e.g. draws/2022/hazchem-r1.json
     record_sha256: str  # from the ledger line
     ledger_path: str  # as shown, e.g. draws/ledger.jsonl
+    line_sha256: str = ""  # SHA-256 of the draw's ledger line: on paper, it pins the ledger up to it
 
 
 def _left_out(record: Mapping[str, Any], names: Mapping[str, str]) -> list[tuple[str, str, str]]:
@@ -129,8 +130,9 @@ def render_sheet(
         ("每户执法人员", f"{record.get('inspectors_per_check', 2)} 名" + ("；属地回避" if record.get("local_avoidance") else "")),
         ("摇号记录文件", facts.record_path),
         ("记录文件 SHA-256", facts.record_sha256),
+        (f"账本第 {facts.seq} 号事件 SHA-256", facts.line_sha256),
     ]
-    mono = {"种子", "备选池 SHA-256", "记录文件 SHA-256", "摇号记录文件"}
+    mono = {"种子", "备选池 SHA-256", "记录文件 SHA-256", "摇号记录文件", f"账本第 {facts.seq} 号事件 SHA-256"}
     body = [f"<h1>摇号记录表</h1>\n<p style=\"text-align:center;margin:-3mm 0 4mm\">{e(title)}</p>\n"]
     if void:
         body.append(f"<p class=\"void\">本轮已作废（{e(void)}），抽中的企业已回到备选池；本表仅作存档。</p>\n")
@@ -165,6 +167,11 @@ def render_sheet(
     body.append("<p>其余可派人员按（本次已分派户数，SHA-256(种子:统一社会信用代码:执法证号)）从小到大排序，取前几名组成检查组。</p>\n")
 
     body.append("<h2>如何不用 ssj 复核本次摇号</h2>\n<ol class=\"steps\">\n")
+    body.append(
+        f"<li>账本未被整体改写：运行 <code>ssj verify --expect {e(facts.line_sha256)}</code>，"
+        "或自己计算账本每一行（不含换行符）的 SHA-256，其中应有一行等于上表的账本事件 SHA-256；"
+        "由于每一行都记着上一行的 SHA-256，这一行之前的账本都不能再被改动。</li>\n"
+    )
     body.append(
         f"<li>记录文件未被改动：在工作区文件夹中运行 <code>sha256sum {e(facts.record_path)}</code>，"
         f"输出应为上表的记录文件 SHA-256；它也写在账本 {e(facts.ledger_path)} 第 {facts.seq} 号事件的 <code>record_sha256</code> 中。</li>\n"

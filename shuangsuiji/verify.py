@@ -68,7 +68,8 @@ class VerifyResult:
         }
 
 
-def verify_workspace(ws: Workspace) -> VerifyResult:
+def verify_workspace(ws: Workspace, expect: tuple[str, ...] = ()) -> VerifyResult:
+    """Every check above; ``expect`` holds line hashes kept outside (on a signed sheet) that must still be in the ledger."""
     res = VerifyResult()
     ledger_shown = ws.show(ws.ledger_path)
     events, problems, torn = read_ledger(ws.ledger_path)
@@ -79,6 +80,13 @@ def verify_workspace(ws: Workspace) -> VerifyResult:
         res.notes.append(f"{ledger_shown} 末尾有一行不完整（写入时被中断，未生效），下次登记时会被清除")
     for e in event_problems(events, ledger_shown):
         res.failures.append(Failure(None, f"{e.path}:{e.line}", e.message))
+    digests = {ev.digest: ev for ev in events}
+    for want in expect:
+        ev = digests.get(want.strip().lower())
+        if ev is None:
+            res.failures.append(Failure(None, ledger_shown, f"账本中没有 SHA-256 为 {want} 的行：账本在那之后被整体改写或截断过"))
+        else:
+            res.notes.append(f"账本第 {ev.line} 行（第 {ev.seq} 号事件）的 SHA-256 与给定值一致，此行及以前的账本未被改动")
     rounds = build_rounds(events)
     current = _CurrentInputs(ws)
     named: set[Path] = set()

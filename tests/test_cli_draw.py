@@ -423,3 +423,25 @@ def test_rfc3797_refuses_more_picks_than_its_counter_allows(ssj, ws, monkeypatch
     res = ssj("draw", "--task", "hazchem", "--algorithm", "rfc3797", "--seed", "1./2./", "--today", DAY)
     assert res.exit_code == 2 and "rfc3797 算法一次最多抽取 5 家" in res.stderr
     assert tree_digest(ws) == before
+
+
+def test_verify_expect_pins_the_ledger_to_a_hash_kept_on_paper(ssj, ws):
+    draw(ssj, "hazchem", "s1")
+    draw(ssj, "coal", "c1")
+    sheet = ssj("sheet", "--task", "hazchem", "--round", "1", "--out", str(ws / "sheet.html"))
+    assert sheet.exit_code == 0, sheet.output
+    from shuangsuiji.ledger import line_digest
+
+    first = line_digest((ws / "draws" / "ledger.jsonl").read_bytes().split(b"\n")[0])
+    assert first in (ws / "sheet.html").read_text(encoding="utf-8")
+    res = ssj("verify", "--expect", first)
+    assert res.exit_code == 0 and "第 1 号事件）的 SHA-256 与给定值一致" in res.stdout
+    # Someone rewrites the whole ledger consistently (a fresh, self-consistent chain): only the paper hash catches it.
+    (ws / "draws" / "ledger.jsonl").unlink()
+    for p in (ws / "draws" / "2022").glob("*.json"):
+        p.unlink()
+    draw(ssj, "hazchem", "other-seed")
+    draw(ssj, "coal", "c1")
+    assert ssj("verify").exit_code == 0
+    res = ssj("verify", "--expect", first)
+    assert res.exit_code == 1 and f"账本中没有 SHA-256 为 {first} 的行" in res.stderr

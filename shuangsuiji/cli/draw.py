@@ -126,11 +126,14 @@ def draws(
 
 
 @guarded
-def verify(as_json: bool = typer.Option(False, "--json", help=JSON_HELP)) -> None:
+def verify(
+    expect: Optional[List[str]] = typer.Option(None, "--expect", help="账本某一行的 SHA-256（如摇号记录表上印的），该行必须仍在账本中；可重复"),
+    as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+) -> None:
     from shuangsuiji.verify import verify_workspace
 
     ws = workspace()
-    res = verify_workspace(ws)
+    res = verify_workspace(ws, tuple(expect or ()))
     if as_json:
         emit_json(res.to_json())
     else:

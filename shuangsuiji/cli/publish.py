@@ -296,7 +296,7 @@ def sheet(
     rec = read_record(ws, r)
     facts = DrawFacts(
         seq=r.draw.seq, at=r.draw.at, record_path=ws.show(ws.draws_dir / r.draw["record"]),
-        record_sha256=r.draw["record_sha256"], ledger_path=ws.show(ws.ledger_path),
+        record_sha256=r.draw["record_sha256"], ledger_path=ws.show(ws.ledger_path), line_sha256=r.draw.digest,
     )
     void = f"{r.void['date']}：{r.void['reason']}" if r.voided else None
     data = render_sheet(plan, t, rec, facts, _inspector_names(ws, plan), void)
