@@ -118,10 +118,15 @@ def _cell_text(value: object) -> str:
 def _map_header(raw: Iterable[tuple[int, list[str]]], shown: str, columns: tuple[Column, ...]) -> Table:
     it = iter(raw)
     header_line, header = 0, None
+    known = {name for col in columns for name in (col.name, *col.aliases)}
     for line, cells in it:
-        if any(c.strip() for c in cells):
-            header_line, header = line, cells
-            break
+        filled = [c.strip() for c in cells if c.strip()]
+        if not filled:
+            continue
+        if len(filled) == 1 and filled[0].lstrip("\ufeff") not in known:
+            continue  # a title row above the table ("长子县检查对象名录库"), as government sheets have
+        header_line, header = line, cells
+        break
     if header is None:
         raise InputErrors([InputError(shown, 1, "文件中没有表头", "第一行应为列名：" + ",".join(c.name for c in columns))])
     index, errors = _header_index(header, header_line, shown, columns)

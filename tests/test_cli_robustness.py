@@ -153,3 +153,23 @@ def test_draw_dated_before_the_plan_year_is_refused(ssj, ws):
     res = ssj("draw", "--task", "coal", "--seed", "s", "--today", "2021-04-06")
     assert res.exit_code == 2 and "早于计划年度 2022" in res.stderr
     assert tree_digest(ws) == before
+
+
+def test_import_skips_a_title_row_above_the_header(ssj, ws, tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["长子县检查对象名录库（示例）"])
+    sheet.append([])
+    sheet.append(["统一社会信用代码", "名称", "类别", "乡镇", "状态", "风险等级"])
+    text = (ws / "data" / "entities.csv").read_text(encoding="utf-8-sig").splitlines()[1:]
+    for row in text:
+        sheet.append(row.split(","))
+    path = tmp_path / "名录库.xlsx"
+    book.save(path)
+    before = (ws / "data" / "entities.csv").read_bytes()
+    res = ssj("import", "entities", str(path))
+    assert res.exit_code == 0, res.output
+    assert "新增 0，删除 0，修改 0" in res.stdout
+    assert (ws / "data" / "entities.csv").read_bytes() == before
