@@ -145,14 +145,9 @@ def prepare_draw(inputs: Inputs, events: list[LedgerEvent], req: DrawRequest) ->
             "RFC 3797 的序号只有两个字节；请改用默认的 sha256-rank 算法",
         )
     live = [r for r in existing if not r.voided]
-    scope_set = set(scope)
-    excluded = sorted(cycle_drawn(live) & scope_set)
+    excluded = sorted(cycle_drawn(live).intersection(scope))
     excluded_set = set(excluded)
-    if len(scope_set) == len(scope):  # scope is sorted: filtering it keeps it sorted
-        pool = [i for i in scope if i not in excluded_set]
-    else:
-        pool = sorted(scope_set - excluded_set)
-    del scope_set
+    pool = [i for i in scope if i not in excluded_set]  # ids are unique and sorted, so the pool is too
     result = draw_round(algorithm, seed, scope, excluded_set, k)
     by_id = inputs.entities_with_ids(i for _, i in result.picks)  # only the picks: the registry may hold millions
     picked = [by_id[i] for _, i in result.picks]
@@ -174,8 +169,7 @@ def prepare_draw(inputs: Inputs, events: list[LedgerEvent], req: DrawRequest) ->
         return found
 
     picks = []
-    for n, (rank, entity_id) in enumerate(result.picks):
-        team, teams[n] = teams[n], None  # each team is dropped once used: a draw may have tens of thousands
+    for (rank, entity_id), team in zip(result.picks, teams):
         e = by_id[entity_id]
         picks.append({
             "entity": entity_id,
