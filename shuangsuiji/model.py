@@ -62,6 +62,13 @@ class Inspector:
         return not self.qualifications or category in self.qualifications
 
 
+def draw_count(scope_size: int, ratio: Decimal) -> int:
+    """The count rule: ceil(N x ratio), at least 1 when N > 0; exact arithmetic, never floats."""
+    if scope_size <= 0:
+        return 0
+    return max(1, math.ceil(Fraction(ratio) * scope_size))
+
+
 @dataclass(frozen=True, slots=True)
 class Task:
     """One row of the plan's annex (抽查工作计划表)."""
@@ -82,10 +89,7 @@ class Task:
     line: int = field(default=0, compare=False)
 
     def draw_count(self, scope_size: int) -> int:
-        """ceil(N x ratio), at least 1 when N > 0; exact arithmetic."""
-        if scope_size <= 0:
-            return 0
-        return max(1, math.ceil(Fraction(self.ratio) * scope_size))
+        return draw_count(scope_size, self.ratio)
 
     def ratio_text(self) -> str:
         pct = self.ratio * 100

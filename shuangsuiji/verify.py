@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from shuangsuiji.draw import draw_round, team_from_eligible
+from shuangsuiji.model import draw_count
 from shuangsuiji.events import build_rounds, event_problems
 from shuangsuiji.ledger import read_ledger
 from shuangsuiji.workspace import Workspace
@@ -192,7 +191,7 @@ def _check_draw(ws: Workspace, ev, rounds, path: Path, current: _CurrentInputs) 
         out.append("pool_sha256 与备选池不符")
     try:
         ratio = Decimal(rec["ratio"])
-        k = max(1, math.ceil(Fraction(ratio) * len(scope))) if scope else 0
+        k = draw_count(len(scope), ratio)
     except (InvalidOperation, KeyError, TypeError):
         return out + ["记录中的抽查比例无法识别"]
     if k != rec["k"]:
