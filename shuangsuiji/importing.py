@@ -1,9 +1,14 @@
-"""``ssj import``: a spreadsheet in, the canonical registry CSV out, all or nothing.
+"""``ssj import`` and ``ssj export``: registries between spreadsheets and the canonical CSV.
+
+Import: a spreadsheet in, the canonical registry CSV out, all or nothing.
 
 The file is read (CSV in any accepted encoding, or XLSX), checked exactly as ``ssj check``
 checks the registry, and only when every row is right is ``data/<kind>.csv`` replaced,
 atomically. Importing entities also re-checks the inspectors' avoid lists against the new
 entity ids, so an import cannot leave the other registry broken.
+
+Export: the checked registry as an XLSX whose cells are all text, the safe way to edit it
+in Excel or WPS and import it back.
 """
 
 from __future__ import annotations
@@ -88,3 +93,58 @@ def _old_entities(ws: Workspace, categories: dict[str, str]):
         return load_entities(ws.entities_path, ws.show(ws.entities_path), categories)
     except InputErrors:
         return []  # replacing a broken registry: everything counts as added
+
+
+def registry_xlsx(kind: str, entities: list, inspectors: list, categories: dict[str, str]) -> bytes:
+    """A registry as an XLSX workbook for editing in Excel/WPS, ready for ``ssj import``.
+
+    Headers are the Chinese column names, categories their Chinese labels, and every cell is
+    text (number format "@"), so Excel never turns an 18-character USCC or a 13-digit 执法证号
+    into 1.40428E+12 the way it does when it opens a CSV.
+    """
+    import io
+
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    label = categories.get
+    if kind == "entities":
+        columns = ENTITY_COLUMNS
+        rows = [[e.id, e.name, label(e.category, e.category), e.town, e.status, e.risk] for e in sorted(entities, key=lambda e: e.id)]
+    else:
+        columns = INSPECTOR_COLUMNS
+        rows = [
+            [i.id, i.name, i.unit, ";".join(label(q, q) for q in i.qualifications), i.status, i.town, ";".join(i.avoid)]
+            for i in sorted(inspectors, key=lambda i: i.id)
+        ]
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "检查对象名录库" if kind == "entities" else "执法检查人员名录库"
+    sheet.append([c.label for c in columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="D9E1F2")
+    for row in rows:
+        sheet.append(row)
+    for col_cells in sheet.iter_cols(min_row=1, max_row=len(rows) + 1):
+        width = max(len(str(c.value or "")) for c in col_cells)
+        sheet.column_dimensions[col_cells[0].column_letter].width = min(60, 2 * width + 2)
+        for cell in col_cells[1:]:
+            cell.number_format = "@"
+    sheet.freeze_panes = "A2"
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def export_registry(ws: Workspace, kind: str, out: Path, year: int | None) -> int:
+    """Write the checked registry to ``out`` as XLSX; returns the number of rows."""
+    y = ws.resolve_year(year)
+    plan = load_plan(ws.plan_path(y), ws.show(ws.plan_path(y)))
+    entities = load_entities(ws.entities_path, ws.show(ws.entities_path), plan.categories)
+    inspectors = []
+    if kind == "inspectors":
+        table = read_table(ws.inspectors_path, ws.show(ws.inspectors_path), INSPECTOR_COLUMNS)
+        inspectors = parse_inspectors(table, plan.categories, {e.id for e in entities})
+    atomic_write_bytes(out, registry_xlsx(kind, entities, inspectors, plan.categories))
+    return len(entities) if kind == "entities" else len(inspectors)

@@ -607,3 +607,29 @@ def test_python_dash_m_version(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "shuangsuiji", "--version"], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"ssj {__version__}"
+
+
+@pytest.mark.parametrize("kind", ["entities", "inspectors"])
+def test_export_then_import_round_trips_and_keeps_codes_as_text(ssj, ws, tmp_path, kind):
+    import openpyxl
+
+    out = tmp_path / f"{kind}.xlsx"
+    res = ssj("export", kind, str(out))
+    assert res.exit_code == 0, res.output
+    sheet = openpyxl.load_workbook(out).active
+    first = [c.value for c in sheet[2]]
+    assert isinstance(first[0], str) and sheet.cell(row=2, column=1).number_format == "@"
+    if kind == "entities":
+        assert [c.value for c in sheet[1]][:3] == ["统一社会信用代码", "名称", "类别"]
+        assert first[2] in ("煤矿", "洗（储）煤", "危险化学品生产", "危险化学品经营", "工贸")
+    before = (ws / "data" / f"{kind}.csv").read_bytes()
+    res = ssj("import", kind, str(out))
+    assert res.exit_code == 0, res.output
+    assert "新增 0，删除 0，修改 0" in res.stdout
+    assert (ws / "data" / f"{kind}.csv").read_bytes() == before
+
+
+def test_export_refuses_unknown_kind_and_non_xlsx(ssj, tmp_path):
+    assert ssj("export", "people", str(tmp_path / "x.xlsx")).exit_code == 2
+    res = ssj("export", "entities", str(tmp_path / "x.csv"))
+    assert res.exit_code == 2 and "应以 .xlsx 结尾" in res.stderr

@@ -15,6 +15,7 @@ def register(app: typer.Typer) -> None:
     app.command("check", help="检查计划、两个名录库和账本，显示汇总。有错误时退出码为 2。")(check)
     app.command("plan", help="按计划表格式显示年度抽查计划。")(plan)
     app.command("init", help="新建工作区：带注释的计划模板和只有表头的两个名录库。")(init)
+    app.command("export", help="把名录库导出为 Excel（.xlsx，单元格均为文本格式），在 Excel/WPS 中编辑后用 ssj import 导回。")(export_registry)
     app.command("import", help="从 Excel（.xlsx）或 CSV 导入名录库：entities（检查对象）或 inspectors（执法人员）。")(import_registry)
 
 
@@ -139,3 +140,19 @@ def import_registry(
     ws = workspace()
     diff = run_import(ws, kind, file, year)
     typer.echo(f"已导入 {diff.total} 行到 {diff.target}：新增 {diff.added}，删除 {diff.removed}，修改 {diff.changed}，未变 {diff.unchanged}。")
+
+
+@guarded
+def export_registry(
+    kind: str = typer.Argument(..., help="entities（检查对象名录库）或 inspectors（执法检查人员名录库）"),
+    file: Path = typer.Argument(..., help="要写出的 .xlsx 文件"),
+    year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
+) -> None:
+    from shuangsuiji.importing import export_registry as run_export
+
+    if kind not in ("entities", "inspectors"):
+        raise SsjError(f"未知的名录库 {kind}", "请写 entities（检查对象）或 inspectors（执法人员）")
+    if file.suffix.lower() != ".xlsx":
+        raise SsjError(f"导出文件应以 .xlsx 结尾：{file.as_posix()}", "例如 ssj export entities 名录库.xlsx")
+    n = run_export(workspace(), kind, file, year)
+    typer.echo(f"已导出 {n} 行到 {file.as_posix()}。编辑后用 ssj import {kind} {file.as_posix()} 导回。")
