@@ -6,7 +6,7 @@ from typing import List, Optional
 
 import typer
 
-from shuangsuiji.cli.common import JSON_HELP, TODAY_HELP, YEAR_HELP, console, emit_json, guarded, today, workspace
+from shuangsuiji.cli.common import NO_WRAP, JSON_HELP, TODAY_HELP, YEAR_HELP, console, emit_json, guarded, today, workspace
 from shuangsuiji.errors import EXIT_CHECK_FAILED
 
 TABLE_ROWS = 200  # a terminal table longer than this helps nobody; the record holds every pick
@@ -52,7 +52,7 @@ def _render_draw(record: dict, shown: str, event, dry_run: bool, labels: dict[st
     head = "试摇（未写入）" if dry_run else "摇号结果"
     t = Table(title=f"{record['task_name']} 第 {record['round']} 轮{head}（{record['date']}）", show_lines=False)
     for col in ("序号", "企业名称", "统一社会信用代码", "类别", "乡镇", "执法人员"):
-        t.add_column(col, overflow="fold")
+        t.add_column(col, overflow="fold", no_wrap=col in NO_WRAP)
     picks = record["picks"]
     for n, p in enumerate(picks[:TABLE_ROWS], start=1):
         t.add_row(str(n), p["name"], p["entity"], labels.get(p["category"], p["category"]), p["town"], "、".join(p["inspector_names"]))
@@ -118,7 +118,7 @@ def draws(
 
     t = Table(title="摇号记录")
     for col in ("年度", "任务", "轮次", "日期", "种子", "抽取家数", "状态", "记录文件"):
-        t.add_column(col, overflow="fold")
+        t.add_column(col, overflow="fold", no_wrap=col in NO_WRAP)
     for r in rows:
         state = f"已作废：{r['void_reason']}" if r["voided"] else "有效"
         t.add_row(str(r["year"]), r["task"], str(r["round"]), r["date"], r["seed"], str(r["k"]), state, r["record"])

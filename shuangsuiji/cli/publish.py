@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from shuangsuiji.cli.common import JSON_HELP, TODAY_HELP, console, emit_json, guarded, parse_day, today, workspace
+from shuangsuiji.cli.common import NO_WRAP, JSON_HELP, TODAY_HELP, console, emit_json, guarded, parse_day, today, workspace
 from shuangsuiji.errors import EXIT_CHECK_FAILED, InputErrors, SsjError
 
 YEAR_FOR_TASK_HELP = "计划年度；默认取该任务最近一次有效摇号所在的年度（跨年登记、公示时无须指定）"
@@ -151,7 +151,7 @@ def results(
             title += "；已公示 " + "、".join(p["date"] + ("（部分）" if p.get("partial") else "") + ("" if p.get("on_time") else "（逾期）") for p in r.publications)
         t = Table(title=title, title_justify="left")
         for col in ("序号", "企业名称", "统一社会信用代码", "检查日期", "检查结果", "处理措施", "备注"):
-            t.add_column(col, overflow="fold")
+            t.add_column(col, overflow="fold", no_wrap=col in NO_WRAP)
         for n, row in enumerate(mine, start=1):
             if not row["result"]:
                 t.add_row(str(n), Text(row["name"]), row["entity"], "", Text("未登记", style="yellow"), "", "")
