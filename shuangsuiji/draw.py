@@ -256,9 +256,14 @@ def team_from_eligible(
     """
     if n < 0:
         raise ValueError(f"n must not be negative: {n}")
-    unique = dict.fromkeys(eligible_ids)
-    ordered = sorted(unique, key=lambda i: (load.get(i, 0), team_rank(seed, entity_id, i), i))
-    return tuple(ordered[:n])
+    prefix = hashlib.sha256(f"{seed}:{entity_id}:".encode("utf-8"))  # team_rank, hashing the shared part once
+
+    def key(inspector_id: str) -> tuple[int, str, str]:
+        h = prefix.copy()
+        h.update(inspector_id.encode("utf-8"))
+        return (load.get(inspector_id, 0), h.hexdigest(), inspector_id)
+
+    return tuple(sorted(dict.fromkeys(eligible_ids), key=key)[:n])
 
 
 @dataclass(frozen=True)
@@ -306,10 +311,20 @@ def assign_teams(
     when an entity has fewer than n eligible inspectors.
     """
     by_id = {i.id: i for i in inspectors}
+    avoided = {entity_id for i in inspectors for entity_id in i.avoid}
+    # Who may go depends on the entity only through its category, its town (under 属地回避)
+    # and the avoid lists; entities no one avoids share the answer for their category and town.
+    shared: dict[tuple[str, str], tuple[list[Inspector], list[tuple[str, str]]]] = {}
     load: dict[str, int] = {}
     teams: list[Team] = []
     for entity in picks:
-        eligible, excluded = exclusions(entity, inspectors, local_avoidance)
+        if entity.id in avoided:
+            eligible, excluded = exclusions(entity, inspectors, local_avoidance)
+        else:
+            key = (entity.category, entity.town if local_avoidance else "")
+            if key not in shared:
+                shared[key] = exclusions(entity, inspectors, local_avoidance)
+            eligible, excluded = shared[key]
         if len(eligible) < n:
             raise NotEnoughInspectors(
                 _not_enough_message(entity, eligible, excluded, by_id, n),
