@@ -128,7 +128,9 @@ def registry_xlsx(kind: str, entities: list, inspectors: list, categories: dict[
         sheet.append(row)
     for col_cells in sheet.iter_cols(min_row=1, max_row=len(rows) + 1):
         width = max(len(str(c.value or "")) for c in col_cells)
-        sheet.column_dimensions[col_cells[0].column_letter].width = min(60, 2 * width + 2)
+        dims = sheet.column_dimensions[col_cells[0].column_letter]
+        dims.width = min(60, 2 * width + 2)
+        dims.number_format = "@"  # the whole column, so rows added in Excel/WPS are text as well
         for cell in col_cells[1:]:
             cell.number_format = "@"
     sheet.freeze_panes = "A2"

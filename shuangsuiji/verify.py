@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
 from shuangsuiji.draw import draw_round, team_from_eligible
+from shuangsuiji.errors import SsjError
 from shuangsuiji.model import draw_count
 from shuangsuiji.events import build_rounds, event_problems
 from shuangsuiji.ledger import read_ledger
@@ -67,6 +69,17 @@ class VerifyResult:
         }
 
 
+def expected_digest(text: str) -> str:
+    """A line hash as copied from a signed sheet: any case, any spacing; SsjError unless 64 hex digits."""
+    want = "".join(text.split()).lower()  # str.split() also drops full-width spaces
+    if not re.fullmatch(r"[0-9a-f]{64}", want):
+        raise SsjError(
+            f"--expect 的值 {text.strip()} 不是完整的 SHA-256（应为 64 位十六进制数字，现为 {len(want)} 位）",
+            "请照摇号记录表上“账本第 N 号事件 SHA-256”一栏完整抄写",
+        )
+    return want
+
+
 def verify_workspace(ws: Workspace, expect: tuple[str, ...] = ()) -> VerifyResult:
     """Every check above; ``expect`` holds line hashes kept outside (on a signed sheet) that must still be in the ledger."""
     res = VerifyResult()
@@ -80,10 +93,13 @@ def verify_workspace(ws: Workspace, expect: tuple[str, ...] = ()) -> VerifyResul
     for e in event_problems(events, ledger_shown):
         res.failures.append(Failure(None, f"{e.path}:{e.line}", e.message))
     digests = {ev.digest: ev for ev in events}
-    for want in expect:
-        ev = digests.get(want.strip().lower())
+    for want in map(expected_digest, expect):
+        ev = digests.get(want)
         if ev is None:
-            res.failures.append(Failure(None, ledger_shown, f"账本中没有 SHA-256 为 {want} 的行：账本在那之后被整体改写或截断过"))
+            res.failures.append(Failure(
+                None, ledger_shown,
+                f"账本中没有 SHA-256 为 {want} 的行：账本在那之后被整体改写或截断过（也请核对该值是否抄写有误）",
+            ))
         else:
             res.notes.append(f"账本第 {ev.line} 行（第 {ev.seq} 号事件）的 SHA-256 与给定值一致，此行及以前的账本未被改动")
     rounds = build_rounds(events)
@@ -95,7 +111,12 @@ def verify_workspace(ws: Workspace, expect: tuple[str, ...] = ()) -> VerifyResul
             res.draws += 1
             path = ws.draws_dir / str(ev.get("record", ""))
             named.add(path.resolve())
-            for message in _check_draw(ws, ev, rounds, path, current):
+            try:
+                messages = _check_draw(ws, ev, rounds, path, current)
+            except (TypeError, AttributeError, KeyError, ValueError, OverflowError) as exc:
+                # Only a record rewritten together with the whole ledger gets here: report it, never crash.
+                messages = [f"摇号记录的结构异常，无法复核（{type(exc).__name__}: {exc}）"]
+            for message in messages:
                 res.failures.append(Failure(ev.seq, ws.show(path), message))
         elif ev.type == "publish":
             for item in ev.get("files") or []:
@@ -118,7 +139,7 @@ def verify_workspace(ws: Workspace, expect: tuple[str, ...] = ()) -> VerifyResul
                     res.failures.append(Failure(None, ws.show(f), "孤立的公示文件：账本中没有公示事件记录它（公示被中断，或文件被放入/改名）"))
     if current.stale:
         res.notes.append(
-            f"{current.stale} 次摇号之后计划或名录库已修改：这些摇号的范围和执法人员排除按记录本身复核"
+            f"{current.stale} 次摇号之后计划或名录库已修改（或现在无法读取）：这些摇号的范围和执法人员排除按记录本身复核"
             "（摇号时的输入文件 SHA-256 记在记录的 inputs 中）"
         )
     return res
@@ -134,14 +155,13 @@ class _CurrentInputs:
 
     def matching(self, rec: dict) -> Any:
         """The current inputs when every file still has the hash the record holds, else None."""
-        from shuangsuiji.errors import SsjError
         from shuangsuiji.inputs import load_inputs
 
         year = rec.get("year")
         if year not in self.loaded:
             try:
                 self.loaded[year] = load_inputs(self.ws, year)
-            except SsjError:
+            except (SsjError, OSError):  # a broken file, or one Excel holds open: check from the record alone
                 self.loaded[year] = None
         inputs = self.loaded[year]
         if inputs is None or inputs.hashes != rec.get("inputs"):
@@ -192,7 +212,7 @@ def _check_draw(ws: Workspace, ev, rounds, path: Path, current: _CurrentInputs) 
     try:
         ratio = Decimal(rec["ratio"])
         k = draw_count(len(scope), ratio)
-    except (InvalidOperation, KeyError, TypeError):
+    except (InvalidOperation, KeyError, TypeError, ValueError, OverflowError):  # NaN, Infinity: no fraction
         return out + ["记录中的抽查比例无法识别"]
     if k != rec["k"]:
         out.append(f"抽取家数应为 {k}（范围 {len(scope)} 家 × 比例 {rec['ratio']}），记录为 {rec['k']}")
@@ -233,6 +253,11 @@ def _check_against_inputs(rec: dict, inputs: Any) -> list[str]:
     if task is None:
         return [f"计划中没有任务 {rec['task']}"]
     out = []
+    local_avoidance = inputs.plan.local_avoidance  # the plan's, not the record's own say-so
+    if rec.get("local_avoidance") != local_avoidance:
+        out.append("记录的属地回避设置与计划不符")
+    if rec.get("inspectors_per_check") != task.inspectors_per_check:
+        out.append("记录的每户执法人员数与计划不符")
     if sorted(inputs.scope_ids(task)) != rec["scope"]:
         out.append("抽查范围与摇号时的计划和名录库（SHA-256 未变）推出的范围不符")
     if task.draw_count(len(rec["scope"])) != rec["k"]:
@@ -245,7 +270,7 @@ def _check_against_inputs(rec: dict, inputs: Any) -> list[str]:
         if entity is None:
             out.append(f"{p['entity']} 不在摇号时的检查对象名录库中")
             continue
-        _, left_out = exclusions(entity, inputs.inspectors, rec.get("local_avoidance", False))
+        _, left_out = exclusions(entity, inputs.inspectors, local_avoidance)
         recorded = [(x.get("id"), x.get("reason")) for x in p.get("excluded_inspectors", [])]
         if list(left_out) != recorded:
             out.append(f"{p['entity']} 未派出的执法人员及原因与名录库不符")

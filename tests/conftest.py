@@ -33,7 +33,11 @@ class Ssj:
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.runner = CliRunner()
+        # Click < 8.2 (which Typer < 0.16 may bring) mixes stderr into stdout unless told not to.
+        try:
+            self.runner = CliRunner(mix_stderr=False)
+        except TypeError:
+            self.runner = CliRunner()
 
     def __call__(self, *args: str, input: str | None = None):
         result = self.runner.invoke(app, ["--root", str(self.root), *args], input=input, catch_exceptions=False)

@@ -453,3 +453,83 @@ def test_verify_expect_pins_the_ledger_to_a_hash_kept_on_paper(ssj, ws):
     assert ssj("verify").exit_code == 0
     res = ssj("verify", "--expect", first)
     assert res.exit_code == 1 and f"账本中没有 SHA-256 为 {first} 的行" in res.stderr
+
+
+def test_forged_local_avoidance_is_caught_against_the_plan(ssj, ws):
+    """Turning 属地回避 on in the record (plan: off) to keep same-town inspectors away must not pass."""
+    from shuangsuiji.draw import assign_teams, reason_text
+    from shuangsuiji.inputs import load_inputs
+    from shuangsuiji.workspace import Workspace
+
+    draw(ssj, "hazchem", "s1")
+    inputs = load_inputs(Workspace(ws), 2022)
+    assert inputs.plan.local_avoidance is False
+    by_id = {i.id: i for i in inputs.inspectors}
+    local = []
+
+    def local_avoidance_on(rec):
+        rec["local_avoidance"] = True
+        entities = [inputs.entity(p["entity"]) for p in rec["picks"]]
+        teams = assign_teams(rec["seed"], entities, inputs.inspectors, rec["inspectors_per_check"], True)
+        for pick, team in zip(rec["picks"], teams):
+            pick["inspectors"] = list(team.inspectors)
+            pick["inspector_names"] = [by_id[i].name for i in team.inspectors]
+            pick["excluded_inspectors"] = [
+                {"id": i, "reason": code, "text": reason_text(code, by_id[i])} for i, code in team.excluded
+            ]
+            local.extend(i for i, code in team.excluded if code == "local")
+
+    _forge(ws, local_avoidance_on)
+    assert local  # the forgery does keep someone away
+    res = ssj("verify")
+    assert res.exit_code == 1, res.output
+    assert "属地回避" in res.stderr
+
+
+@pytest.mark.parametrize("ratio", ["NaN", "Infinity", "-Infinity", "sNaN"])
+def test_unreadable_ratio_in_a_forged_record_is_a_failure_not_a_crash(ssj, ws, ratio):
+    draw(ssj, "hazchem", "s1")
+    _forge(ws, lambda rec: rec.update(ratio=ratio))
+    res = ssj("verify")
+    assert res.exit_code == 1, res.output
+    assert "记录中的抽查比例无法识别" in res.stderr
+
+
+def test_verify_expect_takes_the_hash_as_copied_from_paper(ssj, ws):
+    from shuangsuiji.ledger import line_digest
+
+    draw(ssj, "hazchem", "s1")
+    digest = line_digest((ws / "draws" / "ledger.jsonl").read_bytes().split(b"\n")[0])
+    # Upper case, grouped in fours, a full-width space from a Chinese input method, a trailing newline.
+    copied = " ".join(digest[i:i + 4] for i in range(0, 64, 4)).upper().replace(" ", "\u3000", 1) + "\n"
+    res = ssj("verify", "--expect", copied)
+    assert res.exit_code == 0, res.output
+    assert "与给定值一致" in res.stdout
+    # A hash with a character missing is a mistyped value, not evidence that the ledger was rewritten.
+    res = ssj("verify", "--expect", digest[:-1])
+    assert res.exit_code == 2, res.output
+    assert "不是完整的 SHA-256" in res.stderr and "整体改写" not in res.stderr
+
+
+def test_verify_still_runs_when_a_registry_cannot_be_read(ssj, ws, monkeypatch):
+    """Excel on Windows locks an open workbook/CSV: verify re-checks from the records alone, as before."""
+    from shuangsuiji import inputs
+
+    draw(ssj, "hazchem", "s1")
+
+    def locked(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(ws / "data" / "entities.csv"))
+
+    monkeypatch.setattr(inputs, "load_inputs", locked)
+    res = ssj("verify")
+    assert res.exit_code == 0, res.output
+    assert "复核通过" in res.stdout
+
+
+@pytest.mark.parametrize("field, value", [("scope", 5), ("scope", [{}]), ("excluded", None), ("inspector_pool", 3)])
+def test_a_record_of_the_wrong_shape_is_a_failure_not_a_crash(ssj, ws, field, value):
+    draw(ssj, "hazchem", "s1")
+    _forge(ws, lambda rec: rec.update({field: value}))
+    res = ssj("verify")
+    assert res.exit_code == 1, res.output
+    assert "结构异常" in res.stderr

@@ -138,6 +138,19 @@ def test_usage_errors_are_chinese_with_exit_2(tmp_path):
         assert "Traceback" not in res.stderr and "提示：运行 ssj" in res.stderr
 
 
+def test_bare_ssj_prints_plain_help(tmp_path):
+    """No command: the help as it is (Click >= 8.2 exits 2, older Click 0), not dressed up as a usage error."""
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-m", "shuangsuiji"], capture_output=True, text=True, encoding="utf-8",
+                         cwd=str(tmp_path))
+    assert res.returncode in (0, 2), res.stderr
+    out = res.stdout + res.stderr
+    assert "Usage:" in out and "draw" in out
+    assert "命令用法有误" not in out and "Traceback" not in out
+
+
 def test_codes_mangled_by_excel_name_excel(ssj, ws):
     path = ws / "data" / "inspectors.csv"
     text = path.read_text(encoding="utf-8-sig").replace("1404282201001,", "1.40428E+12,", 1)

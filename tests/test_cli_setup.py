@@ -633,3 +633,17 @@ def test_export_refuses_unknown_kind_and_non_xlsx(ssj, tmp_path):
     assert ssj("export", "people", str(tmp_path / "x.xlsx")).exit_code == 2
     res = ssj("export", "entities", str(tmp_path / "x.csv"))
     assert res.exit_code == 2 and "应以 .xlsx 结尾" in res.stderr
+
+
+@pytest.mark.parametrize("kind", ["entities", "inspectors"])
+def test_export_formats_whole_columns_as_text_so_new_rows_keep_their_codes(ssj, tmp_path, kind):
+    """The rows a clerk adds in Excel/WPS below the exported ones must be text too, or a new
+    all-digit USCC or 执法证号 turns into 9.11404E+17 exactly as with a CSV."""
+    import openpyxl
+
+    out = tmp_path / f"{kind}.xlsx"
+    assert ssj("export", kind, str(out)).exit_code == 0
+    sheet = openpyxl.load_workbook(out).active
+    for column in range(1, sheet.max_column + 1):
+        letter = openpyxl.utils.get_column_letter(column)
+        assert sheet.column_dimensions[letter].number_format == "@", letter

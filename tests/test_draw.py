@@ -459,3 +459,57 @@ def test_team_dataclass_shape():
     assert isinstance(teams[0], Team)
     assert teams[0].excluded == ()
     assert len(teams[0].inspectors) == 2
+
+
+def _assign_teams_reference(seed, picks, inspectors, n, local):
+    """assign_teams as it was before the eligibility cache: exclusions() for every entity."""
+    by_id = {i.id: i for i in inspectors}
+    load: dict[str, int] = {}
+    teams = []
+    for entity in picks:
+        eligible, excluded = exclusions(entity, inspectors, local)
+        if len(eligible) < n:
+            from shuangsuiji.draw import _not_enough_message
+
+            raise NotEnoughInspectors(_not_enough_message(entity, eligible, excluded, by_id, n), "")
+        team = tuple(
+            sorted(dict.fromkeys(i.id for i in eligible),
+                   key=lambda i: (load.get(i, 0), team_rank(seed, entity.id, i), i))[:n]
+        )
+        for inspector_id in team:
+            load[inspector_id] = load.get(inspector_id, 0) + 1
+        teams.append(Team(entity=entity.id, inspectors=team, excluded=tuple(excluded)))
+    return teams
+
+
+@st.composite
+def shared_team_cases(draw):
+    """Many entities sharing few (category, town) pairs, empty towns, avoid lists naming some."""
+    towns = TOWNS + ("",)
+    n_entities = draw(st.integers(1, 15))
+    entities = [
+        _entity(i, draw(st.sampled_from(CATEGORIES)), draw(st.sampled_from(towns)))
+        for i in range(n_entities)
+    ]
+    entity_ids = [e.id for e in entities] + ["91140428MA9999999X"]  # one avoided, never drawn
+    inspectors = []
+    for i in range(draw(st.integers(0, 10))):
+        status = draw(st.sampled_from(("在岗", "在岗", "在岗") + INSPECTOR_STATUSES))
+        quals = draw(st.lists(st.sampled_from(CATEGORIES), unique=True, max_size=2))
+        avoid = draw(st.lists(st.sampled_from(entity_ids), unique=True, max_size=3))
+        inspectors.append(_inspector(i, status, quals, draw(st.sampled_from(towns)), avoid))
+    return draw(seeds), entities, inspectors, draw(st.integers(1, 3)), draw(st.booleans())
+
+
+@settings(max_examples=400)
+@given(case=shared_team_cases())
+def test_team_eligibility_cache_matches_per_entity_exclusions(case):
+    seed, entities, inspectors, n, local = case
+    try:
+        expected = _assign_teams_reference(seed, entities, inspectors, n, local)
+    except NotEnoughInspectors as exc:
+        with pytest.raises(NotEnoughInspectors) as info:
+            assign_teams(seed, entities, inspectors, n, local)
+        assert info.value.message == exc.message
+        return
+    assert assign_teams(seed, entities, inspectors, n, local) == expected

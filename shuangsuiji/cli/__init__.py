@@ -53,6 +53,9 @@ def main() -> None:
     except clicks.UsageError as exc:
         from shuangsuiji.errors import EXIT_BAD_INPUT, render_errors
 
+        if type(exc).__name__ == "NoArgsIsHelpError":  # Click >= 8.2: bare `ssj` (or a group) shows its help
+            typer.echo(exc.format_message(), err=True)
+            sys.exit(EXIT_BAD_INPUT)
         typer.echo(render_errors([common.usage_error(exc)]), err=True)
         sys.exit(EXIT_BAD_INPUT)
     except clicks.Abort:
