@@ -8,8 +8,7 @@ records with the SHA-256 of each file's bytes, which every draw record keeps.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,42 +24,24 @@ from shuangsuiji.workspace import Workspace
 @dataclass(frozen=True)
 class Inputs:
     plan: Plan
-    entities: Sequence[Entity]  # an EntityTable from load_inputs; any sequence of Entity works
+    entities: EntityTable  # checked rows, stored compactly; Entity objects are built on demand
     inspectors: tuple[Inspector, ...]
     hashes: dict[str, str]  # shown path -> SHA-256 hex of the file's bytes
 
     def entity(self, entity_id: str) -> Entity | None:
-        if isinstance(self.entities, EntityTable):
-            return self.entities.find(entity_id)  # no dict of every entity for one look-up
-        return self.by_id.get(entity_id)
+        return self.entities.find(entity_id)
 
     def entities_with_ids(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
         """id -> entity for those of the ids that are in the registry."""
-        if isinstance(self.entities, EntityTable):
-            return self.entities.find_many(entity_ids)
-        by_id = self.by_id
-        return {i: by_id[i] for i in entity_ids if i in by_id}
-
-    @property
-    def by_id(self) -> dict[str, Entity]:
-        cached = self.__dict__.get("_by_id")
-        if cached is None:
-            cached = {e.id: e for e in self.entities}
-            object.__setattr__(self, "_by_id", cached)
-        return cached
+        return self.entities.find_many(entity_ids)
 
     def scope(self, task: Task) -> list[Entity]:
         """Active entities in the task's categories."""
-        cats = set(task.scope)
-        if isinstance(self.entities, EntityTable):
-            return self.entities.where(cats)
-        return [e for e in self.entities if e.active and e.category in cats]
+        return self.entities.where(set(task.scope))
 
     def scope_ids(self, task: Task) -> list[str]:
         """Ids of the active entities in the task's categories, in registry order."""
-        if isinstance(self.entities, EntityTable):
-            return self.entities.ids_where(set(task.scope))
-        return [e.id for e in self.scope(task)]
+        return self.entities.ids_where(set(task.scope))
 
     def inspector(self, inspector_id: str) -> Inspector | None:
         for i in self.inspectors:
@@ -88,7 +69,7 @@ def load_inputs(ws: Workspace, year: int | None = None) -> Inputs:
     except InputErrors as exc:
         errors.extend(exc.items)
     categories = plan.categories if plan else {}
-    entities: Sequence[Entity] = ()
+    entities: EntityTable | None = None
     if plan is not None:
         ids: AbstractSet[str] | None
         try:
@@ -104,7 +85,7 @@ def load_inputs(ws: Workspace, year: int | None = None) -> Inputs:
             inspectors = []
     if errors:
         raise InputErrors(errors)
-    assert plan is not None
+    assert plan is not None and entities is not None  # otherwise errors were raised above
     hashes = {ws.show(p): file_sha256(p) for p in (plan_path, ws.entities_path, ws.inspectors_path)}
     return Inputs(plan, entities, tuple(inspectors), hashes)
 
@@ -124,7 +105,7 @@ def summarize(inputs: Inputs) -> dict:
     plan = inputs.plan
     by_category = {code: 0 for code in plan.categories}
     active_by_category = {code: 0 for code in plan.categories}
-    for (category, active), n in _category_counts(inputs.entities):
+    for (category, active), n in inputs.entities.count_by_category().items():
         by_category[category] = by_category.get(category, 0) + n
         if active:
             active_by_category[category] += n
@@ -147,9 +128,3 @@ def summarize(inputs: Inputs) -> dict:
         "tasks": tasks,
     }
 
-
-def _category_counts(entities: Sequence[Entity]) -> list[tuple[tuple[str, bool], int]]:
-    """((category, active), how many) in order of first appearance."""
-    if isinstance(entities, EntityTable):
-        return list(entities.count_by_category().items())
-    return list(Counter((e.category, e.active) for e in entities).items())

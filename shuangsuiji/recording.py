@@ -10,13 +10,12 @@ atomically first, and the ledger line that names them is the commit point.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from shuangsuiji.errors import InputErrors, LedgerCorrupt, PlanNotFound, SsjError, UnknownTask
+from shuangsuiji.errors import InputErrors, PlanNotFound, SsjError, UnknownTask
 from shuangsuiji.events import Round, build_rounds
 from shuangsuiji.fileio import atomic_write_bytes
 from shuangsuiji.ledger import Ledger, LedgerEvent, load_events
@@ -79,19 +78,10 @@ def live_round(events: list[LedgerEvent], year: int, task: str, number: int | No
 
 
 def read_record(ws: Workspace, r: Round, check: bool = True) -> dict[str, Any]:
-    """The round's draw record; with ``check``, refuses a record whose bytes differ from the ledger's hash."""
-    path = ws.draws_dir / str(r.draw.get("record", ""))
-    shown = ws.show(path)
-    try:
-        data = path.read_bytes()
-    except OSError:
-        raise LedgerCorrupt(f"{shown}: 摇号记录文件不存在（账本第 {r.draw.seq} 号事件）", "请从备份恢复该文件，再运行 ssj verify") from None
-    if check and hashlib.sha256(data).hexdigest() != r.draw.get("record_sha256"):
-        raise LedgerCorrupt(f"{shown}: 摇号记录的 SHA-256 与账本第 {r.draw.seq} 号事件不符，文件被改动过", "请运行 ssj verify，并从备份恢复该文件")
-    try:
-        return json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise LedgerCorrupt(f"{shown}: 摇号记录不是有效的 JSON", "请运行 ssj verify，并从备份恢复该文件") from None
+    """The round's draw record (``rounds.load_record``)."""
+    from shuangsuiji.rounds import load_record
+
+    return load_record(ws, r.draw, check)
 
 
 def pick_names(ws: Workspace, r: Round) -> dict[str, str]:

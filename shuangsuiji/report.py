@@ -85,8 +85,6 @@ A share is ``{"num": 9, "den": 41, "percent": "22.0"}``.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
@@ -888,15 +886,10 @@ def load_report(ws: Workspace, year: int | None, today: date) -> Report:
 
 def _read_record(ws: Workspace, ev: LedgerEvent) -> dict | None:
     """The draw record the ledger line names, or None when it is missing or not the bytes the ledger holds."""
-    path = ws.draws_dir / str(ev.get("record", ""))
+    from shuangsuiji.errors import LedgerCorrupt
+    from shuangsuiji.rounds import load_record
+
     try:
-        data = path.read_bytes()
-    except OSError:
+        return load_record(ws, ev)
+    except LedgerCorrupt:
         return None
-    if hashlib.sha256(data).hexdigest() != ev.get("record_sha256"):
-        return None
-    try:
-        rec = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return None
-    return rec if isinstance(rec, dict) else None

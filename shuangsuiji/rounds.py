@@ -29,7 +29,7 @@ from shuangsuiji.draw import (
     reason_text,
     rfc3797_key,
 )
-from shuangsuiji.errors import RoundExists, RoundNotFound, SsjError, UnknownTask
+from shuangsuiji.errors import LedgerCorrupt, RoundExists, RoundNotFound, SsjError, UnknownTask
 from shuangsuiji.events import Round, build_rounds, task_rounds
 from shuangsuiji.fileio import atomic_write_bytes
 from shuangsuiji.inputs import Inputs
@@ -229,6 +229,28 @@ def record_bytes(record: dict[str, Any]) -> bytes:
         pieces.append(piece.encode("utf-8"))
     pieces.append(b"\n")
     return b"".join(pieces)
+
+
+def load_record(ws: Workspace, draw: LedgerEvent, check: bool = True) -> dict[str, Any]:
+    """The draw record a ledger line names; with ``check``, refuses bytes that differ from the ledger's hash.
+
+    Raises LedgerCorrupt when the file is missing, altered (with ``check``) or not a JSON object.
+    """
+    path = ws.draws_dir / str(draw.get("record", ""))
+    shown = ws.show(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise LedgerCorrupt(f"{shown}: 摇号记录文件不存在（账本第 {draw.seq} 号事件）", "请从备份恢复该文件，再运行 ssj verify") from None
+    if check and hashlib.sha256(data).hexdigest() != draw.get("record_sha256"):
+        raise LedgerCorrupt(f"{shown}: 摇号记录的 SHA-256 与账本第 {draw.seq} 号事件不符，文件被改动过", "请运行 ssj verify，并从备份恢复该文件")
+    try:
+        record = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        record = None
+    if not isinstance(record, dict):
+        raise LedgerCorrupt(f"{shown}: 摇号记录不是有效的 JSON", "请运行 ssj verify，并从备份恢复该文件")
+    return record
 
 
 def record_path(ws: Workspace, year: int, task: str, number: int) -> Path:

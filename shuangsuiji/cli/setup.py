@@ -135,8 +135,7 @@ def import_registry(
 ) -> None:
     from shuangsuiji.importing import import_registry as run_import
 
-    if kind not in ("entities", "inspectors"):
-        raise SsjError(f"未知的名录库 {kind}", "请写 entities（检查对象）或 inspectors（执法人员）")
+    _check_kind(kind)
     ws = workspace()
     diff = run_import(ws, kind, file, year)
     typer.echo(f"已导入 {diff.total} 行到 {diff.target}：新增 {diff.added}，删除 {diff.removed}，修改 {diff.changed}，未变 {diff.unchanged}。")
@@ -150,9 +149,13 @@ def export_registry(
 ) -> None:
     from shuangsuiji.importing import export_registry as run_export
 
-    if kind not in ("entities", "inspectors"):
-        raise SsjError(f"未知的名录库 {kind}", "请写 entities（检查对象）或 inspectors（执法人员）")
+    _check_kind(kind)
     if file.suffix.lower() != ".xlsx":
         raise SsjError(f"导出文件应以 .xlsx 结尾：{file.as_posix()}", "例如 ssj export entities 名录库.xlsx")
     n = run_export(workspace(), kind, file, year)
     typer.echo(f"已导出 {n} 行到 {file.as_posix()}。编辑后用 ssj import {kind} {file.as_posix()} 导回。")
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in ("entities", "inspectors"):
+        raise SsjError(f"未知的名录库 {kind}", "请写 entities（检查对象）或 inspectors（执法人员）")
