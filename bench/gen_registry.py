@@ -7,7 +7,7 @@ writes
 * ``OUTDIR/plans/2022.yaml``   -- a copy of the shipped plan;
 * ``OUTDIR/data/entities.csv`` -- N entities in the canonical format (UTF-8 with BOM,
   CRLF, header ``id,name,category,town,status,risk``, rows sorted by id), each with a
-  valid GB 32100 USCC made by ``shuangsuiji.uscc``;
+  valid GB 32100 USCC made by ``shuangsuiji.inputs.uscc``;
 * ``OUTDIR/data/inspectors.csv`` -- the shipped inspectors with their ``avoid`` column
   emptied (the shipped avoid entries name entities that the generated registry lacks);
 * ``OUTDIR/draws/`` -- empty;
@@ -32,7 +32,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from shuangsuiji import uscc  # noqa: E402
+from shuangsuiji.inputs import uscc  # noqa: E402
 
 TOWNS = ("丹朱镇", "鲍店镇", "石哲镇", "大堡头镇", "慈林镇", "色头镇", "南漳镇", "宋村乡", "南陈乡", "碾张乡", "常张乡")
 # (category, name suffix, how many in every 133), as in the shipped data/entities.csv

@@ -62,7 +62,7 @@ def workspace(n: int, out: Path) -> tuple[Path, dict]:
 
 
 def task_scope_and_k(ws: Path, meta: dict) -> tuple[list[str], int, int]:
-    from shuangsuiji.plan import load_plan
+    from shuangsuiji.inputs.plan import load_plan
 
     plan = load_plan(ws / "plans" / "2022.yaml", "plans/2022.yaml")
     task = plan.task(TASK)

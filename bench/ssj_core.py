@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from shuangsuiji.inputs import load_inputs  # noqa: E402
-from shuangsuiji.ledger import load_events  # noqa: E402
-from shuangsuiji.rounds import DrawRequest, prepare_draw  # noqa: E402
+from shuangsuiji.draw.prepare import DrawRequest, prepare_draw  # noqa: E402
+from shuangsuiji.inputs.year import load_inputs  # noqa: E402
+from shuangsuiji.ledger.chain import load_events  # noqa: E402
 from shuangsuiji.workspace import find_workspace  # noqa: E402
 
 

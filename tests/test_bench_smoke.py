@@ -17,9 +17,9 @@ from pathlib import Path
 
 from bench.gen_registry import HEADER, generate, uscc_for
 from bench.measure import measure
-from shuangsuiji import uscc
-from shuangsuiji.draw import rank_smallest
-from shuangsuiji.plan import load_plan
+from shuangsuiji.draw.ranking import rank_smallest
+from shuangsuiji.inputs import uscc
+from shuangsuiji.inputs.plan import load_plan
 from tests.conftest import Ssj
 
 REPO = Path(__file__).resolve().parent.parent

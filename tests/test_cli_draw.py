@@ -186,7 +186,7 @@ def test_rfc3797_conformance_through_cli(tmp_path):
     root = tmp_path / "rfc"
     (root / "plans").mkdir(parents=True)
     (root / "data").mkdir()
-    from shuangsuiji import uscc
+    from shuangsuiji.inputs import uscc
 
     ids = []
     for n in range(1, 26):
@@ -258,7 +258,7 @@ def test_one_byte_edit_of_record_fails_verify(ssj, ws):
 
 def test_forged_record_with_matching_hash_is_re_derived(ssj, ws):
     """Someone who rewrites the record AND its hash in the ledger (and the chain after it) is still caught."""
-    from shuangsuiji.ledger import GENESIS, encode_event, line_digest
+    from shuangsuiji.ledger.chain import GENESIS, encode_event, line_digest
 
     rec = draw(ssj, "hazchem", "s1")
     path = ws / "draws" / "2022" / "hazchem-r1.json"
@@ -355,7 +355,7 @@ def _forge(ws: Path, change, name: str = "hazchem-r1.json") -> None:
     """Rewrite the only record and its ledger line consistently, as an insider with write access could."""
     import hashlib
 
-    from shuangsuiji.ledger import GENESIS, encode_event
+    from shuangsuiji.ledger.chain import GENESIS, encode_event
 
     path = ws / "draws" / "2022" / name
     rec = json.loads(path.read_text(encoding="utf-8"))
@@ -370,7 +370,7 @@ def _forge(ws: Path, change, name: str = "hazchem-r1.json") -> None:
 
 
 def test_forged_scope_is_caught_against_unchanged_registry(ssj, ws):
-    from shuangsuiji.rounds import ids_sha256
+    from shuangsuiji.draw.record import ids_sha256
 
     draw(ssj, "industry", "s1", "2022-07-05")  # 55 at 10% draws 6, and so would 54: k stays right
 
@@ -424,7 +424,7 @@ def test_orphan_kept_aside_is_a_note(ssj, ws):
 
 
 def test_rfc3797_refuses_more_picks_than_its_counter_allows(ssj, ws, monkeypatch):
-    from shuangsuiji import rounds
+    from shuangsuiji.draw import prepare as rounds
 
     monkeypatch.setattr(rounds, "RFC3797_MAX_PICKS", 5)  # the real limit is 65,536; hazchem draws 9
     before = tree_digest(ws)
@@ -438,7 +438,7 @@ def test_verify_expect_pins_the_ledger_to_a_hash_kept_on_paper(ssj, ws):
     draw(ssj, "coal", "c1")
     sheet = ssj("sheet", "--task", "hazchem", "--round", "1", "--out", str(ws / "sheet.html"))
     assert sheet.exit_code == 0, sheet.output
-    from shuangsuiji.ledger import line_digest
+    from shuangsuiji.ledger.chain import line_digest
 
     first = line_digest((ws / "draws" / "ledger.jsonl").read_bytes().split(b"\n")[0])
     assert first in (ws / "sheet.html").read_text(encoding="utf-8")
@@ -457,8 +457,8 @@ def test_verify_expect_pins_the_ledger_to_a_hash_kept_on_paper(ssj, ws):
 
 def test_forged_local_avoidance_is_caught_against_the_plan(ssj, ws):
     """Turning 属地回避 on in the record (plan: off) to keep same-town inspectors away must not pass."""
-    from shuangsuiji.draw import assign_teams, reason_text
-    from shuangsuiji.inputs import load_inputs
+    from shuangsuiji.draw.teams import assign_teams, reason_text
+    from shuangsuiji.inputs.year import load_inputs
     from shuangsuiji.workspace import Workspace
 
     draw(ssj, "hazchem", "s1")
@@ -496,7 +496,7 @@ def test_unreadable_ratio_in_a_forged_record_is_a_failure_not_a_crash(ssj, ws, r
 
 
 def test_verify_expect_takes_the_hash_as_copied_from_paper(ssj, ws):
-    from shuangsuiji.ledger import line_digest
+    from shuangsuiji.ledger.chain import line_digest
 
     draw(ssj, "hazchem", "s1")
     digest = line_digest((ws / "draws" / "ledger.jsonl").read_bytes().split(b"\n")[0])
@@ -513,7 +513,7 @@ def test_verify_expect_takes_the_hash_as_copied_from_paper(ssj, ws):
 
 def test_verify_still_runs_when_a_registry_cannot_be_read(ssj, ws, monkeypatch):
     """Excel on Windows locks an open workbook/CSV: verify re-checks from the records alone, as before."""
-    from shuangsuiji import inputs
+    from shuangsuiji.inputs import year as inputs
 
     draw(ssj, "hazchem", "s1")
 

@@ -20,7 +20,11 @@ from typer.testing import CliRunner
 
 from shuangsuiji import __version__
 from shuangsuiji.cli import app
-from shuangsuiji.registry import ENTITY_COLUMNS, INSPECTOR_COLUMNS, header_only_csv
+from shuangsuiji.inputs.registry import (
+    ENTITY_COLUMNS,
+    INSPECTOR_COLUMNS,
+    header_only_csv,
+)
 from tests.conftest import Ssj, tree_digest
 
 LABELS = {

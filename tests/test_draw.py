@@ -20,26 +20,27 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shuangsuiji.draw import (
+from shuangsuiji.codes import EXCLUSION_REASONS, INSPECTOR_STATUSES
+from shuangsuiji.draw.cycle import PoolDraw, draw_round
+from shuangsuiji.draw.ranking import (
     ALGORITHMS,
-    EXCLUSION_REASONS,
-    PoolDraw,
-    Team,
-    assign_teams,
-    draw_round,
-    exclusions,
     parse_source,
     rank_smallest,
-    reason_text,
     rfc3797_key,
     rfc3797_select,
     select,
     sha256_rank,
+)
+from shuangsuiji.draw.teams import (
+    Team,
+    assign_teams,
+    exclusions,
+    reason_text,
     team_from_eligible,
     team_rank,
 )
 from shuangsuiji.errors import NotEnoughInspectors
-from shuangsuiji.model import INSPECTOR_STATUSES, Entity, Inspector
+from shuangsuiji.records import Entity, Inspector
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -469,7 +470,7 @@ def _assign_teams_reference(seed, picks, inspectors, n, local):
     for entity in picks:
         eligible, excluded = exclusions(entity, inspectors, local)
         if len(eligible) < n:
-            from shuangsuiji.draw import _not_enough_message
+            from shuangsuiji.draw.teams import _not_enough_message
 
             raise NotEnoughInspectors(_not_enough_message(entity, eligible, excluded, by_id, n), "")
         team = tuple(

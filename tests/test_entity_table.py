@@ -12,10 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from shuangsuiji import entitytable, uscc
 from shuangsuiji.errors import InputErrors
-from shuangsuiji.entitytable import EntityTable, _entity_table_streamed, load_entity_table
-from shuangsuiji.registry import load_entities
+from shuangsuiji.inputs import entity_table as entitytable
+from shuangsuiji.inputs import uscc
+from shuangsuiji.inputs.entity_table import (
+    EntityTable,
+    _entity_table_streamed,
+    load_entity_table,
+)
+from shuangsuiji.inputs.registry import load_entities
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -7,8 +7,16 @@ import io
 from datetime import date
 from pathlib import Path
 
-from shuangsuiji.notice import COLUMNS, build_notice, parse_csv, render, render_csv, render_html, render_md
-from shuangsuiji.plan import load_plan
+from shuangsuiji.inputs.plan import load_plan
+from shuangsuiji.results.notice import (
+    COLUMNS,
+    build_notice,
+    parse_csv,
+    render,
+    render_csv,
+    render_html,
+    render_md,
+)
 from tests.conftest import REPO
 from tests.resultkit import draw, ledger_events, ok
 
@@ -80,7 +88,7 @@ def test_csv_notice_has_bom_and_round_trips(ssj, ws):
     w.writerows([[title], [header], list(COLUMNS)] + [[r[c] for c in COLUMNS] for r in rows])
     assert ("\ufeff" + buf.getvalue()).encode("utf-8") == data
     # And the registry reader, which accepts what Excel and WPS save, reads it as UTF-8.
-    from shuangsuiji.fileio import decode
+    from shuangsuiji.files.text import decode
 
     assert decode(data, "x")[1] == "utf-8-sig"
 

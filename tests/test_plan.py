@@ -11,8 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shuangsuiji.errors import InputErrors
-from shuangsuiji.model import Task
-from shuangsuiji.plan import load_plan, parse_ratio, period_label, plan_rows
+from shuangsuiji.inputs.plan import load_plan, parse_ratio, period_label, plan_rows
+from shuangsuiji.records import Task
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -20,9 +20,18 @@ from pathlib import Path
 
 import pytest
 
-from shuangsuiji.ledger import Ledger
+from shuangsuiji.ledger.chain import Ledger
 from tests.conftest import tree_digest
-from tests.resultkit import FULL_2027, draw, due, ledger_bytes, ledger_events, ok, plan_for_year, record_all
+from tests.resultkit import (
+    FULL_2027,
+    draw,
+    due,
+    ledger_bytes,
+    ledger_events,
+    ok,
+    plan_for_year,
+    record_all,
+)
 
 JSON_KEYS = {"task", "round", "state", "check_end", "due", "workdays_left", "level", "provisional"}
 

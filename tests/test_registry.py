@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from shuangsuiji.errors import InputErrors
-from shuangsuiji.registry import (
+from shuangsuiji.inputs.registry import (
     ENTITY_COLUMNS,
     INSPECTOR_COLUMNS,
     entities_csv,

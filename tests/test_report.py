@@ -5,7 +5,7 @@ hazchem drawn, voided and drawn again (results partly by a batch file, published
 industry half-checked and published in part, coalwash still in its period, coal's first
 round with one result of every code and published on time. The expected numbers are
 counted in this file from what the test itself did, with plain Python and the registries
-read by the csv module: nothing of ``shuangsuiji.report`` is used to make them.
+read by the csv module: nothing of ``shuangsuiji.report.numbers`` is used to make them.
 """
 
 from __future__ import annotations

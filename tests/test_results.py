@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from shuangsuiji.results import FOUND_PROBLEM, RESULT_CODES, parse_date_text, parse_result
+from shuangsuiji.codes import FOUND_PROBLEM, RESULT_CODES
+from shuangsuiji.results.check import parse_date_text, parse_result
 from tests.conftest import tree_digest
 from tests.resultkit import draw, ledger_bytes, ledger_events, ok
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shuangsuiji import uscc
+from shuangsuiji.inputs import uscc
 
 REPO = Path(__file__).resolve().parent.parent
 

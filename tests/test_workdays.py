@@ -9,8 +9,7 @@ import chinese_calendar
 import pytest
 import yaml
 
-from shuangsuiji.errors import InputErrors
-from shuangsuiji.workdays import (
+from shuangsuiji.deadlines.workdays import (
     CALENDAR_TEMPLATE,
     PUBLICATION_WORKDAYS,
     WorkCalendar,
@@ -19,6 +18,7 @@ from shuangsuiji.workdays import (
     load_calendars,
     publication_due,
 )
+from shuangsuiji.errors import InputErrors
 
 D = date.fromisoformat
 

@@ -112,7 +112,7 @@ def parse_day(text: str | None, option: str = "--today") -> date | None:
 
 def today(text: str | None) -> date:
     """--today, or today's date in Asia/Shanghai."""
-    from shuangsuiji.ledger import now_china
+    from shuangsuiji.ledger.chain import now_china
 
     return parse_day(text) or now_china().date()
 

@@ -6,7 +6,17 @@ from typing import List, Optional
 
 import typer
 
-from shuangsuiji.cli.common import NO_WRAP, JSON_HELP, TODAY_HELP, YEAR_HELP, console, emit_json, guarded, today, workspace
+from shuangsuiji.cli.common import (
+    JSON_HELP,
+    NO_WRAP,
+    TODAY_HELP,
+    YEAR_HELP,
+    console,
+    emit_json,
+    guarded,
+    today,
+    workspace,
+)
 from shuangsuiji.errors import EXIT_CHECK_FAILED
 
 TABLE_ROWS = 200  # a terminal table longer than this helps nobody; the record holds every pick
@@ -31,8 +41,9 @@ def draw(
     today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help="输出摇号记录（JSON）"),
 ) -> None:
-    from shuangsuiji.inputs import load_inputs
-    from shuangsuiji.rounds import DrawRequest, record_path, run_draw
+    from shuangsuiji.actions.draw import record_path, run_draw
+    from shuangsuiji.draw.prepare import DrawRequest
+    from shuangsuiji.inputs.year import load_inputs
 
     ws = workspace()
     inputs = load_inputs(ws, year)
@@ -81,7 +92,7 @@ def void(
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
     today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
 ) -> None:
-    from shuangsuiji.rounds import void_round
+    from shuangsuiji.actions.draw import void_round
 
     ws = workspace()
     y = ws.resolve_year(year)
@@ -94,8 +105,8 @@ def draws(
     year: Optional[int] = typer.Option(None, "--year", help="只列出该年度；默认列出全部"),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    from shuangsuiji.events import build_rounds
-    from shuangsuiji.ledger import load_events
+    from shuangsuiji.ledger.chain import load_events
+    from shuangsuiji.ledger.state import build_rounds
 
     ws = workspace()
     events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
@@ -130,7 +141,7 @@ def verify(
     expect: Optional[List[str]] = typer.Option(None, "--expect", help="账本某一行的 SHA-256（如摇号记录表上印的），该行必须仍在账本中；可重复"),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    from shuangsuiji.verify import verify_workspace
+    from shuangsuiji.actions.verify import verify_workspace
 
     ws = workspace()
     res = verify_workspace(ws, tuple(expect or ()))

@@ -7,7 +7,17 @@ from typing import Optional
 
 import typer
 
-from shuangsuiji.cli.common import NO_WRAP, JSON_HELP, TODAY_HELP, console, emit_json, guarded, parse_day, today, workspace
+from shuangsuiji.cli.common import (
+    JSON_HELP,
+    NO_WRAP,
+    TODAY_HELP,
+    console,
+    emit_json,
+    guarded,
+    parse_day,
+    today,
+    workspace,
+)
 from shuangsuiji.errors import EXIT_CHECK_FAILED, InputErrors, SsjError
 
 YEAR_FOR_TASK_HELP = "计划年度；默认取该任务最近一次有效摇号所在的年度（跨年登记、公示时无须指定）"
@@ -38,8 +48,8 @@ def record(
     today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    from shuangsuiji.recording import record_results
-    from shuangsuiji.results import ResultRow, read_result_file
+    from shuangsuiji.actions.record import record_results
+    from shuangsuiji.results.check import ResultRow, read_result_file
 
     ws = workspace()
     day = today(today_)
@@ -77,9 +87,9 @@ def record(
 
 def _round_status(ws, year: int, touched, day) -> tuple[list[tuple[dict, str]], list[str]]:
     """Per round touched: how many picks have results, and the deadline. Never fails the command."""
-    from shuangsuiji.events import build_rounds
-    from shuangsuiji.publish import due_item
-    from shuangsuiji.recording import events_of, plan_of, task_of, work_calendar
+    from shuangsuiji.actions.reading import events_of, plan_of, task_of, work_calendar
+    from shuangsuiji.deadlines.due import due_item
+    from shuangsuiji.ledger.state import build_rounds
 
     try:
         cal = work_calendar(ws)
@@ -110,9 +120,9 @@ def results(
     year: Optional[int] = typer.Option(None, "--year", help="只列该年度；默认列出账本中的全部年度"),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    from shuangsuiji.events import build_rounds
-    from shuangsuiji.recording import events_of, pick_names
-    from shuangsuiji.results import round_results
+    from shuangsuiji.actions.reading import events_of, pick_names
+    from shuangsuiji.ledger.state import build_rounds
+    from shuangsuiji.results.check import round_results
 
     if round_ is not None and task is None:
         raise SsjError("--round 须与 --task 一起使用", "例如 ssj results --task hazchem --round 1")
@@ -182,7 +192,7 @@ def publish_due(
     quiet: bool = typer.Option(False, "--quiet", help="没有临近或逾期事项时什么也不输出（适合 cron 发邮件）"),
     fail_on_overdue: bool = typer.Option(False, "--fail-on-overdue", help="有逾期事项时退出码为 1"),
 ) -> None:
-    from shuangsuiji.recording import due_report
+    from shuangsuiji.actions.publish_due import due_report
 
     ws = workspace()
     day = today(today_)
@@ -242,8 +252,8 @@ def publish(
     today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help="输出账本中登记的公示事件（JSON）"),
 ) -> None:
-    from shuangsuiji.notice import FORMATS
-    from shuangsuiji.recording import publish_round
+    from shuangsuiji.actions.publish import publish_round
+    from shuangsuiji.results.notice import FORMATS
 
     chosen = tuple(dict.fromkeys(f.strip().lower() for f in formats.split(",") if f.strip()))
     unknown = [f for f in chosen if f not in FORMATS]
@@ -282,10 +292,16 @@ def sheet(
     out: Optional[Path] = typer.Option(None, "--out", help="输出文件；默认 draws/<年度>/<任务>-r<轮次>-sheet.html"),
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_FOR_TASK_HELP),
 ) -> None:
-    from shuangsuiji.fileio import atomic_write_bytes
-    from shuangsuiji.recording import default_year, events_of, plan_of, read_record, task_of
-    from shuangsuiji.rounds import find_round
-    from shuangsuiji.sheet import DrawFacts, render_sheet
+    from shuangsuiji.actions.reading import (
+        default_year,
+        events_of,
+        plan_of,
+        read_record,
+        task_of,
+    )
+    from shuangsuiji.files.text import atomic_write_bytes
+    from shuangsuiji.ledger.state import find_round
+    from shuangsuiji.render.sheet import DrawFacts, render_sheet
 
     ws = workspace()
     events = events_of(ws)
@@ -307,7 +323,7 @@ def sheet(
 
 def _inspector_names(ws, plan) -> dict[str, str]:
     """Names of inspectors from the current registry, for those the record names only by id; {} when unreadable."""
-    from shuangsuiji.registry import INSPECTOR_COLUMNS, read_table
+    from shuangsuiji.inputs.registry import INSPECTOR_COLUMNS, read_table
 
     try:
         table = read_table(ws.inspectors_path, ws.show(ws.inspectors_path), INSPECTOR_COLUMNS)

@@ -7,7 +7,14 @@ from typing import Optional
 
 import typer
 
-from shuangsuiji.cli.common import YEAR_HELP, console, emit_json, guarded, today, workspace
+from shuangsuiji.cli.common import (
+    YEAR_HELP,
+    console,
+    emit_json,
+    guarded,
+    today,
+    workspace,
+)
 from shuangsuiji.errors import EXIT_CHECK_FAILED, SsjError
 
 FORMATS = ("table", "json", "csv", "xlsx", "html", "md")
@@ -44,7 +51,7 @@ def report(
     fmt: Optional[str] = typer.Option(None, "--format", help="table（终端表格，默认）、json、csv（各任务一行，带 BOM 的 UTF-8）、xlsx、html（可打印）、md"),
     out: Optional[Path] = typer.Option(None, "--out", help="写入此文件（原子写入）；不写则输出到屏幕。xlsx 必须指定；未写 --format 时按扩展名判断格式"),
 ) -> None:
-    from shuangsuiji.report import load_report
+    from shuangsuiji.actions.report import load_report
 
     chosen = choose_format(fmt, out)
     if chosen == "xlsx" and out is None:
@@ -58,7 +65,7 @@ def report(
         if not rep.integrity.ok:
             typer.echo(rep.integrity.headline(), err=True)
     elif chosen == "table":
-        from shuangsuiji.render.text import print_tables
+        from shuangsuiji.render.report_text import print_tables
 
         print_tables(rep, console())
     elif chosen == "json":
@@ -76,25 +83,25 @@ def _render(rep, fmt: str) -> bytes | str | None:
 
         return json.dumps(rep.to_json(), ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
-        from shuangsuiji.render.text import render_csv
+        from shuangsuiji.render.report_text import render_csv
 
         return render_csv(rep)
     if fmt == "md":
-        from shuangsuiji.render.text import render_markdown
+        from shuangsuiji.render.report_text import render_markdown
 
         return render_markdown(rep)
     if fmt == "html":
-        from shuangsuiji.render.html import render_html
+        from shuangsuiji.render.report_html import render_html
 
         return render_html(rep)
     if fmt == "xlsx":
-        from shuangsuiji.render.xlsx import render_xlsx
+        from shuangsuiji.render.report_xlsx import render_xlsx
 
         return render_xlsx(rep)
     if fmt == "table":
         from rich.console import Console
 
-        from shuangsuiji.render.text import print_tables
+        from shuangsuiji.render.report_text import print_tables
 
         con = Console(record=True, width=160, file=_Null())
         print_tables(rep, con)
@@ -111,7 +118,7 @@ class _Null:
 
 
 def _write(path: Path, data: bytes | str | None) -> None:
-    from shuangsuiji.fileio import atomic_write_bytes
+    from shuangsuiji.files.text import atomic_write_bytes
 
     raw = data.encode("utf-8") if isinstance(data, str) else (data or b"")
     try:

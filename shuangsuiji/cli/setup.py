@@ -7,7 +7,14 @@ from typing import Optional
 
 import typer
 
-from shuangsuiji.cli.common import JSON_HELP, YEAR_HELP, console, emit_json, guarded, workspace
+from shuangsuiji.cli.common import (
+    JSON_HELP,
+    YEAR_HELP,
+    console,
+    emit_json,
+    guarded,
+    workspace,
+)
 from shuangsuiji.errors import EXIT_OK, SsjError
 
 
@@ -24,7 +31,7 @@ def check(
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    from shuangsuiji.checks import check_workspace
+    from shuangsuiji.actions.check import check_workspace
 
     ws = workspace()
     result = check_workspace(ws, year)
@@ -77,7 +84,7 @@ def plan(
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    from shuangsuiji.plan import load_plan, plan_rows
+    from shuangsuiji.inputs.plan import load_plan, plan_rows
 
     ws = workspace()
     y = ws.resolve_year(year)
@@ -101,9 +108,13 @@ def init(
     folder: Path = typer.Argument(..., help="新工作区的文件夹（可以不存在）"),
     year: int = typer.Option(..., "--year", help="计划年度，如 2023"),
 ) -> None:
-    from shuangsuiji.fileio import atomic_write_bytes, atomic_write_text
-    from shuangsuiji.registry import ENTITY_COLUMNS, INSPECTOR_COLUMNS, header_only_csv
-    from shuangsuiji.templates import GITIGNORE, PLAN_TEMPLATE
+    from shuangsuiji.files.templates import GITIGNORE, PLAN_TEMPLATE
+    from shuangsuiji.files.text import atomic_write_bytes, atomic_write_text
+    from shuangsuiji.inputs.registry import (
+        ENTITY_COLUMNS,
+        INSPECTOR_COLUMNS,
+        header_only_csv,
+    )
 
     if not 2000 <= year <= 2100:
         raise SsjError(f"年度 {year} 不合理", "请写四位年份，如 --year 2023")
@@ -133,7 +144,7 @@ def import_registry(
     file: Path = typer.Argument(..., help="要导入的 .xlsx 或 .csv 文件"),
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
 ) -> None:
-    from shuangsuiji.importing import import_registry as run_import
+    from shuangsuiji.actions.registries import import_registry as run_import
 
     _check_kind(kind)
     ws = workspace()
@@ -147,7 +158,7 @@ def export_registry(
     file: Path = typer.Argument(..., help="要写出的 .xlsx 文件"),
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
 ) -> None:
-    from shuangsuiji.importing import export_registry as run_export
+    from shuangsuiji.actions.registries import export_registry as run_export
 
     _check_kind(kind)
     if file.suffix.lower() != ".xlsx":

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Union
 
-from shuangsuiji.plan import period_label
-from shuangsuiji.report import PUBLICATION_LABELS, Report, Share, fraction_text
-from shuangsuiji.results import RESULT_CODES
+from shuangsuiji.codes import PUBLICATION_LABELS, RESULT_CODES
+from shuangsuiji.inputs.plan import period_label
+from shuangsuiji.report.numbers import Report, Share, fraction_text
 
 Cell = Union[str, int, Decimal, None]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from fractions import Fraction
 from html import escape
 
+from shuangsuiji.codes import RESULT_CODES
 from shuangsuiji.render.layout import short_name
-from shuangsuiji.report import Report, Share
-from shuangsuiji.results import RESULT_CODES
+from shuangsuiji.report.numbers import Report, Share
 
 RESULT_COLORS = {
     "no_problem": "#5b9a3c",

@@ -1,0 +1,116 @@
+"""ssj publish: write the notice files, then append the publish event."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from shuangsuiji.actions.reading import (
+    calendar_warnings,
+    default_year,
+    events_of,
+    live_round,
+    pick_names,
+    plan_of,
+    read_record,
+    task_of,
+    work_calendar,
+)
+from shuangsuiji.deadlines.due import Deadline, deadline
+from shuangsuiji.errors import SsjError
+from shuangsuiji.files.text import atomic_write_bytes
+from shuangsuiji.ledger.chain import Ledger, LedgerEvent
+from shuangsuiji.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Published:
+    event: LedgerEvent
+    files: tuple[str, ...]  # as shown, relative to the workspace
+    deadline: Deadline
+    missing: tuple[str, ...]  # picks left out of a partial notice
+    earlier: tuple[str, ...]  # dates of earlier publications of the round
+    warnings: tuple[str, ...]
+
+
+def notice_stem(folder: Path, task: str, number: int, day: date) -> str:
+    """``<task>-r<N>-<date>``, with -2, -3 ... when a notice of that name (in any format) already exists."""
+    from shuangsuiji.results.notice import FORMATS
+
+    base = f"{task}-r{number}-{day.isoformat()}"
+    stem, n = base, 1
+    while any((folder / f"{stem}.{fmt}").exists() for fmt in FORMATS):
+        n += 1
+        stem = f"{base}-{n}"
+    return stem
+
+
+def publish_round(
+    ws: Workspace,
+    task: str,
+    number: int | None,
+    day: date,
+    today: date,
+    formats: tuple[str, ...],
+    partial: bool,
+    year: int | None = None,
+) -> Published:
+    """Write the notice files and append the publish event. Refused while results are missing unless ``partial``."""
+    from shuangsuiji.results.notice import build_notice, render
+
+    if day > today:
+        raise SsjError(f"公示日期 {day} 晚于今天（{today}）", "不能登记将来的公示；请在公示当天运行，或补录时用 --today 写实际日期")
+    cal = work_calendar(ws)
+    ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
+    with ledger.locked():
+        events = events_of(ws)
+        y = default_year(ws, events, task, year)
+        plan = plan_of(ws, y)
+        t = task_of(plan, task)
+        r = live_round(events, y, task, number)
+        where = f"{task} 第 {r.number} 轮"
+        missing = r.missing()
+        have = [e for e in r.picks if e not in missing]
+        if not have:
+            raise SsjError(f"{where}还没有登记任何检查结果，无可公示", f"请先用 ssj record --task {task} --round {r.number} 登记结果")
+        if missing and not partial:
+            names = pick_names(ws, r)
+            listed = "、".join(f"{names.get(e) or e}（{e}）" for e in missing)
+            raise SsjError(
+                f"{where}还有 {len(missing)} 户没有登记检查结果：{listed}",
+                f"请先用 ssj record 登记这些结果；如需先公示已完成的 {len(have)} 户，请加 --partial",
+            )
+        latest = max(r.current(e)["date"] for e in have)
+        if day.isoformat() < latest:
+            raise SsjError(f"公示日期 {day} 早于最后一户的检查日期 {latest}", "公示只能在检查之后；请核对 --date")
+        record = read_record(ws, r)
+        dl = deadline(r, t, cal)
+        notice = build_notice(plan, t, record, {e: r.current(e).data for e in have}, day, bool(missing))
+        folder = ws.public_dir(y)
+        stem = notice_stem(folder, task, r.number, day)
+        files = []
+        for fmt in formats:
+            data = render(notice, fmt)
+            path = folder / f"{stem}.{fmt}"
+            atomic_write_bytes(path, data)
+            files.append({"path": path.relative_to(ws.draws_dir).as_posix(), "sha256": hashlib.sha256(data).hexdigest()})
+        event = ledger.append("publish", {
+            "year": y,
+            "task": task,
+            "round": r.number,
+            "date": day.isoformat(),
+            "check_end": dl.check_end.isoformat() if dl.check_end else None,
+            "due": dl.due.isoformat(),
+            "provisional": dl.provisional,
+            "on_time": day <= dl.due,
+            "partial": bool(missing),
+            "entities": have,
+            "files": files,
+        })
+    warnings = calendar_warnings(ws, list(dl.missing_years))
+    return Published(
+        event, tuple(ws.show(ws.draws_dir / f["path"]) for f in files), dl, tuple(missing),
+        tuple(p["date"] for p in r.publications), tuple(warnings),
+    )

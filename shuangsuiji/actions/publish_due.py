@@ -1,0 +1,44 @@
+"""ssj publish-due: every live, unpublished round with its deadline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from shuangsuiji.actions.reading import (
+    calendar_warnings,
+    events_of,
+    plan_of,
+    task_of,
+    work_calendar,
+)
+from shuangsuiji.deadlines.due import DueItem, due_list, is_published
+from shuangsuiji.ledger.state import build_rounds
+from shuangsuiji.records import Plan, Task
+from shuangsuiji.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class DueReport:
+    items: tuple[DueItem, ...]
+    warnings: tuple[str, ...]
+
+
+def due_report(ws: Workspace, today: date, year: int | None = None) -> DueReport:
+    """Every live, unpublished round (of one year, or all years in the ledger) with its deadline."""
+    if year is not None:
+        ws.resolve_year(year)
+    events = events_of(ws)
+    cal = work_calendar(ws)
+    open_rounds = [
+        r for r in build_rounds(events).values()
+        if not r.voided and not is_published(r) and (year is None or r.year == year)
+    ]
+    tasks: dict[tuple[int, str], Task] = {}
+    plans: dict[int, Plan] = {}
+    for r in open_rounds:
+        if r.year not in plans:
+            plans[r.year] = plan_of(ws, r.year)
+        tasks[(r.year, r.task)] = task_of(plans[r.year], r.task)
+    items = due_list(open_rounds, tasks, cal, today)
+    return DueReport(tuple(items), tuple(calendar_warnings(ws, sorted({y for i in items for y in i.missing_years}))))

@@ -1,0 +1,66 @@
+"""The I/O side of results and publications: reading what they need, appending their events.
+
+``results.py``, ``publish.py``, ``notice.py`` and ``sheet.py`` are pure; this module feeds
+them from the workspace (the ledger, plans/<year>.yaml, calendar/, the draw records) and
+writes what they produce. Like ``rounds.run_draw``, every write happens under the
+ledger lock, after the state has been re-read under that lock: notice files are written
+atomically first, and the ledger line that names them is the commit point.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from shuangsuiji.actions.reading import default_year, events_of, pick_names, plan_of
+from shuangsuiji.errors import InputErrors
+from shuangsuiji.ledger.chain import Ledger, LedgerEvent
+from shuangsuiji.ledger.state import Round, build_rounds
+from shuangsuiji.results.check import Checked, ResultRow, check_rows
+from shuangsuiji.workspace import Workspace
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass(frozen=True)
+class Recorded:
+    checked: Checked
+    events: tuple[LedgerEvent, ...]
+    year: int
+
+
+def record_results(
+    ws: Workspace,
+    rows: list[ResultRow],
+    today: date,
+    year: int | None = None,
+    task: str | None = None,
+    number: int | None = None,
+) -> Recorded:
+    """Check every row and, only when all are right, append their result events. Raises InputErrors."""
+    ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
+    with ledger.locked():
+        events = events_of(ws)
+        y = default_year(ws, events, task, year)
+        plan = plan_of(ws, y)
+        rounds = build_rounds(events)
+        cache: dict[tuple, dict[str, str]] = {}
+
+        def names(r: Round) -> dict[str, str]:
+            if r.key not in cache:
+                cache[r.key] = pick_names(ws, r)
+            return cache[r.key]
+
+        errors, checked = check_rows(rows, plan, rounds, today, task, number, names)
+        if errors:
+            raise InputErrors(errors)
+        appended = ledger.append_many("result", list(checked.events))
+    return Recorded(checked, tuple(appended), y)
+
+
+# --------------------------------------------------------------------------- publish-due
+
+
+# --------------------------------------------------------------------------- publish
+
+

@@ -1,0 +1,61 @@
+"""ssj report: read the workspace and build the year's report."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from shuangsuiji.deadlines.workdays import WorkCalendar
+from shuangsuiji.errors import CheckFailed
+from shuangsuiji.ledger.chain import LedgerEvent
+from shuangsuiji.report.numbers import Integrity, Report, build_report
+
+if TYPE_CHECKING:
+    from shuangsuiji.workspace import Workspace
+
+
+def load_report(ws: Workspace, year: int | None, today: date) -> Report:
+    """Read the workspace and build the report (the only function here that touches files).
+
+    Raises:
+        PlanNotFound: there is no plan for the year.
+        InputErrors: the plan or a registry has errors (ssj check lists them).
+        CheckFailed: the ledger fails verification so badly that its events cannot be summed up.
+    """
+    from shuangsuiji.actions.verify import verify_workspace
+    from shuangsuiji.deadlines.workdays import load_calendars
+    from shuangsuiji.inputs.year import load_inputs
+    from shuangsuiji.ledger.chain import read_ledger
+
+    y = ws.resolve_year(year)
+    inputs = load_inputs(ws, y)
+    events, _, _ = read_ledger(ws.ledger_path)
+    records: dict[tuple[str, int], dict | None] = {}
+    for ev in events:
+        if ev.type != "draw" or ev.get("year") != y:
+            continue
+        records[(ev.get("task"), ev.get("round"))] = _read_record(ws, ev)
+    calendar = WorkCalendar(load_calendars(ws.calendar_dir, ws.show))
+    integrity = Integrity.from_verify(verify_workspace(ws))
+    try:
+        return build_report(inputs.plan, inputs.entities, inputs.inspectors, events, records, calendar, today, integrity)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        if integrity.ok:
+            raise  # a well-formed ledger must always give a report: this is a bug, not bad input
+        first = integrity.failures[0]
+        raise CheckFailed(
+            f"账本复核未通过（{len(integrity.failures)} 处问题），其中的事件无法汇总，未能生成报告。"
+            f"第一处：{first.get('file')}: {first.get('message')}",
+            "请运行 ssj verify 查看全部问题，从备份恢复账本后重新生成报告",
+        ) from None
+
+
+def _read_record(ws: Workspace, ev: LedgerEvent) -> dict | None:
+    """The draw record the ledger line names, or None when it is missing or not the bytes the ledger holds."""
+    from shuangsuiji.actions.draw import load_record
+    from shuangsuiji.errors import LedgerCorrupt
+
+    try:
+        return load_record(ws, ev)
+    except LedgerCorrupt:
+        return None

@@ -1,0 +1,59 @@
+"""Every vocabulary of ssj in one place: statuses, grades, task types, result codes, exclusion reasons, event types, deadline states, seed origins.
+
+Codes are the English keys stored in files and the ledger; the values are the Chinese
+words users see. A new word goes here, never beside a twin.
+"""
+
+RESULT_CODES: dict[str, str] = {
+    "no_problem": "未发现问题",
+    "rectify": "发现问题，责令整改",
+    "penalty": "立案查处",
+    "transfer": "移交有权监管部门",
+    "judicial": "移送司法机关",
+    "not_operating": "未生产经营/无法检查",
+}
+
+FOUND_PROBLEM = ("rectify", "penalty", "transfer", "judicial")
+
+# What the public notice shows under 处理措施 when the clerk wrote no measures.
+DEFAULT_MEASURES: dict[str, str] = {
+    "no_problem": "无",
+    "rectify": "责令限期整改",
+    "penalty": "依法立案查处",
+    "transfer": "移交有权监管部门处理",
+    "judicial": "移送司法机关处理",
+    "not_operating": "无",
+}
+
+ACTIVE_ENTITY_STATUS = "在营"
+
+ENTITY_STATUSES = ("在营", "停产", "停业", "歇业", "吊销", "注销")
+
+ON_DUTY_STATUS = "在岗"
+
+INSPECTOR_STATUSES = ("在岗", "休假", "病假", "借调", "离岗", "培训", "退休")
+
+TASK_TYPES = ("定向", "不定向")
+
+RISK_GRADES = ("A", "B", "C", "D")
+
+TYPE_ALIASES = {"定向": "定向", "不定向": "不定向", "不定项": "不定向"}
+
+EVENT_TYPES = ("draw", "void", "result", "publish")
+
+EXCLUSION_REASONS = {
+    "off_duty": "不在岗（{status}）",
+    "unqualified": "无该类别检查资格",
+    "conflict": "与该企业有利害关系（回避名单）",
+    "local": "属地回避（同乡镇）",
+}
+
+STATES = {"checking": "检查中", "incomplete_late": "逾期未完成", "pending": "待公示", "publish_late": "逾期未公示"}
+
+LEVELS = {"normal": "正常", "near": "临近", "overdue": "逾期"}
+
+PUBLICATION_STATES = ("on_time", "late", "pending", "overdue")
+
+PUBLICATION_LABELS = {"on_time": "按时公示", "late": "逾期公示", "pending": "待公示", "overdue": "逾期未公示"}
+
+SEED_ORIGINS = {"given": "现场给定（见证人掷骰、抽签等）", "generated": "系统生成（操作系统随机源，128 位）", "public": "公开随机数来源（RFC 3797）"}

@@ -1,0 +1,69 @@
+"""Rounds within a cycle: the pool is the scope less what earlier rounds drew (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from shuangsuiji.draw.ranking import select
+from shuangsuiji.ledger.state import Round, task_rounds
+
+
+@dataclass(frozen=True)
+class PoolDraw:
+    """The result of one round: picks, and whether a new cycle had to start."""
+
+    picks: list[tuple[str, str]]  # (rank, id) in pick order
+    new_cycle: bool
+    cycle_picks: tuple[str, ...]  # ids drawn in the new cycle (empty when new_cycle is False)
+
+
+def draw_round(
+    algorithm: str, seed: str, scope_ids: Iterable[str], excluded: set[str], k: int
+) -> PoolDraw:
+    """Draw k entities of one round.
+
+    pool = scope - excluded (the entities already drawn in this cycle). When the pool
+    holds at least k, k are selected from it. Otherwise all of the pool is taken first
+    (in the order the algorithm gives) and the shortfall is selected from the rest of
+    the scope: a new cycle starts, and its picks are listed in ``cycle_picks``.
+    """
+    scope = set(scope_ids)
+    if k < 0:
+        raise ValueError(f"k must not be negative: {k}")
+    if k > len(scope):
+        raise ValueError(f"cannot draw {k} of a scope of {len(scope)}")
+    pool = scope - set(excluded)
+    if len(pool) >= k:
+        return PoolDraw(picks=select(algorithm, seed, pool, k), new_cycle=False, cycle_picks=())
+    first = select(algorithm, seed, pool, len(pool))
+    shortfall = k - len(pool)
+    second = select(algorithm, seed, scope - pool, shortfall)
+    return PoolDraw(
+        picks=first + second,
+        new_cycle=True,
+        cycle_picks=tuple(entity_id for _, entity_id in second),
+    )
+
+
+def cycle_drawn(prior: Sequence[Round]) -> set[str]:
+    """Entities drawn in the current cycle by the given (non-voided, ordered) rounds."""
+    drawn: set[str] = set()
+    for r in prior:
+        if r.draw.get("new_cycle"):
+            drawn = set(r.draw.get("cycle_picks") or [])
+        else:
+            drawn |= set(r.picks)
+    return drawn
+
+
+def live_rounds_before(rounds: dict, year: int, task: str, seq: int) -> list[Round]:
+    """Rounds of the task drawn before ledger line ``seq`` and not voided before it."""
+    out = []
+    for r in task_rounds(rounds, year, task):
+        if r.draw.seq >= seq:
+            continue
+        if r.void is not None and r.void.seq < seq:
+            continue
+        out.append(r)
+    return out

@@ -1,0 +1,151 @@
+"""Teams: which inspectors go to each drawn entity (pure)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from shuangsuiji.codes import EXCLUSION_REASONS
+from shuangsuiji.errors import NotEnoughInspectors
+from shuangsuiji.records import Entity, Inspector
+
+
+def team_rank(seed: str, entity_id: str, inspector_id: str) -> str:
+    """Lowercase hex SHA-256 of ``seed + ":" + entity_id + ":" + inspector_id``."""
+    return hashlib.sha256(f"{seed}:{entity_id}:{inspector_id}".encode("utf-8")).hexdigest()
+
+
+def reason_text(code: str, inspector: Inspector | None = None) -> str:
+    """Chinese text of an exclusion reason code."""
+    template = EXCLUSION_REASONS.get(code)
+    if template is None:
+        return f"未知原因（{code}）"
+    if code == "off_duty":
+        if inspector is None or not inspector.status:
+            return "不在岗"
+        return template.format(status=inspector.status)
+    return template
+
+
+def _exclusion_reason(entity: Entity, inspector: Inspector, local_avoidance: bool) -> str | None:
+    if not inspector.on_duty:
+        return "off_duty"
+    if not inspector.qualified_for(entity.category):
+        return "unqualified"
+    if entity.id in inspector.avoid:
+        return "conflict"
+    if local_avoidance and entity.town and inspector.town == entity.town:
+        return "local"
+    return None
+
+
+def exclusions(
+    entity: Entity, inspectors: Sequence[Inspector], local_avoidance: bool
+) -> tuple[list[Inspector], list[tuple[str, str]]]:
+    """(eligible inspectors in input order, [(inspector_id, reason_code)] sorted by id).
+
+    The reason is the first that applies of: off_duty, unqualified, conflict, local.
+    """
+    eligible: list[Inspector] = []
+    excluded: list[tuple[str, str]] = []
+    for inspector in inspectors:
+        reason = _exclusion_reason(entity, inspector, local_avoidance)
+        if reason is None:
+            eligible.append(inspector)
+        else:
+            excluded.append((inspector.id, reason))
+    excluded.sort()
+    return eligible, excluded
+
+
+def team_from_eligible(
+    seed: str, entity_id: str, eligible_ids: Sequence[str], load: Mapping[str, int], n: int
+) -> tuple[str, ...]:
+    """The first n eligible ids ordered by (load, team_rank(seed, entity_id, id), id).
+
+    ``load`` counts the teams each inspector already joined in this draw. Returns fewer
+    than n ids when fewer are eligible; callers that need a full team check the length.
+    """
+    if n < 0:
+        raise ValueError(f"n must not be negative: {n}")
+    prefix = hashlib.sha256(f"{seed}:{entity_id}:".encode("utf-8"))  # team_rank, hashing the shared part once
+
+    def key(inspector_id: str) -> tuple[int, str, str]:
+        h = prefix.copy()
+        h.update(inspector_id.encode("utf-8"))
+        return (load.get(inspector_id, 0), h.hexdigest(), inspector_id)
+
+    return tuple(sorted(dict.fromkeys(eligible_ids), key=key)[:n])
+
+
+@dataclass(frozen=True)
+class Team:
+    """The inspectors assigned to one drawn entity."""
+
+    entity: str
+    inspectors: tuple[str, ...]
+    excluded: tuple[tuple[str, str], ...]  # (inspector_id, reason_code), sorted by inspector id
+
+
+def _not_enough_message(
+    entity: Entity,
+    eligible: Sequence[Inspector],
+    excluded: Sequence[tuple[str, str]],
+    by_id: Mapping[str, Inspector],
+    n: int,
+) -> str:
+    lines = [
+        f"{entity.name}（统一社会信用代码 {entity.id}）可派执法检查人员只有 {len(eligible)} 名，"
+        f"少于每户所需的 {n} 名。"
+    ]
+    if eligible:
+        names = "、".join(f"{i.name}（{i.id}）" for i in eligible)
+        lines.append(f"可派人员：{names}")
+    if excluded:
+        lines.append("不能派出的人员及原因：")
+        for inspector_id, code in excluded:
+            inspector = by_id.get(inspector_id)
+            label = f"{inspector.name}（{inspector_id}）" if inspector else inspector_id
+            lines.append(f"  - {label}：{reason_text(code, inspector)}")
+    return "\n".join(lines)
+
+
+def assign_teams(
+    seed: str,
+    picks: Sequence[Entity],
+    inspectors: Sequence[Inspector],
+    n: int,
+    local_avoidance: bool,
+) -> list[Team]:
+    """One team of n inspectors per drawn entity, in pick order.
+
+    Raises NotEnoughInspectors, naming the entity and why each inspector was excluded,
+    when an entity has fewer than n eligible inspectors.
+    """
+    by_id = {i.id: i for i in inspectors}
+    avoided = {entity_id for i in inspectors for entity_id in i.avoid}
+    # Who may go depends on the entity only through its category, its town (under 属地回避)
+    # and the avoid lists; entities no one avoids share the answer for their category and town.
+    shared: dict[tuple[str, str], tuple[list[Inspector], list[tuple[str, str]]]] = {}
+    load: dict[str, int] = {}
+    teams: list[Team] = []
+    for entity in picks:
+        if entity.id in avoided:
+            eligible, excluded = exclusions(entity, inspectors, local_avoidance)
+        else:
+            key = (entity.category, entity.town if local_avoidance else "")
+            if key not in shared:
+                shared[key] = exclusions(entity, inspectors, local_avoidance)
+            eligible, excluded = shared[key]
+        if len(eligible) < n:
+            raise NotEnoughInspectors(
+                _not_enough_message(entity, eligible, excluded, by_id, n),
+                "请核对执法检查人员名录库中的在岗状态、检查资格和回避名单，"
+                "补充可派人员后重新抽取。",
+            )
+        team = team_from_eligible(seed, entity.id, [i.id for i in eligible], load, n)
+        for inspector_id in team:
+            load[inspector_id] = load.get(inspector_id, 0) + 1
+        teams.append(Team(entity=entity.id, inspectors=team, excluded=tuple(excluded)))
+    return teams

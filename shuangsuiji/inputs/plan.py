@@ -1,0 +1,261 @@
+"""Loading and checking a yearly plan, ``plans/<year>.yaml``.
+
+The YAML is read as a node tree rather than as Python values, so every field keeps its
+line, scalars keep their exact text (a ratio ``0.1`` stays the decimal 0.1, never the
+float), and every problem in the file is collected before anything is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import yaml
+
+from shuangsuiji.codes import TYPE_ALIASES
+from shuangsuiji.errors import InputError, InputErrors
+from shuangsuiji.files.text import read_text
+from shuangsuiji.files.yaml_nodes import NodeReader, compose
+from shuangsuiji.records import Plan, Task
+
+PLAN_FIELDS = {
+    "year": "计划年度",
+    "document": "文号",
+    "title": "计划标题",
+    "issued": "印发日期",
+    "department": "抽查发起部门",
+    "local_avoidance": "属地回避",
+    "categories": "检查对象类别表",
+    "tasks": "抽查任务",
+}
+PLAN_REQUIRED = ("year", "document", "title", "issued", "department", "categories", "tasks")
+TASK_FIELDS = {
+    "id": "任务代号",
+    "name": "抽查任务名称",
+    "type": "抽查类型",
+    "matter": "抽查事项",
+    "scope_label": "抽查对象范围",
+    "scope": "抽查类别",
+    "ratio": "抽查比例",
+    "start": "开始日期",
+    "end": "结束日期",
+    "department": "抽查发起部门",
+    "inspectors_per_check": "每户执法人员数",
+}
+TASK_REQUIRED = ("id", "name", "type", "matter", "scope_label", "scope", "ratio", "start", "end")
+MIN_INSPECTORS = 2
+
+_TASK_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
+_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*[%％]$")
+_DECIMAL = re.compile(r"^\d*\.\d+$")
+
+
+def parse_ratio(text: str) -> Decimal | None:
+    """``20%`` or ``0.2`` to an exact Decimal in (0, 1]; None when it is not one of those forms."""
+    text = text.strip()
+    m = _PERCENT.match(text)
+    try:
+        if m:
+            value = Decimal(m.group(1)) / 100
+        elif _DECIMAL.match(text):
+            value = Decimal(text)
+        else:
+            return None
+    except InvalidOperation:
+        return None
+    if not (Decimal(0) < value <= Decimal(1)):
+        return None
+    return value
+
+
+def load_plan(path: Path, shown: str | None = None) -> Plan:
+    """Load and check a plan file. Raises InputErrors listing every problem found."""
+    shown = shown or path.as_posix()
+    text = read_text(path, shown)
+    root = compose(text, shown)
+    r = NodeReader(shown)
+    if root is None:
+        raise InputErrors([InputError(shown, 1, "计划文件是空的", "请用 ssj init 生成带注释的模板后填写")])
+    top = r.mapping(root, "计划", PLAN_FIELDS, PLAN_REQUIRED)
+    if top is None:
+        raise InputErrors(r.errors)
+
+    year = r.integer(top["year"], "year") if "year" in top else None
+    file_year = path.stem
+    if year is not None and file_year.isdigit() and int(file_year) != year:
+        r.error(top["year"], f"计划年度 {year} 与文件名 {path.name} 不一致", f"请把 year 改为 {file_year}，或把文件改名为 {year}.yaml")
+    document = r.text(top["document"], "document") if "document" in top else None
+    title = r.text(top["title"], "title") if "title" in top else None
+    issued = r.day(top["issued"], "issued") if "issued" in top else None
+    department = r.text(top["department"], "department") if "department" in top else None
+    local_avoidance = r.boolean(top["local_avoidance"], "local_avoidance") if "local_avoidance" in top else False
+
+    categories: dict[str, str] = {}
+    if "categories" in top:
+        node = top["categories"]
+        if not isinstance(node, yaml.MappingNode) or not node.value:
+            r.error(node, "categories 应为“类别代号: 中文名称”的映射，且至少一项", "例如 coal_mine: 煤矿")
+        else:
+            for key_node, value_node in node.value:
+                code = str(key_node.value).strip()
+                if not _TASK_ID.match(code.replace("-", "_")):
+                    r.error(key_node, f"类别代号 {code} 不合规", "代号用小写英文字母、数字和下划线，如 coal_mine")
+                    continue
+                if code in categories:
+                    r.error(key_node, f"类别代号 {code} 重复", "请删除重复的一项")
+                    continue
+                label = r.text(value_node, f"categories.{code}")
+                if label is not None:
+                    if label in categories.values():
+                        r.error(value_node, f"类别名称 {label} 重复", "每个类别的中文名称应唯一")
+                    categories[code] = label
+
+    tasks: list[Task] = []
+    if "tasks" in top:
+        node = top["tasks"]
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            r.error(node, "tasks 应为抽查任务列表，且至少一项", "每项以“- id: ...”开头")
+        else:
+            seen: dict[str, int] = {}
+            for index, task_node in enumerate(node.value, start=1):
+                task = _load_task(r, task_node, index, year, categories, department, shown)
+                if task is None:
+                    continue
+                if task.id in seen:
+                    r.error(task_node, f"任务代号 {task.id} 重复（第 {seen[task.id]} 行已有）", "每个任务的 id 应唯一，请改名")
+                    continue
+                seen[task.id] = task.line
+                tasks.append(task)
+
+    if r.errors:
+        raise InputErrors(r.errors)
+    assert year is not None and document and title and issued and department  # guaranteed by the checks above
+    return Plan(
+        year=year,
+        document=document,
+        title=title,
+        issued=issued,
+        department=department,
+        local_avoidance=bool(local_avoidance),
+        categories=categories,
+        tasks=tuple(tasks),
+        path=shown,
+    )
+
+
+def _load_task(r: NodeReader, node: yaml.Node, index: int, year: int | None, categories: dict[str, str], plan_department: str | None, shown: str) -> Task | None:
+    before = len(r.errors)
+    f = r.mapping(node, f"第 {index} 个任务", TASK_FIELDS, TASK_REQUIRED)
+    if f is None:
+        return None
+    task_id = r.text(f["id"], "id") if "id" in f else None
+    if task_id is not None and not _TASK_ID.match(task_id):
+        r.error(f["id"], f"任务代号 {task_id} 不合规", "代号用小写英文字母开头，只含字母、数字、- 和 _，如 hazchem")
+    name = r.text(f["name"], "name") if "name" in f else None
+    kind = None
+    if "type" in f:
+        raw = r.text(f["type"], "type")
+        if raw is not None:
+            kind = TYPE_ALIASES.get(raw)
+            if kind is None:
+                r.error(f["type"], f"抽查类型 {raw} 无法识别", "请写 定向 或 不定向")
+    matter = r.text(f["matter"], "matter") if "matter" in f else None
+    scope_label = r.text(f["scope_label"], "scope_label") if "scope_label" in f else None
+    scope: list[str] = []
+    if "scope" in f:
+        s = f["scope"]
+        items = s.value if isinstance(s, yaml.SequenceNode) else [s]
+        for item in items:
+            code = str(item.value).strip() if isinstance(item, yaml.ScalarNode) else ""
+            # A Chinese label is accepted and mapped to its code.
+            by_label = {v: k for k, v in categories.items()}
+            code = by_label.get(code, code)
+            if code not in categories:
+                known = "、".join(f"{k}（{v}）" for k, v in categories.items())
+                r.error(item, f"抽查类别 {code or '(空)'} 不在计划的 categories 中", f"请使用已声明的类别：{known}，或先在 categories 中声明")
+            elif code in scope:
+                r.error(item, f"抽查类别 {code} 重复", "请删除重复的一项")
+            else:
+                scope.append(code)
+        if not items:
+            r.error(s, "scope 至少应列出一个类别", "例如 scope: [coal_mine]")
+    ratio = None
+    if "ratio" in f:
+        raw = r.text(f["ratio"], "ratio")
+        if raw is not None:
+            ratio = parse_ratio(raw)
+            if ratio is None:
+                r.error(f["ratio"], f"抽查比例 {raw} 无法识别", "请写成百分数（如 20%）或 0 到 1 之间的小数（如 0.2）；单写 20 含义不明，不予接受")
+    start = r.day(f["start"], "start") if "start" in f else None
+    end = r.day(f["end"], "end") if "end" in f else None
+    if start and end:
+        if end < start:
+            r.error(f["end"], f"结束日期 {end} 早于开始日期 {start}", "请核对抽查时间")
+        elif year is not None and (start.year != year or end.year != year):
+            r.error(f["start"] if start.year != year else f["end"], f"抽查时间 {start} 至 {end} 超出计划年度 {year}", f"抽查时间应在 {year} 年之内")
+    department = plan_department
+    if "department" in f:
+        department = r.text(f["department"], "department")
+    per_check = 2
+    if "inspectors_per_check" in f:
+        value = r.integer(f["inspectors_per_check"], "inspectors_per_check")
+        if value is not None and value < MIN_INSPECTORS:
+            r.error(f["inspectors_per_check"], f"每户执法人员数为 {value}，少于 2 名", "计划要求每次检查至少 2 名执法人员，请改为 2 或更多")
+        elif value is not None:
+            per_check = value
+    if len(r.errors) > before:
+        return None
+    return Task(
+        index=index,
+        id=task_id or "",
+        name=name or "",
+        type=kind or "",
+        matter=matter or "",
+        scope_label=scope_label or "",
+        scope=tuple(scope),
+        ratio=ratio or Decimal(0),
+        start=start or date.min,
+        end=end or date.min,
+        department=department or "",
+        inspectors_per_check=per_check,
+        path=shown,
+        line=node.start_mark.line + 1,
+    )
+
+
+def period_label(start: date, end: date) -> str:
+    """The annex's wording of a period: 2022年全年, 2022年4月至6月, or the exact dates."""
+    import calendar
+
+    whole_months = start.day == 1 and end.day == calendar.monthrange(end.year, end.month)[1]
+    if whole_months and start.year == end.year:
+        if start.month == 1 and end.month == 12:
+            return f"{start.year}年全年"
+        if start.month == end.month:
+            return f"{start.year}年{start.month}月"
+        return f"{start.year}年{start.month}月至{end.month}月"
+    return f"{start.isoformat()} 至 {end.isoformat()}"
+
+
+def plan_rows(plan: Plan) -> list[dict]:
+    """The plan as the rows of its annex table (抽查工作计划表)."""
+    return [
+        {
+            "index": t.index,
+            "id": t.id,
+            "name": t.name,
+            "type": t.type,
+            "matter": t.matter,
+            "scope_label": t.scope_label,
+            "scope": list(t.scope),
+            "ratio": t.ratio_text(),
+            "period": period_label(t.start, t.end),
+            "start": t.start.isoformat(),
+            "end": t.end.isoformat(),
+            "department": t.department,
+            "inspectors_per_check": t.inspectors_per_check,
+        }
+        for t in plan.tasks
+    ]

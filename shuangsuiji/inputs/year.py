@@ -1,0 +1,130 @@
+"""Loading one year's inputs together: the plan and both registries of 一单两库.
+
+``load_inputs`` reads the three files, collects the problems of all of them (a broken
+plan still lets the registries be checked as far as they can be), and returns the
+records with the SHA-256 of each file's bytes, which every draw record keeps.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from pathlib import Path
+
+from shuangsuiji.errors import InputError, InputErrors
+from shuangsuiji.inputs.entity_table import EntityTable, load_entity_table
+from shuangsuiji.inputs.plan import load_plan
+from shuangsuiji.inputs.registry import ENTITY_COLUMNS, load_inspectors, read_table
+from shuangsuiji.records import Entity, Inspector, Plan, Task
+from shuangsuiji.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Inputs:
+    plan: Plan
+    entities: EntityTable  # checked rows, stored compactly; Entity objects are built on demand
+    inspectors: tuple[Inspector, ...]
+    hashes: dict[str, str]  # shown path -> SHA-256 hex of the file's bytes
+
+    def entity(self, entity_id: str) -> Entity | None:
+        return self.entities.find(entity_id)
+
+    def entities_with_ids(self, entity_ids: Iterable[str]) -> dict[str, Entity]:
+        """id -> entity for those of the ids that are in the registry."""
+        return self.entities.find_many(entity_ids)
+
+    def scope(self, task: Task) -> list[Entity]:
+        """Active entities in the task's categories."""
+        return self.entities.where(set(task.scope))
+
+    def scope_ids(self, task: Task) -> list[str]:
+        """Ids of the active entities in the task's categories, in registry order."""
+        return self.entities.ids_where(set(task.scope))
+
+    def inspector(self, inspector_id: str) -> Inspector | None:
+        for i in self.inspectors:
+            if i.id == inspector_id:
+                return i
+        return None
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def load_inputs(ws: Workspace, year: int | None = None) -> Inputs:
+    """Load and check the plan and registries. Raises InputErrors with every problem found."""
+    year = ws.resolve_year(year)
+    errors: list[InputError] = []
+    plan = None
+    plan_path = ws.plan_path(year)
+    try:
+        plan = load_plan(plan_path, ws.show(plan_path))
+    except InputErrors as exc:
+        errors.extend(exc.items)
+    categories = plan.categories if plan else {}
+    entities: EntityTable | None = None
+    if plan is not None:
+        ids: AbstractSet[str] | None
+        try:
+            entities = load_entity_table(ws.entities_path, ws.show(ws.entities_path), categories)
+            ids = entities.id_set()
+        except InputErrors as exc:
+            errors.extend(exc.items)
+            ids = _raw_entity_ids(ws)
+        try:
+            inspectors = load_inspectors(ws.inspectors_path, ws.show(ws.inspectors_path), categories, ids)
+        except InputErrors as exc:
+            errors.extend(exc.items)
+            inspectors = []
+    if errors:
+        raise InputErrors(errors)
+    assert plan is not None and entities is not None  # otherwise errors were raised above
+    hashes = {ws.show(p): file_sha256(p) for p in (plan_path, ws.entities_path, ws.inspectors_path)}
+    return Inputs(plan, entities, tuple(inspectors), hashes)
+
+
+def _raw_entity_ids(ws: Workspace) -> set[str] | None:
+    """The id cells of a registry that failed its checks, so that one bad entity row does not
+    also flag every inspector's avoid list; None (skip that check) when the table is unreadable."""
+    try:
+        table = read_table(ws.entities_path, ws.show(ws.entities_path), ENTITY_COLUMNS)
+    except InputErrors:
+        return None
+    return {row["id"] for _, row in table.rows}
+
+
+def summarize(inputs: Inputs) -> dict:
+    """The numbers ``ssj check`` shows: registry mix and, per task, scope and draw count."""
+    plan = inputs.plan
+    by_category = {code: 0 for code in plan.categories}
+    active_by_category = {code: 0 for code in plan.categories}
+    for (category, active), n in inputs.entities.count_by_category().items():
+        by_category[category] = by_category.get(category, 0) + n
+        if active:
+            active_by_category[category] += n
+    units: dict[str, dict[str, int]] = {}
+    for i in inputs.inspectors:
+        units.setdefault(i.unit, {}).setdefault(i.status, 0)
+        units[i.unit][i.status] += 1
+    tasks = []
+    for t in plan.tasks:
+        n = sum(active_by_category[c] for c in t.scope)
+        tasks.append({"id": t.id, "name": t.name, "scope": n, "ratio": str(t.ratio), "ratio_text": t.ratio_text(), "draw_count": t.draw_count(n)})
+    return {
+        "year": plan.year,
+        "entities": {"total": len(inputs.entities), "active": sum(active_by_category.values()), "by_category": by_category},
+        "inspectors": {
+            "total": len(inputs.inspectors),
+            "on_duty": sum(1 for i in inputs.inspectors if i.on_duty),
+            "by_unit": units,
+        },
+        "tasks": tasks,
+    }
+

@@ -1,0 +1,222 @@
+"""The append-only, hash-chained ledger ``draws/ledger.jsonl``.
+
+One JSON object per line: ``seq`` (1, 2, ...), ``type`` (draw, void, result, publish),
+``at`` (when it was appended, ISO 8601 with +08:00), ``prev`` (the lowercase hex SHA-256
+of the previous line's bytes without its newline; 64 zeros for the first line), then the
+event's own fields. Editing any byte of a line changes its hash and breaks the ``prev``
+of the next one, so ``ssj verify`` finds it.
+
+Appending takes an exclusive lock (``ledger.jsonl.lock``, via filelock, which works on
+Windows too), re-reads the tail under the lock, writes one line and fsyncs. That line is
+the commit point: whatever an event refers to (a draw record, a notice file) is written
+atomically before it, so a crash leaves either no event or a whole one. A final line
+without its newline is a write that a crash cut short; it was never committed, and the
+next append removes it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from shuangsuiji.codes import EVENT_TYPES
+from shuangsuiji.errors import LedgerBusy, LedgerCorrupt
+
+GENESIS = "0" * 64
+CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991
+LOCK_TIMEOUT_SECONDS = 30
+_HEAD = ("seq", "type", "at", "prev")
+
+
+def now_china() -> datetime:
+    return datetime.now(CHINA_TZ).replace(microsecond=0)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerEvent:
+    """One committed ledger line."""
+
+    seq: int
+    type: str
+    at: str
+    prev: str
+    data: dict[str, Any]  # the event's own fields
+    line: int  # 1-based line in the ledger file
+    digest: str  # SHA-256 of this line's bytes
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.data.get(key, default)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerProblem:
+    line: int
+    seq: int | None
+    message: str
+
+
+def line_digest(raw: bytes) -> str:
+    return hashlib.sha256(raw).hexdigest()
+
+
+def encode_event(seq: int, kind: str, at: str, prev: str, data: dict[str, Any]) -> bytes:
+    obj = {"seq": seq, "type": kind, "at": at, "prev": prev}
+    for key, value in data.items():
+        if key in obj:
+            raise ValueError(f"event field {key!r} is reserved")
+        obj[key] = value
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def parse_ledger(data: bytes) -> tuple[list[LedgerEvent], list[LedgerProblem], bool]:
+    """Parse ledger bytes into events, problems found, and whether a torn final line was dropped.
+
+    Every line is parsed and checked against the chain; parsing goes on after a problem so
+    that all of them are reported.
+    """
+    events: list[LedgerEvent] = []
+    problems: list[LedgerProblem] = []
+    torn = False
+    lines = data.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    elif lines:
+        torn = True  # a final line with no newline was never committed
+        lines.pop()
+    prev = GENESIS
+    expected_seq = 1
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            # ssj never writes a blank line: an editor did. Name it, and keep checking the chain
+            # across it, so one stray newline is one problem rather than three.
+            problems.append(LedgerProblem(number, None, "该行是空行：账本被文本编辑器改动过（ssj 不会写入空行），删除这一空行即可"))
+            continue
+        digest = line_digest(raw)
+        try:
+            obj = json.loads(raw.decode("utf-8"))
+            if not isinstance(obj, dict):
+                raise ValueError("not an object")
+        except (UnicodeDecodeError, ValueError):
+            problems.append(LedgerProblem(number, None, "该行不是有效的 JSON，账本被改动或损坏"))
+            prev = digest
+            expected_seq += 1
+            continue
+        seq = obj.get("seq")
+        if obj.get("prev") != prev:
+            problems.append(LedgerProblem(number, seq, "prev 与上一行的 SHA-256 不符：本行或上一行被改动过，哈希链断裂"))
+        if seq != expected_seq:
+            problems.append(LedgerProblem(number, seq, f"序号应为 {expected_seq}，实为 {seq}：有行被删除、插入或调换"))
+        if obj.get("type") not in EVENT_TYPES:
+            problems.append(LedgerProblem(number, seq, f"未知的事件类型 {obj.get('type')}"))
+        data_fields = {k: v for k, v in obj.items() if k not in _HEAD}
+        events.append(LedgerEvent(
+            seq if isinstance(seq, int) else expected_seq,
+            str(obj.get("type")),
+            str(obj.get("at", "")),
+            str(obj.get("prev", "")),
+            data_fields,
+            number,
+            digest,
+        ))
+        prev = digest
+        expected_seq += 1
+    return events, problems, torn
+
+
+def read_ledger(path: Path) -> tuple[list[LedgerEvent], list[LedgerProblem], bool]:
+    if not path.exists():
+        return [], [], False
+    return parse_ledger(path.read_bytes())
+
+
+def load_events(path: Path, shown: str) -> list[LedgerEvent]:
+    """Committed events for commands that build on the ledger; raises LedgerCorrupt if the chain is broken."""
+    events, problems, _ = read_ledger(path)
+    if problems:
+        first = problems[0]
+        raise LedgerCorrupt(
+            f"{shown}:{first.line}: {first.message}（共 {len(problems)} 处问题）",
+            "账本不可信时不能继续登记；请运行 ssj verify 查看全部问题，并从备份恢复账本",
+        )
+    return events
+
+
+class Ledger:
+    """Appends events under the lock; the only writer of ledger.jsonl."""
+
+    def __init__(self, path: Path, shown: str = "draws/ledger.jsonl") -> None:
+        self.path = path
+        self.shown = shown
+        self.lock_path = path.with_name(path.name + ".lock")
+
+    @contextmanager
+    def locked(self) -> Iterator["Ledger"]:
+        """Hold the exclusive ledger lock, so a caller can check state and append atomically."""
+        from filelock import FileLock, Timeout
+
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(self.lock_path), timeout=LOCK_TIMEOUT_SECONDS)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise LedgerBusy(
+                "账本正被另一个 ssj 进程使用，等待超时",
+                f"请稍后重试；若确认没有其他 ssj 在运行，可删除 {self.shown}.lock",
+            ) from None
+        try:
+            yield self
+        finally:
+            lock.release()
+
+    def append(self, kind: str, data: dict[str, Any], at: datetime | None = None) -> LedgerEvent:
+        """Append one event; the caller must hold ``locked()``."""
+        return self.append_many(kind, [data], at)[0]
+
+    def append_many(self, kind: str, items: list[dict[str, Any]], at: datetime | None = None) -> list[LedgerEvent]:
+        """Append several events of one kind in a single write and fsync; the caller must hold ``locked()``.
+
+        Used for a batch the caller has checked as a whole (``ssj record --from``). Each line
+        is still its own commit point: a crash in the middle of the write keeps the lines
+        written in full and drops a torn last one.
+        """
+        if kind not in EVENT_TYPES:
+            raise ValueError(f"unknown event type {kind}")
+        if not items:
+            return []
+        stamp = (at or now_china()).isoformat()
+        existing = self.path.read_bytes() if self.path.exists() else b""
+        keep = existing
+        if existing and not existing.endswith(b"\n"):
+            keep = existing[: existing.rfind(b"\n") + 1]  # drop the torn, uncommitted tail
+        events, problems, _ = parse_ledger(keep)
+        if problems:
+            p = problems[0]
+            raise LedgerCorrupt(f"{self.shown}:{p.line}: {p.message}", "账本损坏时不能追加；请运行 ssj verify 查看，并从备份恢复")
+        seq = events[-1].seq + 1 if events else 1
+        prev = events[-1].digest if events else GENESIS
+        line = len(events) + 1
+        out: list[LedgerEvent] = []
+        chunks: list[bytes] = []
+        for data in items:
+            raw = encode_event(seq, kind, stamp, prev, data)
+            digest = line_digest(raw)
+            out.append(LedgerEvent(seq, kind, stamp, prev, dict(data), line, digest))
+            chunks.append(raw + b"\n")
+            seq, prev, line = seq + 1, digest, line + 1
+        with open(self.path, "r+b" if self.path.exists() else "wb") as fh:
+            if len(keep) != len(existing):
+                fh.truncate(len(keep))
+            fh.seek(0, os.SEEK_END)
+            fh.write(b"".join(chunks))
+            fh.flush()
+            os.fsync(fh.fileno())
+        return out

@@ -1,0 +1,117 @@
+"""The frozen records ssj works on.
+
+Every record read from a file remembers ``path`` and ``line`` so a later error can
+point back at it. The sort key comes first where order matters (an entity sorts by its
+USCC, a task by its position in the plan).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from shuangsuiji.codes import ACTIVE_ENTITY_STATUS, ON_DUTY_STATUS
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """One row of the entity registry (检查对象名录库)."""
+
+    id: str  # 统一社会信用代码 (USCC)
+    name: str
+    category: str  # category code, e.g. "coal_mine"
+    town: str
+    status: str
+    risk: str = ""  # credit-risk grade A-D, may be empty
+    path: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE_ENTITY_STATUS
+
+
+@dataclass(frozen=True, slots=True)
+class Inspector:
+    """One row of the inspector registry (执法检查人员名录库)."""
+
+    id: str  # 执法证号
+    name: str
+    unit: str
+    qualifications: tuple[str, ...]  # category codes; empty = qualified for all
+    status: str
+    town: str
+    avoid: tuple[str, ...]  # entity USCCs with a conflict of interest
+    path: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+
+    @property
+    def on_duty(self) -> bool:
+        return self.status == ON_DUTY_STATUS
+
+    def qualified_for(self, category: str) -> bool:
+        return not self.qualifications or category in self.qualifications
+
+
+def draw_count(scope_size: int, ratio: Decimal) -> int:
+    """The count rule: ceil(N x ratio), at least 1 when N > 0; exact arithmetic, never floats."""
+    if scope_size <= 0:
+        return 0
+    return max(1, math.ceil(Fraction(ratio) * scope_size))
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    """One row of the plan's annex (抽查工作计划表)."""
+
+    index: int  # 序号, 1-based position in the plan
+    id: str
+    name: str
+    type: str  # 定向 / 不定向
+    matter: str  # 抽查事项
+    scope_label: str  # 抽查对象范围, as printed in the annex
+    scope: tuple[str, ...]  # category codes
+    ratio: Decimal  # exact, in (0, 1]
+    start: date
+    end: date
+    department: str
+    inspectors_per_check: int
+    path: str = field(default="", compare=False)
+    line: int = field(default=0, compare=False)
+
+    def draw_count(self, scope_size: int) -> int:
+        return draw_count(scope_size, self.ratio)
+
+    def ratio_text(self) -> str:
+        pct = self.ratio * 100
+        return f"{pct.normalize():f}%"
+
+    def period_text(self) -> str:
+        return f"{self.start.isoformat()} 至 {self.end.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """A yearly plan (plans/<year>.yaml)."""
+
+    year: int
+    document: str  # 文号
+    title: str
+    issued: date
+    department: str
+    local_avoidance: bool  # 属地回避: inspectors do not check entities of their home town
+    categories: dict[str, str]  # code -> Chinese label, in declaration order
+    tasks: tuple[Task, ...]
+    path: str = field(default="", compare=False)
+
+    def task(self, task_id: str) -> Task | None:
+        for t in self.tasks:
+            if t.id == task_id:
+                return t
+        return None
+
+    def category_label(self, code: str) -> str:
+        return self.categories.get(code, code)

@@ -1,0 +1,99 @@
+"""The report as text: terminal tables (rich), Markdown, and the per-task CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from shuangsuiji.render.layout import (
+    Section,
+    Table,
+    cell_text,
+    sections,
+    subtitle,
+    task_csv_table,
+)
+from shuangsuiji.report.numbers import Report
+
+
+def _numeric(table: Table, col: int) -> bool:
+    values = [r[col] for r in table.rows if r[col] is not None]
+    return bool(values) and all(isinstance(v, (int, Decimal)) for v in values)
+
+
+def render_markdown(report: Report) -> str:
+    out = [f"# {report.title}", "", f"> {report.integrity.headline()}", "", subtitle(report), ""]
+    for s in sections(report):
+        out += [f"## {s.title}", ""]
+        for p in s.paragraphs:
+            out += [p, ""]
+        if s.bullets:
+            out += [f"- {b}" for b in s.bullets] + [""]
+        for t in s.tables:
+            out += _md_table(t) + [""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _md_table(t: Table) -> list[str]:
+    lines = [f"**{t.title}**", ""]
+    if not t.rows:
+        return lines + [t.empty]
+    lines.append("| " + " | ".join(_md_escape(h) for h in t.headers) + " |")
+    lines.append("|" + "|".join("---:" if _numeric(t, i) else "---" for i in range(len(t.headers))) + "|")
+    for row in t.rows:
+        lines.append("| " + " | ".join(_md_escape(cell_text(c)) for c in row) + " |")
+    if t.total is not None:
+        lines.append("| " + " | ".join(f"**{_md_escape(cell_text(c))}**" if c not in ("", None) else "" for c in t.total) + " |")
+    return lines
+
+
+def render_csv(report: Report) -> bytes:
+    """The per-task table, UTF-8 with BOM (opens in Excel and WPS without mojibake), CRLF lines."""
+    t = task_csv_table(report)
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\r\n")
+    w.writerow(t.headers)
+    for row in t.rows:
+        w.writerow(["" if c is None else str(c) for c in row])
+    if t.total is not None:
+        w.writerow(["" if c is None else str(c) for c in t.total])
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def print_tables(report: Report, console) -> None:
+    """The report on the terminal, one rich table per table."""
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    first = report.integrity.headline()
+    console.print(Text(first, style="bold red" if not report.integrity.ok else "green"))
+    console.print(Text(report.title, style="bold"))
+    console.print(Text(subtitle(report)))
+    for s in sections(report):
+        console.print()
+        console.print(Text(s.title, style="bold"))
+        for p in s.paragraphs:
+            console.print(Text(p))
+        for b in s.bullets:
+            console.print(Text(f"· {b}", style="yellow" if s.alert else ""))
+        for t in s.tables:
+            if not t.rows:
+                console.print(Text(f"{t.title}：{t.empty}"))
+                continue
+            rt = RichTable(title=Text(t.title), show_footer=False)
+            for i, h in enumerate(t.headers):
+                rt.add_column(Text(h), justify="right" if _numeric(t, i) else "left", overflow="fold")
+            for row in t.rows:
+                rt.add_row(*[Text(cell_text(c)) for c in row])  # Text: a name with [brackets] is not markup
+            if t.total is not None:
+                rt.add_section()
+                rt.add_row(*[Text(cell_text(c) if c != "" else "") for c in t.total], style="bold")
+            console.print(rt)
+
+
+__all__ = ["render_markdown", "render_csv", "print_tables", "Section"]

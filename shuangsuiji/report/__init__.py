@@ -1,0 +1,2 @@
+"""The annual report's numbers (pure): from the plan, the registries and the folded ledger.
+"""
