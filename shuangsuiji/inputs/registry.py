@@ -17,11 +17,13 @@ import csv
 import io
 import re
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Iterable
 
 from shuangsuiji.codes import ENTITY_STATUSES, INSPECTOR_STATUSES, RISK_GRADES
 from shuangsuiji.errors import InputError, InputErrors
+from shuangsuiji.files.tables import csv_bytes
 from shuangsuiji.files.text import read_text
 from shuangsuiji.inputs import uscc
 from shuangsuiji.records import Entity, Inspector
@@ -290,11 +292,7 @@ def load_inspectors(path: Path, shown: str, categories: dict[str, str], entity_i
 
 
 def _to_csv(header: list[str], rows: Iterable[list[str]]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+    return csv_bytes(chain([header], rows))
 
 
 def entities_csv(entities: Iterable[Entity]) -> bytes:

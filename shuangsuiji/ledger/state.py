@@ -148,3 +148,20 @@ def find_round(events: list[LedgerEvent], year: int, task: str, number: int | No
             return r
     have = "、".join(str(r.number) for r in rounds) or "无"
     raise RoundNotFound(f"{year} 年任务 {task} 没有第 {number} 轮（已有：{have}）", "请用 ssj draws 查看已有的轮次")
+
+
+def event_day(ev: LedgerEvent) -> str:
+    """The day an event took effect, as ``YYYY-MM-DD``: its own ``date`` field (the draw, check,
+    void or publication day the clerk gave), else the day it was appended."""
+    day = ev.get("date")
+    if isinstance(day, str) and len(day) == 10:
+        return day
+    return ev.at[:10]
+
+
+def events_as_of(events: list[LedgerEvent], day: date) -> tuple[list[LedgerEvent], int]:
+    """The ledger as it stood at the end of ``day``: the events that took effect on or before it,
+    and how many later ones were left out. Every date-dependent command folds this view."""
+    cut = day.isoformat()
+    kept = [ev for ev in events if event_day(ev) <= cut]
+    return kept, len(events) - len(kept)

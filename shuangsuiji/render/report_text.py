@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from decimal import Decimal
 
+from shuangsuiji.files.tables import csv_bytes
 from shuangsuiji.render.layout import (
     Section,
     Table,
@@ -53,16 +52,9 @@ def _md_table(t: Table) -> list[str]:
 
 
 def render_csv(report: Report) -> bytes:
-    """The per-task table, UTF-8 with BOM (opens in Excel and WPS without mojibake), CRLF lines."""
+    """The per-task table, through the one CSV writer (UTF-8 with BOM, CRLF, inert cells)."""
     t = task_csv_table(report)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(t.headers)
-    for row in t.rows:
-        w.writerow(["" if c is None else str(c) for c in row])
-    if t.total is not None:
-        w.writerow(["" if c is None else str(c) for c in t.total])
-    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+    return csv_bytes([t.headers, *t.rows, *([t.total] if t.total is not None else [])])
 
 
 def print_tables(report: Report, console) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Mapping, Sequence
 
+from shuangsuiji.files.tables import csv_bytes
 from shuangsuiji.records import Plan, Task
 from shuangsuiji.results.check import measures_text, result_label
 
@@ -111,14 +112,7 @@ def build_notice(
 
 
 def render_csv(n: Notice) -> bytes:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow([n.title])
-    w.writerow([n.header_text()])
-    w.writerow(COLUMNS)
-    for row in n.rows:
-        w.writerow(row.cells())
-    return (BOM + buf.getvalue()).encode("utf-8")
+    return csv_bytes([[n.title], [n.header_text()], COLUMNS, *(row.cells() for row in n.rows)])
 
 
 def parse_csv(data: bytes) -> tuple[str, str, list[dict[str, str]]]:
