@@ -323,7 +323,8 @@ def sheet(
 
 def _inspector_names(ws, plan) -> dict[str, str]:
     """Names of inspectors from the current registry, for those the record names only by id; {} when unreadable."""
-    from shuangsuiji.inputs.registry import INSPECTOR_COLUMNS, read_table
+    from shuangsuiji.files.tables import read_table
+    from shuangsuiji.inputs.inspectors import INSPECTOR_COLUMNS
 
     try:
         table = read_table(ws.inspectors_path, ws.show(ws.inspectors_path), INSPECTOR_COLUMNS)
