@@ -114,3 +114,12 @@ def void_round(ws: Workspace, year: int, task: str, number: int, reason: str, da
                 "作废只能在摇号之后；补录时请用 --today 写实际作废日期",
             )
         return ledger.append("void", {"year": year, "task": task, "round": number, "date": day.isoformat(), "reason": reason})
+
+
+def draw_task(ws: Workspace, year: int | None, req: DrawRequest, dry_run: bool = False) -> tuple[dict[str, Any], LedgerEvent | None, Inputs]:
+    """``ssj draw``: load the year's inputs and run the draw; returns (record, ledger event or None, inputs)."""
+    from shuangsuiji.inputs.year import load_inputs
+
+    inputs = load_inputs(ws, year)
+    record, event = run_draw(ws, inputs, req, dry_run)
+    return record, event, inputs
