@@ -58,7 +58,8 @@ def publish_round(
     year: int | None = None,
 ) -> Published:
     """Write the notice files and append the publish event. Refused while results are missing unless ``partial``."""
-    from shuangsuiji.results.notice import build_notice, render
+    from shuangsuiji.render.notice import render
+    from shuangsuiji.results.notice import build_notice
 
     if day > today:
         raise SsjError(f"公示日期 {day} 晚于今天（{today}）", "不能登记将来的公示；请在公示当天运行，或补录时用 --today 写实际日期")

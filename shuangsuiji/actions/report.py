@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING
 from shuangsuiji.deadlines.workdays import WorkCalendar
 from shuangsuiji.errors import CheckFailed
 from shuangsuiji.ledger.chain import LedgerEvent
-from shuangsuiji.report.numbers import Integrity, Report, build_report
+from shuangsuiji.report.numbers import build_report
+from shuangsuiji.report.records import Integrity, Report
 
 if TYPE_CHECKING:
     from shuangsuiji.workspace import Workspace
