@@ -174,6 +174,11 @@ def stdout_is_tty() -> bool:
     return sys.stdout.isatty()
 
 
+def stdin_is_tty() -> bool:
+    """Whether a person can answer a question (a terminal, not a pipe, cron or a test)."""
+    return sys.stdin.isatty()
+
+
 # Columns a table must never break inside: a code split over two lines cannot be copied or read.
 NO_WRAP = {"统一社会信用代码", "日期", "检查日期", "轮次", "年度", "序号", "任务", "记录文件"}
 

@@ -14,6 +14,7 @@ from shuangsuiji.cli.common import (
     console,
     emit_json,
     guarded,
+    stdin_is_tty,
     workspace,
 )
 from shuangsuiji.errors import EXIT_OK, SsjError
@@ -122,13 +123,25 @@ def import_registry(
     kind: str = typer.Argument(..., help="entities（检查对象名录库）或 inspectors（执法检查人员名录库）"),
     file: Path = typer.Argument(..., help="要导入的 .xlsx 或 .csv 文件"),
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
+    yes: bool = typer.Option(False, "--yes", help="导入会删除名录库中的行时不再询问，直接导入"),
 ) -> None:
-    from shuangsuiji.actions.registries import import_registry as run_import
+    from shuangsuiji.actions.registries import apply_import, plan_import
+    from shuangsuiji.ledger.chain import now_china
 
     _check_kind(kind)
     ws = workspace()
-    diff = run_import(ws, kind, file, year)
-    typer.echo(f"已导入 {diff.total} 行到 {diff.target}：新增 {diff.added}，删除 {diff.removed}，修改 {diff.changed}，未变 {diff.unchanged}。")
+    change = plan_import(ws, kind, file, year)
+    diff = change.diff
+    if diff.removed and not yes:
+        question = f"导入后 {diff.target} 将删除 {diff.removed} 行（新增 {diff.added}，修改 {diff.changed}）。确定导入吗？"
+        if not (stdin_is_tty() and typer.confirm(question, default=False)):
+            raise SsjError(f"未导入：导入会从 {diff.target} 删除 {diff.removed} 行",
+                           "请核对导入文件是否完整；确认要删除这些行，请加 --yes 重新运行")
+    backup = apply_import(change, now_china())
+    sheet = f"（读取的是 {diff.source}）" if diff.source != file.as_posix() else ""
+    typer.echo(f"已导入 {diff.total} 行到 {diff.target}{sheet}：新增 {diff.added}，删除 {diff.removed}，修改 {diff.changed}，未变 {diff.unchanged}。")
+    if backup is not None:
+        typer.echo(f"原文件已备份为 {ws.show(backup)}。")
 
 
 @guarded

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from shuangsuiji.codes import DEFAULT_MEASURES, RESULT_CODES
 from shuangsuiji.errors import InputError, InputErrors
-from shuangsuiji.inputs.registry import Column, read_table
+from shuangsuiji.files.tables import Column, read_table
 
 if TYPE_CHECKING:  # events.py checks result codes with this module: no import cycle at run time
     from shuangsuiji.ledger.state import Round
