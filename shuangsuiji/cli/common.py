@@ -16,15 +16,33 @@ from shuangsuiji.workspace import Workspace, find_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_state: dict[str, Any] = {"root": None}
+_state: dict[str, Any] = {"root": None, "debug": False}
 
 
-def set_root(root: Path | None) -> None:
+def set_root(root: Path | None, debug: bool = False) -> None:
     _state["root"] = root
+    _state["debug"] = debug
+
+
+def debug() -> bool:
+    """``ssj --debug``: show the traceback of an internal error."""
+    return bool(_state["debug"])
+
+
+def command(app: typer.Typer, name: str, short: str, help: str) -> Callable[[F], F]:
+    """Register a command with its one-line description (``ssj --help``) and its Chinese help page."""
+    from shuangsuiji.cli.help import ChineseCommand
+
+    return app.command(name, help=help, short_help=short, cls=ChineseCommand)
 
 
 def workspace() -> Workspace:
-    return find_workspace(_state["root"])
+    """The workspace of --root; its files are watched so an internal error can say which ones changed."""
+    from shuangsuiji.cli.crash import watch
+
+    ws = find_workspace(_state["root"])
+    watch(ws.root)
+    return ws
 
 
 def guarded(fn: F) -> F:

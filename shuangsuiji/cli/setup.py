@@ -10,6 +10,7 @@ import typer
 from shuangsuiji.cli.common import (
     JSON_HELP,
     YEAR_HELP,
+    command,
     console,
     emit_json,
     guarded,
@@ -20,11 +21,11 @@ from shuangsuiji.errors import EXIT_OK, SsjError
 
 
 def register(app: typer.Typer) -> None:
-    app.command("check", help="检查计划、两个名录库和账本，显示汇总。有错误时退出码为 2。")(check)
-    app.command("plan", help="按计划表格式显示年度抽查计划。")(plan)
-    app.command("init", help="新建工作区：带注释的计划模板和只有表头的两个名录库。")(init)
-    app.command("export", help="把名录库导出为 Excel（.xlsx，单元格均为文本格式），在 Excel/WPS 中编辑后用 ssj import 导回。")(export_registry)
-    app.command("import", help="从 Excel（.xlsx）或 CSV 导入名录库：entities（检查对象）或 inspectors（执法人员）。")(import_registry)
+    command(app, "check", "检查计划、两个名录库和账本。", help="检查计划、两个名录库和账本，显示汇总。有错误时退出码为 2。")(check)
+    command(app, "plan", "按计划表格式显示年度抽查计划。", help="按计划表格式显示年度抽查计划。")(plan)
+    command(app, "init", "新建工作区。", help="新建工作区：带注释的计划模板、只有表头的两个名录库和节假日安排模板 calendar/<年度>.yaml.example。")(init)
+    command(app, "export", "把名录库导出为 Excel。", help="把名录库导出为 Excel（.xlsx，单元格均为文本格式），在 Excel/WPS 中编辑后用 ssj import 导回。")(export_registry)
+    command(app, "import", "从 Excel 或 CSV 导入名录库。", help="从 Excel（.xlsx）或 CSV 导入名录库：entities（检查对象）或 inspectors（执法人员）。")(import_registry)
 
 
 @guarded
@@ -107,7 +108,9 @@ def init(
     year: int = typer.Option(..., "--year", help="计划年度，如 2023"),
 ) -> None:
     from shuangsuiji.actions.init import init_workspace
+    from shuangsuiji.cli.crash import watch
 
+    watch(folder)
     written = init_workspace(folder, year)
     for path in written:
         typer.echo(f"已创建 {path.as_posix()}")
