@@ -14,16 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, tree_digest
-
-
-def console_script() -> list[str]:
-    """The installed ``ssj`` next to this Python (what a clerk runs), else ``python -m shuangsuiji``."""
-    folder = Path(sys.executable).parent
-    for name in ("ssj", "ssj.exe"):
-        if (folder / name).is_file():
-            return [str(folder / name)]
-    return [sys.executable, "-m", "shuangsuiji"]
+from conftest import REPO, console_script, tree_digest
 
 
 @pytest.fixture

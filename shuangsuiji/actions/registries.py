@@ -174,12 +174,18 @@ def registry_xlsx(kind: str, entities: list, inspectors: list, categories: dict[
     return buf.getvalue()
 
 
-def export_registry(ws: Workspace, kind: str, out: Path, year: int | None) -> int:
-    """Write the checked registry to ``out`` as XLSX; returns the number of rows."""
+def export_registry(ws: Workspace, kind: str, out: Path, year: int | None, force: bool = False) -> int:
+    """Write the checked registry to ``out`` as XLSX; returns the number of rows.
+
+    ``out`` follows ``actions.output.check_output``: never inside ssj's folders, an existing file only with ``force``.
+    """
+    from shuangsuiji.actions.output import EXPORT, check_output, write_output
+
+    check_output(ws, out, EXPORT, force)
     plan = _plan_of(ws, year)
     entities = load_entity_table(ws.entities_path, ws.show(ws.entities_path), plan.categories)
     inspectors = []
     if kind == "inspectors":
         inspectors = load_inspectors(ws.inspectors_path, ws.show(ws.inspectors_path), plan.categories, entities.id_set())
-    atomic_write_bytes(out, registry_xlsx(kind, entities, inspectors, plan.categories))
+    write_output(ws, out, registry_xlsx(kind, entities, inspectors, plan.categories), EXPORT, force)
     return len(entities) if kind == "entities" else len(inspectors)

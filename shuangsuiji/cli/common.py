@@ -50,6 +50,9 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        bad = undecodable_options(kwargs)
+        if bad:
+            fail([bad], EXIT_BAD_INPUT, as_json=bool(kwargs.get("as_json")))
         try:
             return fn(*args, **kwargs)
         except SsjError as exc:
@@ -60,6 +63,27 @@ def guarded(fn: F) -> F:
             fail([os_error(exc)], EXIT_BAD_INPUT, as_json=bool(kwargs.get("as_json")))
 
     return wrapper  # type: ignore[return-value]
+
+
+# Parameters whose option is not "--" + the name.
+_OPTION_OF = {"as_json": "--json", "fmt": "--format", "formats": "--format", "kind": "名录库名称"}
+
+
+def undecodable_options(values: dict[str, Any]) -> InputError | None:
+    """The first text option holding bytes that are not UTF-8, as an input error (None when all are text).
+
+    On Linux a terminal in another encoding (or a script) can pass such bytes; Python keeps
+    them as lone surrogates, which no file, ledger line or notice can hold.
+    """
+    for name, value in values.items():
+        for text in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(text, str) and any("\ud800" <= ch <= "\udfff" for ch in text):
+                option = _OPTION_OF.get(name, "--" + name.rstrip("_").replace("_", "-"))
+                return InputError(
+                    "", 0, f"{option} 的值中有无法识别的字符（不是 UTF-8 编码的文字）：{text.encode('utf-8', 'replace').decode('utf-8')}",
+                    "请把终端的编码设为 UTF-8（如 export LANG=zh_CN.UTF-8）后重新输入，或在脚本中以 UTF-8 传入",
+                )
+    return None
 
 
 def os_error(exc: OSError) -> InputError:
@@ -140,7 +164,12 @@ def today(text: str | None) -> date:
 def emit_json(obj: Any) -> None:
     # Chinese as it is on a UTF-8 stdout; \u escapes where stdout cannot hold every character
     # (cmd.exe redirected to a file writes GBK), so the JSON stays valid and loses nothing.
-    typer.echo(json.dumps(obj, ensure_ascii=not _stdout_is_unicode(), indent=2))
+    if _stdout_is_unicode():
+        from shuangsuiji.files import json_text  # json.dumps(indent=2) text, without the slow pure-Python encoder
+
+        typer.echo(json_text.dumps(obj))
+    else:
+        typer.echo(json.dumps(obj, ensure_ascii=True, indent=2))
 
 
 def _stdout_is_unicode() -> bool:

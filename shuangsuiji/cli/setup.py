@@ -147,15 +147,16 @@ def import_registry(
 @guarded
 def export_registry(
     kind: str = typer.Argument(..., help="entities（检查对象名录库）或 inspectors（执法检查人员名录库）"),
-    file: Path = typer.Argument(..., help="要写出的 .xlsx 文件"),
+    file: Path = typer.Argument(..., help="要写出的 .xlsx 文件；不能写进 plans/、data/、calendar/、draws/"),
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
+    force: bool = typer.Option(False, "--force", help="文件已存在时覆盖它"),
 ) -> None:
     from shuangsuiji.actions.registries import export_registry as run_export
 
     _check_kind(kind)
     if file.suffix.lower() != ".xlsx":
         raise SsjError(f"导出文件应以 .xlsx 结尾：{file.as_posix()}", "例如 ssj export entities 名录库.xlsx")
-    n = run_export(workspace(), kind, file, year)
+    n = run_export(workspace(), kind, file, year, force)
     typer.echo(f"已导出 {n} 行到 {file.as_posix()}。编辑后用 ssj import {kind} {file.as_posix()} 导回。")
 
 

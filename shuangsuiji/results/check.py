@@ -167,7 +167,7 @@ def check_rows(
         task_rounds = sorted((r for r in rounds.values() if r.year == year and r.task == task_id), key=lambda r: r.number)
         raw_round = row.round.strip()
         if raw_round:
-            if not raw_round.isdigit():
+            if not (raw_round.isascii() and raw_round.isdigit()):
                 bad(f"轮次 {raw_round} 不是整数", "请写 1、2 这样的轮次号，或留空表示该任务最近一轮")
                 continue
             number: int | None = int(raw_round)
