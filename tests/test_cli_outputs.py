@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import tree_digest
+
 from shuangsuiji.actions.output import REPORT, SHEET, OutputRefused, check_output
 from shuangsuiji.deadlines.workdays import CALENDAR_TEMPLATE
 from shuangsuiji.workspace import Workspace
@@ -20,8 +20,9 @@ def test_init_writes_the_calendar_template_the_hint_names(ssj, tmp_path):
     assert example.read_text(encoding="utf-8") == CALENDAR_TEMPLATE.format(year=2031)
     assert "已创建 " + example.as_posix() in res.stdout
     # The template alone is not a calendar: check still passes...
-    from shuangsuiji.cli import app
     from typer.testing import CliRunner
+
+    from shuangsuiji.cli import app
 
     assert CliRunner().invoke(app, ["--root", str(new), "check"]).exit_code == 0
     # ...and copied unfilled it is refused, naming the file, so its placeholders are never used as dates.
