@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from shuangsuiji.actions.reading import (
@@ -22,6 +22,7 @@ from shuangsuiji.workspace import Workspace
 class DueReport:
     items: tuple[DueItem, ...]
     warnings: tuple[str, ...]
+    task_names: dict[tuple[int, str], str] = field(default_factory=dict)  # (year, task) -> the plan's task name
 
 
 def due_report(ws: Workspace, today: date, year: int | None = None) -> DueReport:
@@ -41,4 +42,5 @@ def due_report(ws: Workspace, today: date, year: int | None = None) -> DueReport
             plans[r.year] = plan_of(ws, r.year)
         tasks[(r.year, r.task)] = task_of(plans[r.year], r.task)
     items = due_list(open_rounds, tasks, cal, today)
-    return DueReport(tuple(items), tuple(calendar_warnings(ws, sorted({y for i in items for y in i.missing_years}))))
+    warnings = calendar_warnings(ws, sorted({y for i in items for y in i.missing_years}))
+    return DueReport(tuple(items), tuple(warnings), {key: t.name for key, t in tasks.items()})

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Callable, Mapping
 
 from shuangsuiji.codes import DEFAULT_MEASURES, RESULT_CODES
 from shuangsuiji.errors import InputError, InputErrors
-from shuangsuiji.inputs.registry import Column, read_table
+from shuangsuiji.files.tables import Column, read_table
 
 if TYPE_CHECKING:  # events.py checks result codes with this module: no import cycle at run time
     from shuangsuiji.ledger.state import Round
@@ -178,7 +178,7 @@ def check_rows(
         task_rounds = sorted((r for r in rounds.values() if r.year == year and r.task == task_id), key=lambda r: r.number)
         raw_round = row.round.strip()
         if raw_round:
-            if not raw_round.isdigit():
+            if not (raw_round.isascii() and raw_round.isdigit()):
                 bad(f"轮次 {raw_round} 不是整数", "请写 1、2 这样的轮次号，或留空表示该任务最近一轮")
                 continue
             number: int | None = int(raw_round)
