@@ -87,7 +87,7 @@ def record(
 
 def _round_status(ws, year: int, touched, day) -> tuple[list[tuple[dict, str]], list[str]]:
     """Per round touched: how many picks have results, and the deadline. Never fails the command."""
-    from shuangsuiji.actions.reading import events_of, plan_of, task_of, work_calendar
+    from shuangsuiji.actions.reading import events_of, plan_of, work_calendar
     from shuangsuiji.deadlines.due import due_item
     from shuangsuiji.ledger.state import build_rounds
 
@@ -100,7 +100,7 @@ def _round_status(ws, year: int, touched, day) -> tuple[list[tuple[dict, str]], 
     out = []
     for task_id, number in touched:
         r = rounds[(year, task_id, number)]
-        item = due_item(r, task_of(plan, task_id), cal, day)
+        item = due_item(r, plan.get_task(task_id), cal, day)
         done = item.picks - item.missing
         text = f"{task_id} 第 {number} 轮：已登记 {done}/{item.picks} 户"
         if item.check_end:
@@ -153,12 +153,12 @@ def results(
         done = sum(1 for row in mine if row["result"])
         title = f"{r.year} 年 {r.task} 第 {r.number} 轮（摇号 {r.draw_date}）：已登记 {done}/{len(mine)} 户"
         if r.voided:
-            title += f"；已于 {r.void['date']} 作废"
+            title += f"；已于 {r.void.date} 作废"
         end = r.check_end()
         if end:
             title += f"；检查结束日 {end}"
         if r.publications:
-            title += "；已公示 " + "、".join(p["date"] + ("（部分）" if p.get("partial") else "") + ("" if p.get("on_time") else "（逾期）") for p in r.publications)
+            title += "；已公示 " + "、".join(p.date + ("（部分）" if p.partial else "") + ("" if p.on_time else "（逾期）") for p in r.publications)
         t = Table(title=title, title_justify="left")
         for col in ("序号", "企业名称", "统一社会信用代码", "检查日期", "检查结果", "处理措施", "备注"):
             t.add_column(col, overflow="fold", no_wrap=col in NO_WRAP)
@@ -297,24 +297,23 @@ def sheet(
         events_of,
         plan_of,
         read_record,
-        task_of,
     )
     from shuangsuiji.files.text import atomic_write_bytes
-    from shuangsuiji.ledger.state import find_round
+    from shuangsuiji.ledger.state import build_rounds, find_round
     from shuangsuiji.render.sheet import DrawFacts, render_sheet
 
     ws = workspace()
-    events = events_of(ws)
-    y = default_year(ws, events, task, year)
+    rounds = build_rounds(events_of(ws))
+    y = default_year(ws, rounds, task, year)
     plan = plan_of(ws, y)
-    t = task_of(plan, task)
-    r = find_round(events, y, task, round_)
+    t = plan.get_task(task)
+    r = find_round(rounds, y, task, round_)
     rec = read_record(ws, r)
     facts = DrawFacts(
-        seq=r.draw.seq, at=r.draw.at, record_path=ws.show(ws.draws_dir / r.draw["record"]),
-        record_sha256=r.draw["record_sha256"], ledger_path=ws.show(ws.ledger_path), line_sha256=r.draw.digest,
+        seq=r.draw.seq, at=r.draw.at, record_path=ws.show(ws.draws_dir / r.draw.record),
+        record_sha256=r.draw.record_sha256, ledger_path=ws.show(ws.ledger_path), line_sha256=r.draw.digest,
     )
-    void = f"{r.void['date']}：{r.void['reason']}" if r.voided else None
+    void = f"{r.void.date}：{r.void.reason}" if r.void else None
     data = render_sheet(plan, t, rec, facts, _inspector_names(ws, plan), void)
     path = out if out is not None else ws.year_dir(y) / f"{task}-r{r.number}-sheet.html"
     atomic_write_bytes(path, data)

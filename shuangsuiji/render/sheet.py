@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Mapping
 
 from shuangsuiji.codes import SEED_ORIGINS
+from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.inputs.plan import period_label
 from shuangsuiji.records import Plan, Task
 
@@ -65,13 +66,13 @@ class DrawFacts:
     line_sha256: str = ""  # SHA-256 of the draw's ledger line: on paper, it pins the ledger up to it
 
 
-def _left_out(record: Mapping[str, Any], names: Mapping[str, str]) -> list[tuple[str, str, str]]:
+def _left_out(record: DrawRecord, names: Mapping[str, str]) -> list[tuple[str, str, str]]:
     """(inspector, reason, which picks) for every inspector left out of some team, grouped."""
-    picks = record["picks"]
+    picks = record.picks
     groups: dict[tuple[str, str], list[str]] = {}
     for p in picks:
-        for x in p.get("excluded_inspectors", []):
-            groups.setdefault((x.get("id", ""), x.get("text") or x.get("reason", "")), []).append(p.get("name") or p["entity"])
+        for x in p.excluded_inspectors:
+            groups.setdefault((x.id, x.text or x.reason), []).append(p.name or p.entity)
     out = []
     for (iid, reason), entities in sorted(groups.items()):
         label = f"{names[iid]}（{iid}）" if names.get(iid) else iid
@@ -83,7 +84,7 @@ def _left_out(record: Mapping[str, Any], names: Mapping[str, str]) -> list[tuple
 def render_sheet(
     plan: Plan,
     task: Task,
-    record: Mapping[str, Any],
+    record: DrawRecord,
     facts: DrawFacts,
     names: Mapping[str, str] | None = None,
     void: str | None = None,
@@ -98,11 +99,11 @@ def render_sheet(
     """
     e = html.escape
     names = dict(names or {})
-    for p in record["picks"]:
-        names.update(zip(p.get("inspectors", []), p.get("inspector_names", [])))
+    for p in record.picks:
+        names.update(zip(p.inspectors, p.inspector_names))
     labels = plan.categories
-    title = f"{task.name} 第 {record['round']} 轮摇号记录表"
-    origin = SEED_ORIGINS.get(record.get("seed_origin", ""), record.get("seed_origin", ""))
+    title = f"{task.name} 第 {record.round} 轮摇号记录表"
+    origin = SEED_ORIGINS.get(record.seed_origin, record.seed_origin)
     facts_rows = [
         ("抽查工作计划", f"{plan.title}（{plan.document}）"),
         ("抽查任务", f"{task.name}（任务代号 {task.id}）"),
@@ -110,24 +111,24 @@ def render_sheet(
         ("抽查对象范围 / 比例", f"{task.scope_label}；{task.ratio_text()}"),
         ("抽查时间", period_label(task.start, task.end)),
         ("抽查发起部门", task.department),
-        ("轮次", f"第 {record['round']} 轮"),
-        ("摇号日期", record["date"]),
-        ("记录生成时间", record.get("created_at", "")),
+        ("轮次", f"第 {record.round} 轮"),
+        ("摇号日期", record.date),
+        ("记录生成时间", record.created_at),
         ("记入账本", f"{facts.ledger_path} 第 {facts.seq} 号事件，{facts.at}"),
-        ("抽取算法", ALGORITHM_TEXT.get(record["algorithm"], record["algorithm"])),
-        ("种子", record["seed"]),
+        ("抽取算法", ALGORITHM_TEXT.get(record.algorithm, record.algorithm)),
+        ("种子", record.seed),
         ("种子来源", origin),
     ]
-    for i, src in enumerate(record.get("sources") or [], start=1):
+    for i, src in enumerate(record.sources, start=1):
         facts_rows.append((f"公开来源 {i}", " ".join(str(x) for x in src)))
-    cycle = "；备选池不足 k 家，余下全部入选，差额从本周期已抽过的企业中抽取，开始新一轮循环" if record.get("new_cycle") else ""
+    cycle = "；备选池不足 k 家，余下全部入选，差额从本周期已抽过的企业中抽取，开始新一轮循环" if record.new_cycle else ""
     facts_rows += [
-        ("抽查范围", f"{len(record['scope'])} 家（类别：{'、'.join(labels.get(c, c) for c in record.get('categories', []))}，状态为在营）"),
-        ("排除此前已抽中", f"{len(record['excluded'])} 家"),
-        ("备选池", f"{len(record['pool'])} 家"),
-        ("备选池 SHA-256", record["pool_sha256"]),
-        ("抽取家数 k", f"{record['k']} 家（ceil({len(record['scope'])} × {task.ratio_text()})）{cycle}"),
-        ("每户执法人员", f"{record.get('inspectors_per_check', 2)} 名" + ("；属地回避" if record.get("local_avoidance") else "")),
+        ("抽查范围", f"{len(record.scope)} 家（类别：{'、'.join(labels.get(c, c) for c in record.categories)}，状态为在营）"),
+        ("排除此前已抽中", f"{len(record.excluded)} 家"),
+        ("备选池", f"{len(record.pool)} 家"),
+        ("备选池 SHA-256", record.pool_sha256),
+        ("抽取家数 k", f"{record.k} 家（ceil({len(record.scope)} × {task.ratio_text()})）{cycle}"),
+        ("每户执法人员", f"{record.inspectors_per_check} 名" + ("；属地回避" if record.local_avoidance else "")),
         ("摇号记录文件", facts.record_path),
         ("记录文件 SHA-256", facts.record_sha256),
         (f"账本第 {facts.seq} 号事件 SHA-256", facts.line_sha256),
@@ -142,16 +143,16 @@ def render_sheet(
         body.append(f"<tr><th>{e(k)}</th><td>{cell}</td></tr>\n")
     body.append("</table>\n")
 
-    body.append(f"<h2>抽中企业及执法检查人员（{len(record['picks'])} 户）</h2>\n<table class=\"picks\">\n<thead><tr>")
+    body.append(f"<h2>抽中企业及执法检查人员（{len(record.picks)} 户）</h2>\n<table class=\"picks\">\n<thead><tr>")
     body += [f"<th>{h}</th>" for h in ("序号", "企业名称", "统一社会信用代码", "类别", "乡镇", "执法人员")]
     body.append("</tr></thead>\n<tbody>\n")
-    for n, p in enumerate(record["picks"], start=1):
-        team = "、".join(f"<span class=\"nw\">{e(nm)}（{e(i)}）</span>" for nm, i in zip(p.get("inspector_names", []), p.get("inspectors", [])))
+    for n, p in enumerate(record.picks, start=1):
+        team = "、".join(f"<span class=\"nw\">{e(nm)}（{e(i)}）</span>" for nm, i in zip(p.inspector_names, p.inspectors))
         body.append(
-            f"<tr><td class=\"c\" rowspan=\"2\">{n}</td><td>{e(p.get('name', ''))}</td><td class=\"uscc\">{e(p['entity'])}</td>"
-            f"<td class=\"c\">{e(labels.get(p.get('category', ''), p.get('category', '')))}</td><td class=\"c\">{e(p.get('town', ''))}</td>"
+            f"<tr><td class=\"c\" rowspan=\"2\">{n}</td><td>{e(p.name)}</td><td class=\"uscc\">{e(p.entity)}</td>"
+            f"<td class=\"c\">{e(labels.get(p.category, p.category))}</td><td class=\"c\">{e(p.town)}</td>"
             f"<td>{team}</td></tr>\n"
-            f"<tr><td colspan=\"5\">排序值：<span class=\"mono\">{e(str(p.get('rank', '')))}</span></td></tr>\n"
+            f"<tr><td colspan=\"5\">排序值：<span class=\"mono\">{e(str(p.rank))}</span></td></tr>\n"
         )
     body.append("</tbody>\n</table>\n")
 
@@ -180,10 +181,10 @@ def render_sheet(
         "<li>备选池未被改动：把记录文件中 <code>pool</code> 列表的统一社会信用代码逐行存为 <code>pool.txt</code>"
         "（UTF-8、无 BOM、行尾为 LF，末行也有换行），运行 <code>sha256sum pool.txt</code>，输出应为上表的备选池 SHA-256。</li>\n"
     )
-    if record["algorithm"] == "sha256-rank":
-        seed_sh = record["seed"].replace("'", "'\\''")
+    if record.algorithm == "sha256-rank":
+        seed_sh = record.seed.replace("'", "'\\''")
         one_liner = (
-            f"seed='{seed_sh}'; k={record['k']}; while IFS= read -r id; do printf '%s %s\\n' "
+            f"seed='{seed_sh}'; k={record.k}; while IFS= read -r id; do printf '%s %s\\n' "
             "\"$(printf '%s' \"$seed:$id\" | sha256sum | cut -d' ' -f1)\" \"$id\"; done < pool.txt | LC_ALL=C sort | head -n \"$k\""
         )
         body.append(
@@ -191,7 +192,7 @@ def render_sheet(
             "输出的 k 行应依次为上表抽中企业的排序值和统一社会信用代码：\n"
             f"<pre>{e(one_liner)}</pre></li>\n"
         )
-        if record.get("new_cycle"):
+        if record.new_cycle:
             body.append("<li>本轮开始了新一轮循环：备选池企业全部入选后，差额按同一方法从“抽查范围 − 备选池”中抽取，详见 docs/draw-algorithm.md 第 3、4 节。</li>\n")
     else:
         body.append("<li>抽中名单：按 RFC 3797 第 4 节，用上表的种子（由公开来源拼成）对按代码排序的备选池逐一计算 MD5，详见 docs/draw-algorithm.md 第 5 节。</li>\n")
