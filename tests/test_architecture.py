@@ -9,8 +9,6 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 import shuangsuiji
 
 PACKAGE = Path(shuangsuiji.__file__).parent
@@ -108,7 +106,6 @@ def test_the_cycle_finder_finds_a_circle():
     assert find_cycle({"a": {"b"}, "b": set()}) is None
 
 
-@pytest.mark.xfail(strict=True, reason="the CLI still reads files in places; removed when it calls actions only")
 def test_cli_parses_no_files_and_folds_no_rounds():
     """The CLI calls actions; it never reads registries or folds the ledger itself."""
     forbidden = ("shuangsuiji.inputs.registry", "shuangsuiji.inputs.entity_table", "shuangsuiji.ledger.state", "shuangsuiji.files.text")

@@ -1,6 +1,6 @@
 """The benchmark's pieces on a tiny registry (no timing), and the draw's bounded memory.
 
-The speed and memory targets themselves live in ``bench/run.py`` as ratios against a
+The speed and memory targets themselves live in ``bench/targets.py`` as ratios against a
 baseline run side by side; nothing here measures time.
 """
 
@@ -100,3 +100,76 @@ def test_rank_smallest_keeps_only_k_in_memory():
         tracemalloc.stop()
     assert len(picks) == 10 and picks == sorted(picks)
     assert peak < 2 * 2**20, f"peak {peak} bytes"
+
+
+def test_generated_ledger_passes_verify_and_holds_what_ssj_draw_commits(tmp_path):
+    from bench.gen_ledger import generate_ledger
+
+    meta = generate_ledger(300, tmp_path / "ev", entities=400)
+    ledger = tmp_path / "ev" / "draws" / "ledger.jsonl"
+    lines = [json.loads(raw) for raw in ledger.read_bytes().splitlines()]
+    assert meta["events"] == len(lines) == 300 and meta["rounds"] > 2 and meta["last_complete_round"] >= 1
+    assert [x["seq"] for x in lines] == list(range(1, 301))
+    ssj = Ssj(tmp_path / "ev")
+    res = ssj("verify")
+    assert res.exit_code == 0, res.output
+    # The first draw line is the one ssj draw itself commits for that round (bar its time and record hash).
+    generate(400, tmp_path / "real")
+    real = Ssj(tmp_path / "real")("draw", "--task", "hazchem", "--seed", "bench-1", "--today", "2022-04-01", "--json")
+    assert real.exit_code == 0, real.output
+    committed = json.loads((tmp_path / "real" / "draws" / "ledger.jsonl").read_bytes())
+    written = lines[0]
+    assert list(written) == list(committed)
+    assert {k: v for k, v in written.items() if k not in ("at", "record_sha256")} == \
+        {k: v for k, v in committed.items() if k not in ("at", "record_sha256")}
+
+
+def test_generated_year_is_drawn_recorded_and_published(tmp_path):
+    from bench.gen_year import generate_year
+
+    meta = generate_year(400, tmp_path / "year-400")
+    ws = tmp_path / "year-400"
+    ssj = Ssj(ws)
+    assert ssj("verify").exit_code == 0
+    rows = json.loads(ssj("results", "--json").stdout)
+    rows = rows if isinstance(rows, list) else rows.get("results", rows)
+    assert len(rows) == meta["k"] and all(r["result"] for r in rows)
+    assert list((ws / "draws" / "2022" / "public").glob("hazchem-r1-2022-07-05.csv"))
+    after = (ws / "bench" / "ledger-after-draw.jsonl").read_bytes()
+    assert after.count(b"\n") == 1 and (ws / "draws" / "ledger.jsonl").read_bytes().startswith(after)
+
+
+def test_targets_harness_runs_every_group_at_tiny_sizes(tmp_path):
+    """The harness end to end at tiny sizes, one run each: every command succeeds, every target is judged."""
+    from bench.targets import main
+
+    assert main(["--tiny", "--points", "1", "--out", str(tmp_path)]) == 0
+    report = json.loads((tmp_path / "targets.json").read_text(encoding="utf-8"))
+    assert report["all_ok"] and set(report["groups"]) == {"startup", "draw@300", "year@300", "ledger@60"}
+    verdicts = {t["title"]: t["verdict"] for t in report["targets"]}
+    assert len(verdicts) == len(report["targets"])  # one line per target
+    # With one size per series only the growth targets (4) cannot be judged; every other one is.
+    assert {t["verdict"] for t in report["targets"] if t["id"] != "4"} <= {"PASS", "FAIL", "info"}
+    assert {t["verdict"] for t in report["targets"] if t["id"] == "4"} == {"n/a"}
+
+
+def test_targets_verdicts_and_growth():
+    from bench.targets import evaluate, growth
+
+    def side(seconds, rss=100 * 2**20):
+        return {"seconds": seconds, "max_rss_bytes": rss, "ok": True}
+
+    groups = {f"ledger@{n}": {"verify": side(n * 0.001), "append one": side(0.01 * (1 + (n > 10)))} for n in (10, 100, 1000)}
+    assert round(growth(groups, "ledger", (10, 100, 1000), "verify"), 9) == 1.0  # linear: time per event flat
+    assert growth(groups, "ledger", (10, 100, 1000), "append one", per_unit=False) == 2.0
+    groups["ledger@1000"]["verify"] = side(2.0)  # 2x per event from 100 to 1000
+    assert round(growth(groups, "ledger", (10, 100, 1000), "verify"), 9) == 2.0
+    groups["draw@5"] = {"baseline": side(2.0, 200), "draw --json": side(1.0, 300), "dry-run": side(1.6, 100), "verify": side(1.0)}
+    sizes = {"entities": (5,), "year": (5,), "events": (10, 100, 1000)}
+    t = {x["title"]: (x["value"], x["verdict"]) for x in evaluate(groups, sizes)}
+    assert t["draw --json time / naive script (5 entities)"] == (0.5, "PASS")
+    assert t["draw --json peak memory / naive script"] == (1.5, "FAIL")
+    assert t["draw --dry-run time / naive script"] == (0.8, "PASS")  # the bar itself passes
+    assert t["verify (after the draw) / draw --json"] == (1.0, "PASS")
+    assert t["events 10..1,000: verify, time per event"][1] == "FAIL"
+    assert t["draw --json time / grep|shuf -n k"] == (None, "n/a")

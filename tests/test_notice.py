@@ -10,15 +10,14 @@ from pathlib import Path
 from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.inputs.plan import load_plan
 from shuangsuiji.ledger.events import ResultEvent
-from shuangsuiji.results.notice import (
-    COLUMNS,
-    build_notice,
+from shuangsuiji.render.notice import (
     parse_csv,
     render,
     render_csv,
     render_html,
     render_md,
 )
+from shuangsuiji.results.notice import COLUMNS, build_notice
 from tests.conftest import REPO
 from tests.resultkit import draw, ledger_events, ok
 

@@ -14,7 +14,7 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from shuangsuiji.report.numbers import Share, fraction_text, median
+from shuangsuiji.report.records import Share, fraction_text, median
 from tests.test_report import TODAY, report_json, year  # noqa: F401  (the realistic year fixture)
 
 SECTIONS = ("tasks", "frequency", "inspectors", "follow_up", "timeline", "integrity")
@@ -190,7 +190,7 @@ def test_median_is_exact():
 
 
 def test_json_keys_are_the_documented_ones(year, ssj):  # noqa: F811
-    import shuangsuiji.report.numbers as report_module
+    import shuangsuiji.report.records as report_module
 
     rep = report_json(ssj)
     doc = report_module.__doc__

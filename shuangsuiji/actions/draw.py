@@ -71,7 +71,7 @@ def record_path(ws: Workspace, year: int, task: str, number: int) -> Path:
 def prior_checks(ws: Workspace, rounds: Mapping[RoundKey, Round], year: int, seq: int) -> dict[str, int]:
     """Each inspector's checks in the live rounds of the year drawn before ledger event ``seq``, from their records."""
     teams = (p.inspectors for r in year_rounds_before(rounds, year, seq) for p in load_record(ws, r.draw).picks)
-    return checks_by_inspector(teams)
+    return checks_by_inspector(teams)  # reads each earlier record of the year once
 
 
 def run_draw(ws: Workspace, inputs: Inputs, req: DrawRequest, dry_run: bool = False) -> tuple[DrawRecord, LedgerEvent | None]:
@@ -148,3 +148,12 @@ def void_round(ws: Workspace, year: int, task: str, number: int, reason: str, da
                 "作废只能在摇号之后；补录时请用 --today 写实际作废日期",
             )
         return ledger.append("void", {"year": year, "task": task, "round": number, "date": day.isoformat(), "reason": reason})
+
+
+def draw_task(ws: Workspace, year: int | None, req: DrawRequest, dry_run: bool = False) -> tuple[DrawRecord, LedgerEvent | None, Inputs]:
+    """``ssj draw``: load the year's inputs and run the draw; returns (record, ledger event or None, inputs)."""
+    from shuangsuiji.inputs.year import load_inputs
+
+    inputs = load_inputs(ws, year)
+    record, event = run_draw(ws, inputs, req, dry_run)
+    return record, event, inputs

@@ -61,7 +61,8 @@ def publish_round(
 
     The round is taken from the ledger as it stood at the end of ``today`` (``--today`` is a cut-off).
     """
-    from shuangsuiji.results.notice import build_notice, render
+    from shuangsuiji.render.notice import render
+    from shuangsuiji.results.notice import build_notice
 
     if day > today:
         raise DateOutOfRange(f"公示日期 {day} 晚于今天（{today}）", "不能登记将来的公示；请在公示当天运行，或补录时用 --today 写实际日期")

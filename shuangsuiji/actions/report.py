@@ -9,7 +9,8 @@ from shuangsuiji.deadlines.workdays import WorkCalendar
 from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.errors import CheckFailed
 from shuangsuiji.ledger.events import DrawEvent, typed
-from shuangsuiji.report.numbers import Integrity, Report, build_report
+from shuangsuiji.report.numbers import build_report
+from shuangsuiji.report.records import Integrity, Report
 
 if TYPE_CHECKING:
     from shuangsuiji.workspace import Workspace

@@ -34,7 +34,12 @@ from shuangsuiji.draw.cycle import (
     year_rounds_before,
 )
 from shuangsuiji.draw.record import DrawRecord, ids_sha256, parse_record
-from shuangsuiji.draw.teams import checks_by_inspector, exclusions, team_from_eligible
+from shuangsuiji.draw.teams import (
+    add_checks,
+    checks_by_inspector,
+    exclusions,
+    team_from_eligible,
+)
 from shuangsuiji.errors import (
     BadExpectedHash,
     InputError,
@@ -98,7 +103,7 @@ def verify_workspace(ws: Workspace, expect: tuple[str, ...] = ()) -> VerifyResul
     _check_expected(res, events, expect, ledger_shown)
     rounds = build_rounds(events)
     current = _CurrentInputs(ws)
-    records: dict[int, DrawRecord] = {}  # seq of a draw -> its record, once read and hash-checked
+    records: dict[int, dict[str, int]] = {}  # seq of a draw -> its checks per inspector, once read and hash-checked
     named: set[Path] = set()
     published: set[Path] = set()
     for ev in map(typed, events):
@@ -205,7 +210,7 @@ def _incidental(name: str) -> bool:
 
 
 def _check_draw(
-    ws: Workspace, ev: DrawEvent, rounds: Mapping[RoundKey, Round], records: dict[int, DrawRecord], current: _CurrentInputs
+    ws: Workspace, ev: DrawEvent, rounds: Mapping[RoundKey, Round], records: dict[int, dict[str, int]], current: _CurrentInputs
 ) -> list[str]:
     """Every check of one draw line and its record; never raises on a malformed record."""
     try:
@@ -216,7 +221,7 @@ def _check_draw(
         return ["摇号记录的 SHA-256 与账本不符：记录文件被改动过"]
     except RecordMalformed as exc:
         return [f"摇号记录的结构异常，无法复核（{exc.message}）"]
-    records[ev.seq] = rec
+    records[ev.seq] = checks_by_inspector(p.inspectors for p in rec.picks)
     out = _agrees_with_ledger(rec, ev)
     if out:
         return out
@@ -280,12 +285,14 @@ def _check_picks(rec: DrawRecord) -> list[str]:
     return out
 
 
-def _prior_checks(rounds: Mapping[RoundKey, Round], records: Mapping[int, DrawRecord], year: int, seq: int) -> dict[str, int] | None:
+def _prior_checks(rounds: Mapping[RoundKey, Round], records: Mapping[int, dict[str, int]], year: int, seq: int) -> dict[str, int] | None:
     """Checks per inspector in the year's live rounds before ``seq``, from their records; None if one is unreadable."""
-    earlier = year_rounds_before(rounds, year, seq)
-    if any(r.draw.seq not in records for r in earlier):
-        return None
-    return checks_by_inspector(p.inspectors for r in earlier for p in records[r.draw.seq].picks)
+    total: dict[str, int] = {}
+    for r in year_rounds_before(rounds, year, seq):
+        if r.draw.seq not in records:
+            return None
+        add_checks(total, records[r.draw.seq])
+    return dict(sorted(total.items()))
 
 
 def _check_teams(rec: DrawRecord, prior: dict[str, int] | None) -> list[str]:

@@ -43,14 +43,12 @@ def draw(
     today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help="输出摇号记录（JSON）"),
 ) -> None:
-    from shuangsuiji.actions.draw import record_path, run_draw
+    from shuangsuiji.actions.draw import draw_task, record_path
     from shuangsuiji.draw.prepare import DrawRequest
-    from shuangsuiji.inputs.year import load_inputs
 
     ws = workspace()
-    inputs = load_inputs(ws, year)
     req = DrawRequest(task=task, day=today(today_), seed=seed, sources=tuple(source or ()), algorithm=algorithm, round=round_)
-    record, event = run_draw(ws, inputs, req, dry_run)
+    record, event, inputs = draw_task(ws, year, req, dry_run)
     path = record_path(ws, record.year, record.task, record.round)
     if as_json:
         emit_json(record.to_json())
@@ -107,20 +105,9 @@ def draws(
     year: Optional[int] = typer.Option(None, "--year", help="只列出该年度；默认列出全部"),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    from shuangsuiji.ledger.chain import load_events
-    from shuangsuiji.ledger.state import build_rounds
+    from shuangsuiji.actions.listing import draw_rows
 
-    ws = workspace()
-    events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
-    rows = []
-    for r in sorted(build_rounds(events).values(), key=lambda r: r.draw.seq):
-        if year is not None and r.year != year:
-            continue
-        rows.append({
-            "year": r.year, "task": r.task, "round": r.number, "date": r.draw_date, "seed": r.draw.seed,
-            "algorithm": r.draw.algorithm, "k": r.draw.k, "voided": r.voided,
-            "void_reason": r.void.reason if r.void else None, "record": r.draw.record, "seq": r.draw.seq,
-        })
+    rows = draw_rows(workspace(), year)
     if as_json:
         emit_json(rows)
         return

@@ -18,7 +18,7 @@ from shuangsuiji.cli.common import (
     today,
     workspace,
 )
-from shuangsuiji.errors import EXIT_CHECK_FAILED, InputErrors, SsjError
+from shuangsuiji.errors import EXIT_CHECK_FAILED, SsjError
 
 YEAR_FOR_TASK_HELP = "计划年度；默认取该任务最近一次有效摇号所在的年度（跨年登记、公示时无须指定）"
 
@@ -48,29 +48,27 @@ def record(
     today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    from shuangsuiji.actions.record import record_results
-    from shuangsuiji.results.check import ResultRow, read_result_file
+    from shuangsuiji.actions.progress import record_command
+    from shuangsuiji.results.check import ResultRow
 
-    ws = workspace()
-    day = today(today_)
+    single = None
     if from_ is not None:
         given = [name for name, value in (("--entity", entity), ("--date", date_), ("--result", result)) if value is not None]
         if given or measures or note:
             raise SsjError("--from 不能与 --entity、--date、--result、--measures、--note 同时使用", "批量登记时把这些内容写在文件的各列中；单户登记请去掉 --from")
-        rows = read_result_file(from_, from_.as_posix())
     else:
         missing = [name for name, value in (("--task", task), ("--entity", entity), ("--date", date_), ("--result", result)) if not value]
         if missing:
             raise SsjError(f"缺少 {'、'.join(missing)}", "单户登记：ssj record --task T --entity 统一社会信用代码 --date YYYY-MM-DD --result 结果；批量登记：ssj record --from 文件")
-        rows = [ResultRow(entity=entity or "", date=date_ or "", result=result or "", measures=measures, note=note)]
-    done = record_results(ws, rows, day, year, task, round_)
-    status, notes = _round_status(ws, done.year, done.checked.rounds, day)
+        single = ResultRow(entity=entity or "", date=date_ or "", result=result or "", measures=measures, note=note)
+    outcome = record_command(workspace(), from_, single, today(today_), year, task, round_)
+    done = outcome.recorded
     if as_json:
         emit_json({
             "recorded": [dict(ev.data, seq=ev.seq) for ev in done.events],
             "unchanged": list(done.checked.unchanged),
-            "warnings": list(done.checked.warnings) + notes,
-            "rounds": [item for item, _ in status],
+            "warnings": list(outcome.warnings),
+            "rounds": [p.to_json() for p in outcome.progress],
         })
         return
     if done.events:
@@ -79,35 +77,18 @@ def record(
         typer.echo(f"已登记 {len(done.events)} 条检查结果（账本{span}）。")
     if done.checked.unchanged:
         typer.echo(f"{len(done.checked.unchanged)} 条与已登记的结果相同，未重复写入。")
-    for w in list(done.checked.warnings) + notes:
+    for w in outcome.warnings:
         typer.echo(f"注意：{w}")
-    for _, text in status:
-        typer.echo(text)
+    for p in outcome.progress:
+        typer.echo(_progress_text(p))
 
 
-def _round_status(ws, year: int, touched, day) -> tuple[list[tuple[dict, str]], list[str]]:
-    """Per round touched: how many picks have results, and the deadline. Never fails the command."""
-    from shuangsuiji.actions.reading import events_of, plan_of, work_calendar
-    from shuangsuiji.deadlines.due import due_item
-    from shuangsuiji.ledger.state import build_rounds
-
-    try:
-        cal = work_calendar(ws)
-    except InputErrors as exc:
-        return [], [f"节假日文件有误，未能计算公示期限（{exc.items[0].render()}）；请运行 ssj check"]
-    plan = plan_of(ws, year)
-    rounds = build_rounds(events_of(ws))
-    out = []
-    for task_id, number in touched:
-        r = rounds[(year, task_id, number)]
-        item = due_item(r, plan.get_task(task_id), cal, day)
-        done = item.picks - item.missing
-        text = f"{task_id} 第 {number} 轮：已登记 {done}/{item.picks} 户"
-        if item.check_end:
-            text += f"，检查结束日 {item.check_end}"
-        text += f"，公示截止 {item.due}{'（暂定）' if item.provisional else ''}，{item.state_text}"
-        out.append(({"year": year, "done": done, "picks": item.picks, **item.to_json()}, text))
-    return out, []
+def _progress_text(p) -> str:
+    item = p.item
+    text = f"{p.task} 第 {p.round} 轮：已登记 {p.done}/{p.picks} 户"
+    if item.check_end:
+        text += f"，检查结束日 {item.check_end}"
+    return text + f"，公示截止 {item.due}{'（暂定）' if item.provisional else ''}，{item.state_text}"
 
 
 # --------------------------------------------------------------------------- results
@@ -120,26 +101,11 @@ def results(
     year: Optional[int] = typer.Option(None, "--year", help="只列该年度；默认列出账本中的全部年度"),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    from shuangsuiji.actions.reading import events_of, pick_names
-    from shuangsuiji.ledger.state import build_rounds
-    from shuangsuiji.results.check import round_results
+    from shuangsuiji.actions.listing import results_view
 
-    if round_ is not None and task is None:
-        raise SsjError("--round 须与 --task 一起使用", "例如 ssj results --task hazchem --round 1")
-    ws = workspace()
-    if year is not None:
-        ws.resolve_year(year)
-    rounds = sorted(build_rounds(events_of(ws)).values(), key=lambda r: r.draw.seq)
-    chosen = [
-        r for r in rounds
-        if (year is None or r.year == year) and (task is None or r.task == task) and (round_ is None or r.number == round_)
-        and (not r.voided or round_ is not None)
-    ]
-    if round_ is not None and not chosen:
-        raise SsjError(f"没有找到任务 {task} 的第 {round_} 轮", "请用 ssj draws 查看已有的轮次")
-    rows = [row for r in chosen for row in round_results(r, pick_names(ws, r))]
+    chosen = results_view(workspace(), task, round_, year)
     if as_json:
-        emit_json(rows)
+        emit_json([row for view in chosen for row in view.rows])
         return
     if not chosen:
         typer.echo("没有符合条件的摇号。")
@@ -148,10 +114,9 @@ def results(
     from rich.text import Text
 
     out = console()
-    for r in chosen:
-        mine = [row for row in rows if (row["year"], row["task"], row["round"]) == (r.year, r.task, r.number)]
-        done = sum(1 for row in mine if row["result"])
-        title = f"{r.year} 年 {r.task} 第 {r.number} 轮（摇号 {r.draw_date}）：已登记 {done}/{len(mine)} 户"
+    for view in chosen:
+        r, mine = view.round, view.rows
+        title = f"{r.year} 年 {r.task} 第 {r.number} 轮（摇号 {r.draw_date}）：已登记 {view.done}/{len(mine)} 户"
         if r.voided:
             title += f"；已于 {r.void.date} 作废"
         end = r.check_end()
@@ -289,43 +254,12 @@ def publish(
 def sheet(
     task: str = typer.Option(..., "--task", help="任务代号"),
     round_: Optional[int] = typer.Option(None, "--round", help="轮次；默认该任务最近一次有效摇号"),
-    out: Optional[Path] = typer.Option(None, "--out", help="输出文件；默认 draws/<年度>/<任务>-r<轮次>-sheet.html"),
+    out: Optional[Path] = typer.Option(None, "--out", help="输出文件；默认 draws/<年度>/<任务>-r<轮次>-sheet.html。不能写进 plans/、data/、calendar/、draws/ 的其他位置"),
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_FOR_TASK_HELP),
+    force: bool = typer.Option(False, "--force", help="--out 的文件已存在时覆盖它（账本、摇号记录和公示文件任何时候都不会被覆盖）"),
 ) -> None:
-    from shuangsuiji.actions.reading import (
-        default_year,
-        events_of,
-        plan_of,
-        read_record,
-    )
-    from shuangsuiji.files.text import atomic_write_bytes
-    from shuangsuiji.ledger.state import build_rounds, find_round
-    from shuangsuiji.render.sheet import DrawFacts, render_sheet
+    from shuangsuiji.actions.sheet import write_sheet
 
     ws = workspace()
-    rounds = build_rounds(events_of(ws))
-    y = default_year(ws, rounds, task, year)
-    plan = plan_of(ws, y)
-    t = plan.get_task(task)
-    r = find_round(rounds, y, task, round_)
-    rec = read_record(ws, r)
-    facts = DrawFacts(
-        seq=r.draw.seq, at=r.draw.at, record_path=ws.show(ws.draws_dir / r.draw.record),
-        record_sha256=r.draw.record_sha256, ledger_path=ws.show(ws.ledger_path), line_sha256=r.draw.digest,
-    )
-    void = f"{r.void.date}：{r.void.reason}" if r.void else None
-    data = render_sheet(plan, t, rec, facts, _inspector_names(ws, plan), void)
-    path = out if out is not None else ws.year_dir(y) / f"{task}-r{r.number}-sheet.html"
-    atomic_write_bytes(path, data)
+    path = write_sheet(ws, task, round_, out, year, force)
     typer.echo(f"已生成摇号记录表：{ws.show(path)}（用浏览器打开后打印，A4 纵向）。")
-
-
-def _inspector_names(ws, plan) -> dict[str, str]:
-    """Names of inspectors from the current registry, for those the record names only by id; {} when unreadable."""
-    from shuangsuiji.inputs.registry import INSPECTOR_COLUMNS, read_table
-
-    try:
-        table = read_table(ws.inspectors_path, ws.show(ws.inspectors_path), INSPECTOR_COLUMNS)
-    except InputErrors:
-        return {}
-    return {row["id"]: row["name"] for _, row in table.rows}

@@ -49,18 +49,22 @@ def report(
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
     today_: Optional[str] = typer.Option(None, "--today", help="统计截至此日期（YYYY-MM-DD），据此判断任务期限是否已过、公示是否逾期；默认北京时间今天"),
     fmt: Optional[str] = typer.Option(None, "--format", help="table（终端表格，默认）、json、csv（各任务一行，带 BOM 的 UTF-8）、xlsx、html（可打印）、md"),
-    out: Optional[Path] = typer.Option(None, "--out", help="写入此文件（原子写入）；不写则输出到屏幕。xlsx 必须指定；未写 --format 时按扩展名判断格式"),
+    out: Optional[Path] = typer.Option(None, "--out", help="写入此文件（原子写入）；不写则输出到屏幕。xlsx 必须指定；未写 --format 时按扩展名判断格式。不能写进 plans/、data/、calendar/、draws/"),
+    force: bool = typer.Option(False, "--force", help="--out 的文件已存在时覆盖它"),
 ) -> None:
+    from shuangsuiji.actions.output import REPORT, check_output, write_output
     from shuangsuiji.actions.report import load_report
 
     chosen = choose_format(fmt, out)
     if chosen == "xlsx" and out is None:
         raise SsjError("XLSX 报告必须写入文件", "请加 --out 报告.xlsx，例如 ssj report --format xlsx --out 年度报告.xlsx")
     ws = workspace()
+    if out is not None:
+        check_output(ws, out, REPORT, force)  # before the work, so a refused path costs nothing
     rep = load_report(ws, year, today(today_))
     data = _render(rep, chosen)
     if out is not None:
-        _write(out, data)
+        write_output(ws, out, data.encode("utf-8") if isinstance(data, str) else (data or b""), REPORT, force)
         typer.echo(f"已写入 {out}（{chosen}）。")
         if not rep.integrity.ok:
             typer.echo(rep.integrity.headline(), err=True)
@@ -115,13 +119,3 @@ class _Null:
 
     def flush(self) -> None:
         pass
-
-
-def _write(path: Path, data: bytes | str | None) -> None:
-    from shuangsuiji.files.text import atomic_write_bytes
-
-    raw = data.encode("utf-8") if isinstance(data, str) else (data or b"")
-    try:
-        atomic_write_bytes(path, raw)
-    except OSError as exc:
-        raise SsjError(f"无法写入 {path}：{exc.strerror or exc}", "请检查文件夹是否存在、是否有写入权限，或该文件是否正被 Excel/WPS 打开") from None

@@ -84,12 +84,9 @@ def plan(
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
 ) -> None:
-    from shuangsuiji.inputs.plan import load_plan, plan_rows
+    from shuangsuiji.actions.listing import plan_view
 
-    ws = workspace()
-    y = ws.resolve_year(year)
-    p = load_plan(ws.plan_path(y), ws.show(ws.plan_path(y)))
-    rows = plan_rows(p)
+    p, rows = plan_view(workspace(), year)
     if as_json:
         emit_json({"year": p.year, "document": p.document, "title": p.title, "issued": p.issued.isoformat(), "tasks": rows})
         return
@@ -108,33 +105,12 @@ def init(
     folder: Path = typer.Argument(..., help="新工作区的文件夹（可以不存在）"),
     year: int = typer.Option(..., "--year", help="计划年度，如 2023"),
 ) -> None:
-    from shuangsuiji.files.templates import GITIGNORE, PLAN_TEMPLATE
-    from shuangsuiji.files.text import atomic_write_bytes, atomic_write_text
-    from shuangsuiji.inputs.registry import (
-        ENTITY_COLUMNS,
-        INSPECTOR_COLUMNS,
-        header_only_csv,
-    )
+    from shuangsuiji.actions.init import init_workspace
 
-    if not 2000 <= year <= 2100:
-        raise SsjError(f"年度 {year} 不合理", "请写四位年份，如 --year 2023")
-    plan_path = folder / "plans" / f"{year}.yaml"
-    if plan_path.exists():
-        raise SsjError(f"{plan_path.as_posix()} 已存在，不会覆盖", "如需重新生成，请先把原文件移走")
-    atomic_write_text(plan_path, PLAN_TEMPLATE.format(year=year))
-    written = [plan_path]
-    for name, columns in (("entities.csv", ENTITY_COLUMNS), ("inspectors.csv", INSPECTOR_COLUMNS)):
-        path = folder / "data" / name
-        if not path.exists():
-            atomic_write_bytes(path, header_only_csv(columns))
-            written.append(path)
-    (folder / "draws").mkdir(parents=True, exist_ok=True)
-    ignore = folder / "draws" / ".gitignore"
-    if not ignore.exists():
-        atomic_write_text(ignore, GITIGNORE)
+    written = init_workspace(folder, year)
     for path in written:
         typer.echo(f"已创建 {path.as_posix()}")
-    typer.echo(f"下一步：编辑 {plan_path.as_posix()}，用 ssj import 导入两个名录库，再运行 ssj check。")
+    typer.echo(f"下一步：编辑 {written[0].as_posix()}，用 ssj import 导入两个名录库，再运行 ssj check。")
     raise typer.Exit(EXIT_OK)
 
 

@@ -71,6 +71,12 @@ def checks_by_inspector(teams: Iterable[Sequence[str]]) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
+def add_checks(total: dict[str, int], counts: Mapping[str, int]) -> None:
+    """Add one round's checks per inspector to a running total."""
+    for inspector_id, n in counts.items():
+        total[inspector_id] = total.get(inspector_id, 0) + n
+
+
 def team_from_eligible(
     seed: str, entity_id: str, eligible_ids: Sequence[str], load: Mapping[str, int], n: int
 ) -> tuple[str, ...]:

@@ -13,7 +13,8 @@ from typing import Union
 
 from shuangsuiji.codes import PUBLICATION_LABELS, RESULT_CODES
 from shuangsuiji.inputs.plan import period_label
-from shuangsuiji.report.numbers import Report, Share, fraction_text
+from shuangsuiji.render.page import chinese_date
+from shuangsuiji.report.records import Report, Share, fraction_text
 
 Cell = Union[str, int, Decimal, None]
 
@@ -67,6 +68,11 @@ def short_name(task, year: int) -> str:
 def subtitle(report: Report) -> str:
     p = report.plan
     return f"依据《{p.title}》（{p.document}），统计截至 {report.today.isoformat()}"
+
+
+def sign_off(report: Report) -> tuple[str, str]:
+    """The 落款: the department that makes the report, and the day it counts up to (2023年1月31日)."""
+    return report.plan.department, chinese_date(report.today)
 
 
 def task_names(report: Report) -> dict[str, str]:

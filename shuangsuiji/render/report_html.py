@@ -20,7 +20,7 @@ from shuangsuiji.render.layout import (
     subtitle,
     summary_cards,
 )
-from shuangsuiji.report.numbers import Report
+from shuangsuiji.report.records import Report
 
 CSS = """
 @page { size: A4; margin: 14mm 12mm 16mm 12mm; }

@@ -13,7 +13,7 @@ from shuangsuiji.render.layout import (
     subtitle,
     task_csv_table,
 )
-from shuangsuiji.report.numbers import Report
+from shuangsuiji.report.records import Report
 
 
 def _numeric(table: Table, col: int) -> bool:

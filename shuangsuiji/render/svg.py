@@ -12,7 +12,7 @@ from html import escape
 
 from shuangsuiji.codes import RESULT_CODES
 from shuangsuiji.render.layout import short_name
-from shuangsuiji.report.numbers import Report, Share
+from shuangsuiji.report.records import Report, Share
 
 RESULT_COLORS = {
     "no_problem": "#5b9a3c",

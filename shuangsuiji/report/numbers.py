@@ -1,94 +1,37 @@
-"""The annual report (年度报告): the year's numbers, from the plan, the registries and the ledger.
+"""The annual report's numbers (年度报告), pure: plan, registries, ledger events and records in, a ``Report`` out.
 
-How data flows. ``load_report`` is the only part that touches files: it resolves the
-plan year (no plan is an error), loads the plan and both registries, reads the ledger
-tolerantly (a broken chain is reported, not raised), reads each draw record the ledger
-names (only when its SHA-256 is the one the ledger holds), loads the working-day
-calendar and runs ``verify_workspace``. ``build_report`` is pure: from those values and
-``today`` it computes every number of the report. The renderers in
-``shuangsuiji.render`` turn the ``Report`` into a table, Markdown, CSV, XLSX or HTML;
-``Report.to_json`` is the JSON.
+``build_report`` computes every number from the values ``actions.report.load_report``
+reads (no files, no clock: ``today`` is an argument). The records and their JSON are in
+``report.records``; the renderers in ``shuangsuiji.render`` lay them out.
 
 What is counted. A round is a draw of a task in the plan year; a voided round is shown
 apart and counts nowhere else. A *pick* is one entity drawn in one live round (户次); an
 entity drawn in two rounds is two picks and one entity. A pick is *inspected* when it has
 a result in force (the latest one recorded, ``Round.current``). Results are counted per
 pick by the code in force. *Found problems* are the picks whose result is in
-``results.FOUND_PROBLEM``; the share of checks that found problems is that number over
+``codes.FOUND_PROBLEM``; the share of checks that found problems is that number over
 the inspected picks less those found not operating (``not_operating``: nothing could be
 checked). Scope is the registry as it stands: the active entities in the task's
 categories; coverage is the distinct entities drawn that are in that scope, over it.
 
-Publication of a live round, one of four states, on the rules of ``publish.py`` (so the
+Publication of a live round, one of four states, on the rules of ``deadlines.due`` (so the
 report agrees with ``ssj publish-due``): ``on_time`` or ``late`` once it has a publish
 event that is not partial (the first such event's own ``on_time`` flag decides);
 otherwise ``overdue`` exactly when ``ssj publish-due`` shows it as overdue
-(``publish.due_item``: results still missing after the task's period, or complete and past
-the due date, 7 working days after the check end or the period's end), else ``pending``. ``period_ended`` is ``today`` after the task's end date.
+(``due_item``: results still missing after the task's period, or complete and past
+the due date, 7 working days after the check end or the period's end), else ``pending``.
+``period_ended`` is ``today`` after the task's end date.
 
 Exact arithmetic. Shares are kept as integer numerator and denominator and never as
 floats; ``percent`` is rounded half up to one decimal place from the exact fraction, for
 display only, and is ``null`` when the denominator is 0. A median is exact too (a
 half-integer at most), given as a string such as ``"3.5"``.
-
-JSON keys (``ssj report --format json``; schema ``ssj.report/1``):
-
-- ``schema``, ``year``, ``today``, ``plan`` {``title``, ``document``, ``issued``,
-  ``department``}, ``title`` (the report's title).
-- ``integrity``: ``ok``, ``events``, ``draws``, ``failures`` [{``seq``, ``file``,
-  ``message``}], ``notes`` [text] — the checks of ``ssj verify``.
-- ``tasks``: one object per plan task, in plan order: ``index``, ``id``, ``name``,
-  ``type``, ``ratio`` (exact decimal string, "0.2"), ``ratio_text`` ("20%"), ``start``,
-  ``end``, ``period_ended``, ``scope``, ``per_round`` (ceil(scope x ratio)),
-  ``rounds_drawn`` (live), ``rounds_voided``, ``picks``, ``entities_drawn``,
-  ``coverage`` (share: entities of the scope drawn / scope), ``inspected``,
-  ``not_inspected``, ``results`` {code: picks, every code present}, ``found_problems``,
-  ``problem_share`` (share), ``publications`` {``on_time``, ``late``, ``pending``,
-  ``overdue``} (rounds; the four add up to ``rounds_drawn``), and ``rounds``: every
-  round, voided ones included, with ``round``, ``date``, ``k``, ``picks``, ``voided``,
-  ``void_date``, ``void_reason``, ``inspected``, ``results``, ``check_end``, ``due``,
-  ``due_provisional``, ``published`` (date or null), ``publication`` (state, null when
-  voided), ``publish_events``, ``record``.
-- ``totals``: the same sums over all tasks: ``scope``, ``rounds_drawn``,
-  ``rounds_voided``, ``picks``, ``entities_drawn``, ``coverage``, ``inspected``,
-  ``not_inspected``, ``results``, ``found_problems``, ``problem_share``,
-  ``publications``.
-- ``frequency``: ``min_rounds`` (2), ``tasks`` [{``id``, ``name``, ``rounds``,
-  ``period_ended``, ``meets_min_rounds``}], ``categories`` [{``code``, ``label``,
-  ``tasks``, ``key``, ``rounds``, ``rounds_with_picks``, ``picks``, ``entities``,
-  ``scope``, ``coverage``, ``uncovered`` [USCC], ``meets_min_rounds``,
-  ``fully_covered``}], ``key_categories`` [code], ``findings`` [sentence], ``ok``.
-  Key industries (重点行业) are the categories of tasks whose ratio is 100%.
-- ``inspectors``: ``population`` (on-duty inspectors plus anyone drawn), ``min``,
-  ``median`` (string), ``max`` (checks per inspector over the population),
-  ``rows`` [{``id``, ``name``, ``unit``, ``status``, ``checks``, ``by_task``}],
-  ``never_drawn`` [{``id``, ``name``, ``unit``}] (on duty, no check),
-  ``small_teams`` [{``task``, ``round``, ``entity``, ``name``, ``inspectors``}] (must be
-  empty), ``avoidance`` {``total``, ``by_reason`` {``conflict``, ``local``}, ``items``
-  [{``task``, ``round``, ``entity``, ``name``, ``inspector``, ``inspector_name``,
-  ``reason``, ``text``}]}, ``rounds_without_record`` [{``task``, ``round``}].
-- ``follow_up``: picks whose result in force is rectify, penalty, transfer or judicial,
-  by date: {``date``, ``task``, ``round``, ``entity``, ``name``, ``category``,
-  ``town``, ``result``, ``label``, ``measures``, ``note``, ``inspectors``}.
-- ``timeline``: one object per month from January to December of the year, extended to
-  any later month with activity: ``month`` ("2022-04"), ``draws`` (draw events, voided
-  rounds included), ``voided`` (of those, rounds later voided), ``checks`` (picks of live
-  rounds whose result in force is dated that month), ``publications`` (publish events
-  of live rounds).
-- ``summary``: the figures of the report's cards: ``tasks``, ``rounds_drawn``,
-  ``rounds_voided``, ``picks``, ``entities_drawn``, ``inspected``, ``found_problems``,
-  ``problem_share``, ``published_on_time``, ``published_late``, ``pending``,
-  ``overdue``.
-
-A share is ``{"num": 9, "den": 41, "percent": "22.0"}``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
-from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from shuangsuiji.codes import FOUND_PROBLEM, PUBLICATION_STATES, RESULT_CODES
 from shuangsuiji.deadlines.workdays import WorkCalendar
@@ -96,423 +39,25 @@ from shuangsuiji.draw.record import DrawRecord, Pick
 from shuangsuiji.ledger.chain import LedgerEvent
 from shuangsuiji.ledger.state import Round, build_rounds
 from shuangsuiji.records import Entity, Inspector, Plan, Task
+from shuangsuiji.report.records import (
+    AVOIDANCE_REASONS,
+    Avoidance,
+    CategoryFrequency,
+    FollowUp,
+    Frequency,
+    InspectorRow,
+    Inspectors,
+    Integrity,
+    Month,
+    Report,
+    RoundRow,
+    SmallTeam,
+    Tally,
+    TaskFrequency,
+    TaskRow,
+)
 from shuangsuiji.results.check import measures_text
 
-if TYPE_CHECKING:
-    pass
-
-REPORT_SCHEMA = "ssj.report/1"
-MIN_ROUNDS = 2  # 全年开展随机抽查频次一般不少于2次
-AVOIDANCE_REASONS = ("conflict", "local")  # exclusions that are avoidance, not availability
-NOT_OPERATING = "not_operating"
-
-
-# ---------------------------------------------------------------- exact shares
-
-
-@dataclass(frozen=True, slots=True)
-class Share:
-    """A part of a whole, kept as two integers; ``percent`` is for display only."""
-
-    num: int
-    den: int
-
-    @property
-    def value(self) -> Fraction | None:
-        return Fraction(self.num, self.den) if self.den else None
-
-    def percent(self) -> str | None:
-        """100 x num / den rounded half up to one decimal place, exactly; None when den is 0."""
-        if not self.den:
-            return None
-        tenths = (2 * 1000 * self.num + self.den) // (2 * self.den)
-        return f"{tenths // 10}.{tenths % 10}"
-
-    def text(self) -> str:
-        p = self.percent()
-        return "—" if p is None else f"{p}%"
-
-    def to_json(self) -> dict:
-        return {"num": self.num, "den": self.den, "percent": self.percent()}
-
-
-def median(values: Sequence[int]) -> Fraction | None:
-    if not values:
-        return None
-    s = sorted(values)
-    mid = len(s) // 2
-    return Fraction(s[mid]) if len(s) % 2 else Fraction(s[mid - 1] + s[mid], 2)
-
-
-def fraction_text(value: Fraction | None) -> str | None:
-    """An integer or half-integer as "3" or "3.5"."""
-    if value is None:
-        return None
-    if value.denominator == 1:
-        return str(value.numerator)
-    tenths = (2 * 10 * value.numerator + value.denominator) // (2 * value.denominator)
-    return f"{tenths // 10}.{tenths % 10}"
-
-
-# ---------------------------------------------------------------- the records
-
-
-@dataclass(frozen=True)
-class RoundRow:
-    task: str
-    number: int
-    date: str
-    k: int
-    picks: int
-    voided: bool
-    void_date: str | None
-    void_reason: str | None
-    inspected: int
-    results: dict[str, int]
-    check_end: str | None
-    due: str | None
-    due_provisional: bool
-    published: str | None
-    publication: str | None  # one of PUBLICATION_STATES; None when voided
-    publish_events: int
-    record: str
-
-    def to_json(self) -> dict:
-        return {
-            "round": self.number, "date": self.date, "k": self.k, "picks": self.picks, "voided": self.voided,
-            "void_date": self.void_date, "void_reason": self.void_reason, "inspected": self.inspected,
-            "results": dict(self.results), "check_end": self.check_end, "due": self.due,
-            "due_provisional": self.due_provisional, "published": self.published, "publication": self.publication,
-            "publish_events": self.publish_events, "record": self.record,
-        }
-
-
-@dataclass(frozen=True)
-class Tally:
-    """Counts shared by a task row and the totals."""
-
-    scope: int
-    rounds_drawn: int
-    rounds_voided: int
-    picks: int
-    entities_drawn: int
-    covered: int
-    inspected: int
-    results: dict[str, int]
-    publications: dict[str, int]
-
-    @property
-    def not_inspected(self) -> int:
-        return self.picks - self.inspected
-
-    @property
-    def coverage(self) -> Share:
-        return Share(self.covered, self.scope)
-
-    @property
-    def found_problems(self) -> int:
-        return sum(self.results.get(c, 0) for c in FOUND_PROBLEM)
-
-    @property
-    def problem_share(self) -> Share:
-        return Share(self.found_problems, self.inspected - self.results.get(NOT_OPERATING, 0))
-
-    def tally_json(self) -> dict:
-        return {
-            "scope": self.scope, "rounds_drawn": self.rounds_drawn, "rounds_voided": self.rounds_voided,
-            "picks": self.picks, "entities_drawn": self.entities_drawn, "coverage": self.coverage.to_json(),
-            "inspected": self.inspected, "not_inspected": self.not_inspected, "results": dict(self.results),
-            "found_problems": self.found_problems, "problem_share": self.problem_share.to_json(),
-            "publications": dict(self.publications),
-        }
-
-
-@dataclass(frozen=True)
-class TaskRow:
-    task: Task
-    period_ended: bool
-    per_round: int
-    tally: Tally
-    rounds: tuple[RoundRow, ...]
-
-    def to_json(self) -> dict:
-        t = self.task
-        out = {
-            "index": t.index, "id": t.id, "name": t.name, "type": t.type, "ratio": str(t.ratio),
-            "ratio_text": t.ratio_text(), "start": t.start.isoformat(), "end": t.end.isoformat(),
-            "period_ended": self.period_ended, "per_round": self.per_round,
-        }
-        out.update(self.tally.tally_json())
-        out["rounds"] = [r.to_json() for r in self.rounds]
-        return out
-
-
-@dataclass(frozen=True)
-class CategoryFrequency:
-    code: str
-    label: str
-    tasks: tuple[str, ...]
-    key: bool
-    rounds: int
-    rounds_with_picks: int
-    picks: int
-    entities: int
-    scope: int
-    covered: int
-    uncovered: tuple[str, ...]
-
-    @property
-    def coverage(self) -> Share:
-        return Share(self.covered, self.scope)
-
-    @property
-    def meets_min_rounds(self) -> bool:
-        return self.rounds >= MIN_ROUNDS
-
-    @property
-    def fully_covered(self) -> bool:
-        return not self.uncovered
-
-    def to_json(self) -> dict:
-        return {
-            "code": self.code, "label": self.label, "tasks": list(self.tasks), "key": self.key, "rounds": self.rounds,
-            "rounds_with_picks": self.rounds_with_picks, "picks": self.picks, "entities": self.entities,
-            "scope": self.scope, "coverage": self.coverage.to_json(), "uncovered": list(self.uncovered),
-            "meets_min_rounds": self.meets_min_rounds, "fully_covered": self.fully_covered,
-        }
-
-
-@dataclass(frozen=True)
-class TaskFrequency:
-    id: str
-    name: str
-    rounds: int
-    period_ended: bool
-
-    @property
-    def meets_min_rounds(self) -> bool:
-        return self.rounds >= MIN_ROUNDS
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "name": self.name, "rounds": self.rounds, "period_ended": self.period_ended,
-                "meets_min_rounds": self.meets_min_rounds}
-
-
-@dataclass(frozen=True)
-class Frequency:
-    tasks: tuple[TaskFrequency, ...]
-    categories: tuple[CategoryFrequency, ...]
-    findings: tuple[str, ...]
-    ok: bool
-
-    @property
-    def key_categories(self) -> list[str]:
-        return [c.code for c in self.categories if c.key]
-
-    def to_json(self) -> dict:
-        return {
-            "min_rounds": MIN_ROUNDS, "tasks": [t.to_json() for t in self.tasks],
-            "categories": [c.to_json() for c in self.categories], "key_categories": self.key_categories,
-            "findings": list(self.findings), "ok": self.ok,
-        }
-
-
-@dataclass(frozen=True)
-class InspectorRow:
-    id: str
-    name: str
-    unit: str
-    status: str
-    checks: int
-    by_task: dict[str, int]
-
-    def to_json(self) -> dict:
-        return {"id": self.id, "name": self.name, "unit": self.unit, "status": self.status, "checks": self.checks,
-                "by_task": dict(self.by_task)}
-
-
-@dataclass(frozen=True)
-class SmallTeam:
-    task: str
-    round: int
-    entity: str
-    name: str
-    inspectors: tuple[str, ...]
-
-    def to_json(self) -> dict:
-        return {"task": self.task, "round": self.round, "entity": self.entity, "name": self.name,
-                "inspectors": list(self.inspectors)}
-
-
-@dataclass(frozen=True)
-class Avoidance:
-    task: str
-    round: int
-    entity: str
-    name: str
-    inspector: str
-    inspector_name: str
-    reason: str
-    text: str
-
-    def to_json(self) -> dict:
-        return {"task": self.task, "round": self.round, "entity": self.entity, "name": self.name,
-                "inspector": self.inspector, "inspector_name": self.inspector_name, "reason": self.reason,
-                "text": self.text}
-
-
-@dataclass(frozen=True)
-class Inspectors:
-    rows: tuple[InspectorRow, ...]  # the population, most checks first
-    never_drawn: tuple[InspectorRow, ...]
-    small_teams: tuple[SmallTeam, ...]
-    avoidance: tuple[Avoidance, ...]
-    rounds_without_record: tuple[tuple[str, int], ...]
-
-    @property
-    def counts(self) -> list[int]:
-        return [r.checks for r in self.rows]
-
-    @property
-    def min(self) -> int | None:
-        return min(self.counts) if self.rows else None
-
-    @property
-    def max(self) -> int | None:
-        return max(self.counts) if self.rows else None
-
-    @property
-    def median(self) -> Fraction | None:
-        return median(self.counts)
-
-    def avoidance_by_reason(self) -> dict[str, int]:
-        out = {code: 0 for code in AVOIDANCE_REASONS}
-        for a in self.avoidance:
-            out[a.reason] = out.get(a.reason, 0) + 1
-        return out
-
-    def to_json(self) -> dict:
-        return {
-            "population": len(self.rows), "min": self.min, "median": fraction_text(self.median), "max": self.max,
-            "rows": [r.to_json() for r in self.rows],
-            "never_drawn": [{"id": r.id, "name": r.name, "unit": r.unit} for r in self.never_drawn],
-            "small_teams": [s.to_json() for s in self.small_teams],
-            "avoidance": {"total": len(self.avoidance), "by_reason": self.avoidance_by_reason(),
-                          "items": [a.to_json() for a in self.avoidance]},
-            "rounds_without_record": [{"task": t, "round": n} for t, n in self.rounds_without_record],
-        }
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    date: str
-    task: str
-    round: int
-    entity: str
-    name: str
-    category: str
-    town: str
-    result: str
-    measures: str
-    note: str
-    inspectors: tuple[str, ...]
-
-    @property
-    def label(self) -> str:
-        return RESULT_CODES.get(self.result, self.result)
-
-    def to_json(self) -> dict:
-        return {"date": self.date, "task": self.task, "round": self.round, "entity": self.entity, "name": self.name,
-                "category": self.category, "town": self.town, "result": self.result, "label": self.label,
-                "measures": self.measures, "note": self.note, "inspectors": list(self.inspectors)}
-
-
-@dataclass(frozen=True)
-class Month:
-    month: str  # YYYY-MM
-    draws: int
-    voided: int
-    checks: int
-    publications: int
-
-    def to_json(self) -> dict:
-        return {"month": self.month, "draws": self.draws, "voided": self.voided, "checks": self.checks,
-                "publications": self.publications}
-
-
-@dataclass(frozen=True)
-class Integrity:
-    ok: bool
-    events: int
-    draws: int
-    failures: tuple[dict, ...]  # {"seq", "file", "message"}
-    notes: tuple[str, ...]
-
-    @classmethod
-    def from_verify(cls, res: Any) -> "Integrity":
-        return cls(res.ok, res.events, res.draws, tuple(f.to_json() for f in res.failures), tuple(res.notes))
-
-    def headline(self) -> str:
-        """The report's first line."""
-        if self.ok:
-            return f"账本复核通过：{self.events} 条事件，{self.draws} 次摇号均可按记录重现，哈希链完整。"
-        return (f"警告：账本复核未通过（{len(self.failures)} 处问题），本报告的数字可能不可信。"
-                "请先运行 ssj verify 查看问题，并从备份恢复账本后重新生成报告。")
-
-    def to_json(self) -> dict:
-        return {"ok": self.ok, "events": self.events, "draws": self.draws, "failures": list(self.failures),
-                "notes": list(self.notes)}
-
-
-@dataclass(frozen=True)
-class Report:
-    year: int
-    today: date
-    plan: Plan
-    tasks: tuple[TaskRow, ...]
-    totals: Tally
-    frequency: Frequency
-    inspectors: Inspectors
-    follow_up: tuple[FollowUp, ...]
-    timeline: tuple[Month, ...]
-    integrity: Integrity
-    notes: tuple[str, ...] = field(default=())
-
-    @property
-    def title(self) -> str:
-        return f"{self.plan.department}{self.year}年“双随机、一公开”抽查工作年度报告"
-
-    def summary(self) -> dict:
-        t = self.totals
-        return {
-            "tasks": len(self.tasks), "rounds_drawn": t.rounds_drawn, "rounds_voided": t.rounds_voided,
-            "picks": t.picks, "entities_drawn": t.entities_drawn, "inspected": t.inspected,
-            "found_problems": t.found_problems, "problem_share": t.problem_share.to_json(),
-            "published_on_time": t.publications["on_time"], "published_late": t.publications["late"],
-            "pending": t.publications["pending"], "overdue": t.publications["overdue"],
-        }
-
-    def to_json(self) -> dict:
-        p = self.plan
-        return {
-            "schema": REPORT_SCHEMA,
-            "title": self.title,
-            "year": self.year,
-            "today": self.today.isoformat(),
-            "plan": {"title": p.title, "document": p.document, "issued": p.issued.isoformat(), "department": p.department},
-            "integrity": self.integrity.to_json(),
-            "summary": self.summary(),
-            "tasks": [t.to_json() for t in self.tasks],
-            "totals": self.totals.tally_json(),
-            "frequency": self.frequency.to_json(),
-            "inspectors": self.inspectors.to_json(),
-            "follow_up": [f.to_json() for f in self.follow_up],
-            "timeline": [m.to_json() for m in self.timeline],
-            "notes": list(self.notes),
-        }
-
-
-# ---------------------------------------------------------------- the pure core
 
 def build_report(
     plan: Plan,
@@ -671,29 +216,45 @@ def _frequency(plan: Plan, by_task: dict[str, list[Round]], entities: Sequence[E
     tasks = tuple(
         TaskFrequency(t.id, t.name, sum(1 for r in by_task[t.id] if not r.voided), ended[t.id]) for t in plan.tasks
     )
-    categories: list[CategoryFrequency] = []
-    for code, label in plan.categories.items():
-        covering = [t for t in plan.tasks if code in t.scope]
-        scope = {e.id for e in entities if e.active and e.category == code}
-        rounds = with_picks = picks = 0
-        drawn: set[str] = set()
-        for t in covering:
-            for r in by_task[t.id]:
-                if r.voided:
-                    continue
-                rounds += 1
-                info = _pick_info(records, r)
-                mine = [e for e in r.picks if _category(e, by_id, info) == code]
-                with_picks += bool(mine)
-                picks += len(mine)
-                drawn |= set(mine)
-        key = any(t.ratio == 1 for t in covering)
-        uncovered = tuple(sorted(scope - drawn)) if key else ()
-        categories.append(CategoryFrequency(
-            code=code, label=label, tasks=tuple(t.id for t in covering), key=key, rounds=rounds,
-            rounds_with_picks=with_picks, picks=picks, entities=len(drawn), scope=len(scope),
-            covered=len(drawn & scope), uncovered=uncovered,
-        ))
+    categories = tuple(
+        _category_frequency(code, label, plan, by_task, entities, by_id, records)
+        for code, label in plan.categories.items()
+    )
+    findings = _findings(plan, tasks, categories, ended, by_id)
+    ok = not findings
+    if ok:
+        findings.append("各抽查任务和各类别全年随机抽查均不少于 2 轮，重点行业全部覆盖，符合计划要求。")
+    return Frequency(tasks=tasks, categories=categories, findings=tuple(findings), ok=ok)
+
+
+def _category_frequency(code: str, label: str, plan: Plan, by_task: dict[str, list[Round]], entities: Sequence[Entity],
+                        by_id: dict[str, Entity], records: Mapping) -> CategoryFrequency:
+    covering = [t for t in plan.tasks if code in t.scope]
+    scope = {e.id for e in entities if e.active and e.category == code}
+    rounds = with_picks = picks = 0
+    drawn: set[str] = set()
+    for t in covering:
+        for r in by_task[t.id]:
+            if r.voided:
+                continue
+            rounds += 1
+            info = _pick_info(records, r)
+            mine = [e for e in r.picks if _category(e, by_id, info) == code]
+            with_picks += bool(mine)
+            picks += len(mine)
+            drawn |= set(mine)
+    key = any(t.ratio == 1 for t in covering)
+    uncovered = tuple(sorted(scope - drawn)) if key else ()
+    return CategoryFrequency(
+        code=code, label=label, tasks=tuple(t.id for t in covering), key=key, rounds=rounds,
+        rounds_with_picks=with_picks, picks=picks, entities=len(drawn), scope=len(scope),
+        covered=len(drawn & scope), uncovered=uncovered,
+    )
+
+
+def _findings(plan: Plan, tasks: Sequence[TaskFrequency], categories: Sequence[CategoryFrequency],
+              ended: Mapping[str, bool], by_id: dict[str, Entity]) -> list[str]:
+    """The shortfalls against the plan's frequency and coverage rules, one sentence each."""
     findings: list[str] = []
     rule = "计划“全年开展随机抽查频次一般不少于2次”"
     for tf in tasks:
@@ -717,16 +278,12 @@ def _frequency(plan: Plan, by_task: dict[str, list[Round]], entities: Sequence[E
         if c.key and not c.fully_covered:
             names = "、".join(by_id[i].name if i in by_id else i for i in c.uncovered[:5])
             more = f"等 {len(c.uncovered)} 家" if len(c.uncovered) > 5 else ""
-            still_open = any(not ended[t] for t in c.tasks)
-            when = "（抽查时间尚未结束）" if still_open else ""
+            when = "（抽查时间尚未结束）" if any(not ended[t] for t in c.tasks) else ""
             findings.append(
                 f"重点行业“{c.label}”（抽查比例 100%）在营 {c.scope} 家，全年抽查到 {c.covered} 家，"
                 f"尚有 {len(c.uncovered)} 家未抽查：{names}{more}，未实现计划“重点行业全覆盖”{when}。"
             )
-    ok = not findings
-    if ok:
-        findings.append("各抽查任务和各类别全年随机抽查均不少于 2 轮，重点行业全部覆盖，符合计划要求。")
-    return Frequency(tasks=tasks, categories=tuple(categories), findings=tuple(findings), ok=ok)
+    return findings
 
 
 def _category(entity_id: str, by_id: dict[str, Entity], info: Mapping[str, Pick]) -> str:
@@ -834,8 +391,3 @@ def _timeline(year: int, rounds: list[Round]) -> tuple[Month, ...]:
     earlier = sorted(m for m in set(draws) | set(checks) | set(pubs) if m < months[0])
     months = earlier + months
     return tuple(Month(m, draws.get(m, 0), voided.get(m, 0), checks.get(m, 0), pubs.get(m, 0)) for m in months)
-
-
-# ---------------------------------------------------------------- the I/O edge
-
-

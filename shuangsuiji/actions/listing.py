@@ -1,0 +1,77 @@
+"""What the listing commands show, read from the workspace: ``ssj plan``, ``ssj draws``, ``ssj results``.
+
+Each function reads the plan or folds the ledger and returns plain rows or frozen views;
+the CLI only renders them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shuangsuiji.actions.reading import events_of, pick_names
+from shuangsuiji.errors import RoundNotFound, SsjError
+from shuangsuiji.ledger.state import Round, build_rounds
+from shuangsuiji.records import Plan
+from shuangsuiji.workspace import Workspace
+
+
+def plan_view(ws: Workspace, year: int | None) -> tuple[Plan, list[dict]]:
+    """The year's plan (the newest when ``year`` is None) and its rows as the plan's annex table shows them."""
+    from shuangsuiji.inputs.plan import load_plan, plan_rows
+
+    y = ws.resolve_year(year)
+    plan = load_plan(ws.plan_path(y), ws.show(ws.plan_path(y)))
+    return plan, plan_rows(plan)
+
+
+def _rounds_in_order(ws: Workspace) -> list[Round]:
+    return sorted(build_rounds(events_of(ws)).values(), key=lambda r: r.draw.seq)
+
+
+def draw_rows(ws: Workspace, year: int | None) -> list[dict]:
+    """Every drawn round (of one year, or all), in ledger order, as ``ssj draws`` lists it."""
+    return [
+        {
+            "year": r.year, "task": r.task, "round": r.number, "date": r.draw_date, "seed": r.draw.seed,
+            "algorithm": r.draw.algorithm, "k": r.draw.k, "voided": r.voided,
+            "void_reason": r.void.reason if r.void else None, "record": r.draw.record, "seq": r.draw.seq,
+        }
+        for r in _rounds_in_order(ws)
+        if year is None or r.year == year
+    ]
+
+
+@dataclass(frozen=True)
+class RoundResults:
+    """One round as ``ssj results`` shows it: the round and one row per pick (``results.check.round_results``)."""
+
+    round: Round
+    rows: tuple[dict, ...]
+
+    @property
+    def done(self) -> int:
+        return sum(1 for row in self.rows if row["result"])
+
+
+def results_view(ws: Workspace, task: str | None, number: int | None, year: int | None) -> list[RoundResults]:
+    """The rounds asked for with their results; voided rounds only when asked for by number.
+
+    Raises:
+        SsjError: ``number`` without ``task``.
+        PlanNotFound: ``year`` has no plan.
+        RoundNotFound: the round asked for is not in the ledger.
+    """
+    from shuangsuiji.results.check import round_results
+
+    if number is not None and task is None:
+        raise SsjError("--round 须与 --task 一起使用", "例如 ssj results --task hazchem --round 1")
+    if year is not None:
+        ws.resolve_year(year)
+    chosen = [
+        r for r in _rounds_in_order(ws)
+        if (year is None or r.year == year) and (task is None or r.task == task) and (number is None or r.number == number)
+        and (not r.voided or number is not None)
+    ]
+    if number is not None and not chosen:
+        raise RoundNotFound(f"没有找到任务 {task} 的第 {number} 轮", "请用 ssj draws 查看已有的轮次")
+    return [RoundResults(r, tuple(round_results(r, pick_names(ws, r)))) for r in chosen]

@@ -1,0 +1,454 @@
+"""The records of the annual report and their JSON (``ssj report --format json``).
+
+Every record is a frozen dataclass; its JSON is derived from its fields by the one
+generic ``to_json``, in field order. A field's metadata may rename its key
+(``json="round"``), leave it out (``json=None``), merge its object into the parent's
+(``json="*"``) or project a foreign value first (``via=``). A value the report derives
+(a share, a label, a count) is a field too, computed once in ``__post_init__``, so it
+takes its place in the JSON beside the fields it comes from. Dates are ISO strings,
+fractions "3" or "3.5", tuples lists.
+
+JSON keys (schema ``ssj.report/1``):
+
+- ``schema``, ``year``, ``today``, ``plan`` {``title``, ``document``, ``issued``,
+  ``department``}, ``title`` (the report's title).
+- ``integrity``: ``ok``, ``events``, ``draws``, ``failures`` [{``seq``, ``file``,
+  ``message``}], ``notes`` [text] — the checks of ``ssj verify``.
+- ``tasks``: one object per plan task, in plan order: ``index``, ``id``, ``name``,
+  ``type``, ``ratio`` (exact decimal string, "0.2"), ``ratio_text`` ("20%"), ``start``,
+  ``end``, ``period_ended``, ``scope``, ``per_round`` (ceil(scope x ratio)),
+  ``rounds_drawn`` (live), ``rounds_voided``, ``picks``, ``entities_drawn``,
+  ``coverage`` (share: entities of the scope drawn / scope), ``inspected``,
+  ``not_inspected``, ``results`` {code: picks, every code present}, ``found_problems``,
+  ``problem_share`` (share), ``publications`` {``on_time``, ``late``, ``pending``,
+  ``overdue``} (rounds; the four add up to ``rounds_drawn``), and ``rounds``: every
+  round, voided ones included, with ``round``, ``date``, ``k``, ``picks``, ``voided``,
+  ``void_date``, ``void_reason``, ``inspected``, ``results``, ``check_end``, ``due``,
+  ``due_provisional``, ``published`` (date or null), ``publication`` (state, null when
+  voided), ``publish_events``, ``record``.
+- ``totals``: the same sums over all tasks: ``scope``, ``rounds_drawn``,
+  ``rounds_voided``, ``picks``, ``entities_drawn``, ``coverage``, ``inspected``,
+  ``not_inspected``, ``results``, ``found_problems``, ``problem_share``,
+  ``publications``.
+- ``frequency``: ``min_rounds`` (2), ``tasks`` [{``id``, ``name``, ``rounds``,
+  ``period_ended``, ``meets_min_rounds``}], ``categories`` [{``code``, ``label``,
+  ``tasks``, ``key``, ``rounds``, ``rounds_with_picks``, ``picks``, ``entities``,
+  ``scope``, ``coverage``, ``uncovered`` [USCC], ``meets_min_rounds``,
+  ``fully_covered``}], ``key_categories`` [code], ``findings`` [sentence], ``ok``.
+  Key industries (重点行业) are the categories of tasks whose ratio is 100%.
+- ``inspectors``: ``population`` (on-duty inspectors plus anyone drawn), ``min``,
+  ``median`` (string), ``max`` (checks per inspector over the population),
+  ``rows`` [{``id``, ``name``, ``unit``, ``status``, ``checks``, ``by_task``}],
+  ``never_drawn`` [{``id``, ``name``, ``unit``}] (on duty, no check),
+  ``small_teams`` [{``task``, ``round``, ``entity``, ``name``, ``inspectors``}] (must be
+  empty), ``avoidance`` {``total``, ``by_reason`` {``conflict``, ``local``}, ``items``
+  [{``task``, ``round``, ``entity``, ``name``, ``inspector``, ``inspector_name``,
+  ``reason``, ``text``}]}, ``rounds_without_record`` [{``task``, ``round``}].
+- ``follow_up``: picks whose result in force is rectify, penalty, transfer or judicial,
+  by date: {``date``, ``task``, ``round``, ``entity``, ``name``, ``category``,
+  ``town``, ``result``, ``label``, ``measures``, ``note``, ``inspectors``}.
+- ``timeline``: one object per month from January to December of the year, extended to
+  any later month with activity: ``month`` ("2022-04"), ``draws`` (draw events, voided
+  rounds included), ``voided`` (of those, rounds later voided), ``checks`` (picks of live
+  rounds whose result in force is dated that month), ``publications`` (publish events
+  of live rounds).
+- ``summary``: the figures of the report's cards: ``tasks``, ``rounds_drawn``,
+  ``rounds_voided``, ``picks``, ``entities_drawn``, ``inspected``, ``found_problems``,
+  ``problem_share``, ``published_on_time``, ``published_late``, ``pending``,
+  ``overdue``.
+
+A share is ``{"num": 9, "den": 41, "percent": "22.0"}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, is_dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, Callable, Mapping, Sequence
+
+from shuangsuiji.codes import FOUND_PROBLEM, RESULT_CODES
+from shuangsuiji.records import Plan, Task
+
+REPORT_SCHEMA = "ssj.report/1"
+MIN_ROUNDS = 2  # 全年开展随机抽查频次一般不少于2次
+AVOIDANCE_REASONS = ("conflict", "local")  # exclusions that are avoidance, not availability
+NOT_OPERATING = "not_operating"
+
+
+# ---------------------------------------------------------------- the one JSON rule
+
+
+def to_json(value: Any) -> Any:
+    """The JSON value of a report record, derived from its dataclass fields (see the module docstring)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        out: dict[str, Any] = {}
+        for f in fields(value):
+            key = f.metadata.get("json", f.name)
+            if key is None:
+                continue
+            item = getattr(value, f.name)
+            via: Callable[[Any], Any] | None = f.metadata.get("via")
+            converted = to_json(via(item) if via else item)
+            if key == "*":
+                out.update(converted)
+            else:
+                out[key] = converted
+        return out
+    if isinstance(value, Mapping):
+        return {k: to_json(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Fraction):
+        return fraction_text(value)
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def derived(**metadata: Any) -> Any:
+    """A field computed in ``__post_init__`` from the others: not an argument, but in the JSON."""
+    return field(init=False, metadata=metadata)
+
+
+def _set(record: Any, **values: Any) -> None:
+    for name, value in values.items():
+        object.__setattr__(record, name, value)
+
+
+class JsonRecord:
+    """A report record: ``to_json`` is the one generic rule."""
+
+    __slots__ = ()
+
+    def to_json(self) -> dict:
+        return to_json(self)
+
+
+# ---------------------------------------------------------------- exact shares
+
+
+@dataclass(frozen=True, slots=True)
+class Share(JsonRecord):
+    """A part of a whole, kept as two integers; the percentage is for display only."""
+
+    num: int
+    den: int
+    shown: str | None = derived(json="percent")  # 100 x num / den, one decimal, rounded half up
+
+    def __post_init__(self) -> None:
+        shown = None
+        if self.den:
+            tenths = (2 * 1000 * self.num + self.den) // (2 * self.den)
+            shown = f"{tenths // 10}.{tenths % 10}"
+        _set(self, shown=shown)
+
+    @property
+    def value(self) -> Fraction | None:
+        return Fraction(self.num, self.den) if self.den else None
+
+    def percent(self) -> str | None:
+        """100 x num / den rounded half up to one decimal place, exactly; None when den is 0."""
+        return self.shown
+
+    def text(self) -> str:
+        return "—" if self.shown is None else f"{self.shown}%"
+
+
+def median(values: Sequence[int]) -> Fraction | None:
+    if not values:
+        return None
+    s = sorted(values)
+    mid = len(s) // 2
+    return Fraction(s[mid]) if len(s) % 2 else Fraction(s[mid - 1] + s[mid], 2)
+
+
+def fraction_text(value: Fraction | None) -> str | None:
+    """An integer or half-integer as "3" or "3.5"."""
+    if value is None:
+        return None
+    if value.denominator == 1:
+        return str(value.numerator)
+    tenths = (2 * 10 * value.numerator + value.denominator) // (2 * value.denominator)
+    return f"{tenths // 10}.{tenths % 10}"
+
+
+# ---------------------------------------------------------------- tasks and rounds
+
+
+@dataclass(frozen=True)
+class RoundRow(JsonRecord):
+    task: str = field(metadata={"json": None})
+    number: int = field(metadata={"json": "round"})
+    date: str
+    k: int
+    picks: int
+    voided: bool
+    void_date: str | None
+    void_reason: str | None
+    inspected: int
+    results: dict[str, int]
+    check_end: str | None
+    due: str | None
+    due_provisional: bool
+    published: str | None
+    publication: str | None  # one of PUBLICATION_STATES; None when voided
+    publish_events: int
+    record: str
+
+
+@dataclass(frozen=True)
+class Tally(JsonRecord):
+    """Counts shared by a task row and the totals."""
+
+    scope: int
+    rounds_drawn: int
+    rounds_voided: int
+    picks: int
+    entities_drawn: int
+    covered: int = field(metadata={"json": None})
+    coverage: Share = derived()
+    inspected: int
+    not_inspected: int = derived()
+    results: dict[str, int]
+    found_problems: int = derived()
+    problem_share: Share = derived()
+    publications: dict[str, int]
+
+    def __post_init__(self) -> None:
+        found = sum(self.results.get(c, 0) for c in FOUND_PROBLEM)
+        _set(
+            self, coverage=Share(self.covered, self.scope), not_inspected=self.picks - self.inspected,
+            found_problems=found, problem_share=Share(found, self.inspected - self.results.get(NOT_OPERATING, 0)),
+        )
+
+
+def _task_head(t: Task) -> dict:
+    return {"index": t.index, "id": t.id, "name": t.name, "type": t.type, "ratio": str(t.ratio),
+            "ratio_text": t.ratio_text(), "start": t.start, "end": t.end}
+
+
+@dataclass(frozen=True)
+class TaskRow(JsonRecord):
+    task: Task = field(metadata={"json": "*", "via": _task_head})
+    period_ended: bool
+    per_round: int
+    tally: Tally = field(metadata={"json": "*"})
+    rounds: tuple[RoundRow, ...]
+
+
+# ---------------------------------------------------------------- frequency
+
+
+@dataclass(frozen=True)
+class CategoryFrequency(JsonRecord):
+    code: str
+    label: str
+    tasks: tuple[str, ...]
+    key: bool
+    rounds: int
+    rounds_with_picks: int
+    picks: int
+    entities: int
+    scope: int
+    covered: int = field(metadata={"json": None})
+    coverage: Share = derived()
+    uncovered: tuple[str, ...]
+    meets_min_rounds: bool = derived()
+    fully_covered: bool = derived()
+
+    def __post_init__(self) -> None:
+        _set(self, coverage=Share(self.covered, self.scope), meets_min_rounds=self.rounds >= MIN_ROUNDS,
+             fully_covered=not self.uncovered)
+
+
+@dataclass(frozen=True)
+class TaskFrequency(JsonRecord):
+    id: str
+    name: str
+    rounds: int
+    period_ended: bool
+    meets_min_rounds: bool = derived()
+
+    def __post_init__(self) -> None:
+        _set(self, meets_min_rounds=self.rounds >= MIN_ROUNDS)
+
+
+@dataclass(frozen=True)
+class Frequency(JsonRecord):
+    min_rounds: int = derived()
+    tasks: tuple[TaskFrequency, ...]
+    categories: tuple[CategoryFrequency, ...]
+    key_categories: tuple[str, ...] = derived()
+    findings: tuple[str, ...]
+    ok: bool
+
+    def __post_init__(self) -> None:
+        _set(self, min_rounds=MIN_ROUNDS, key_categories=tuple(c.code for c in self.categories if c.key))
+
+
+# ---------------------------------------------------------------- inspectors
+
+
+@dataclass(frozen=True)
+class InspectorRow(JsonRecord):
+    id: str
+    name: str
+    unit: str
+    status: str
+    checks: int
+    by_task: dict[str, int]
+
+
+@dataclass(frozen=True)
+class SmallTeam(JsonRecord):
+    task: str
+    round: int
+    entity: str
+    name: str
+    inspectors: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Avoidance(JsonRecord):
+    task: str
+    round: int
+    entity: str
+    name: str
+    inspector: str
+    inspector_name: str
+    reason: str
+    text: str
+
+
+def avoidance_by_reason(items: Sequence[Avoidance]) -> dict[str, int]:
+    out = {code: 0 for code in AVOIDANCE_REASONS}
+    for a in items:
+        out[a.reason] = out.get(a.reason, 0) + 1
+    return out
+
+
+def _avoidance_json(items: Sequence[Avoidance]) -> dict:
+    return {"total": len(items), "by_reason": avoidance_by_reason(items), "items": items}
+
+
+def _names_json(rows: Sequence[InspectorRow]) -> list[dict]:
+    return [{"id": r.id, "name": r.name, "unit": r.unit} for r in rows]
+
+
+def _rounds_json(rounds: Sequence[tuple[str, int]]) -> list[dict]:
+    return [{"task": t, "round": n} for t, n in rounds]
+
+
+@dataclass(frozen=True)
+class Inspectors(JsonRecord):
+    population: int = derived()
+    min: int | None = derived()
+    median: Fraction | None = derived()  # JSON "3" or "3.5"
+    max: int | None = derived()
+    rows: tuple[InspectorRow, ...]  # the population, most checks first
+    never_drawn: tuple[InspectorRow, ...] = field(metadata={"via": _names_json})
+    small_teams: tuple[SmallTeam, ...]
+    avoidance: tuple[Avoidance, ...] = field(metadata={"via": _avoidance_json})
+    rounds_without_record: tuple[tuple[str, int], ...] = field(metadata={"via": _rounds_json})
+
+    def __post_init__(self) -> None:
+        counts = [r.checks for r in self.rows]
+        _set(self, population=len(self.rows), min=min(counts, default=None), median=median(counts),
+             max=max(counts, default=None))
+
+    def avoidance_by_reason(self) -> dict[str, int]:
+        return avoidance_by_reason(self.avoidance)
+
+
+# ---------------------------------------------------------------- follow-up, months, integrity
+
+
+@dataclass(frozen=True)
+class FollowUp(JsonRecord):
+    date: str
+    task: str
+    round: int
+    entity: str
+    name: str
+    category: str
+    town: str
+    result: str
+    label: str = derived()
+    measures: str
+    note: str
+    inspectors: tuple[str, ...]
+
+    def __post_init__(self) -> None:
+        _set(self, label=RESULT_CODES.get(self.result, self.result))
+
+
+@dataclass(frozen=True)
+class Month(JsonRecord):
+    month: str  # YYYY-MM
+    draws: int
+    voided: int
+    checks: int
+    publications: int
+
+
+@dataclass(frozen=True)
+class Integrity(JsonRecord):
+    ok: bool
+    events: int
+    draws: int
+    failures: tuple[dict, ...]  # {"seq", "file", "message"}
+    notes: tuple[str, ...]
+
+    @classmethod
+    def from_verify(cls, res: Any) -> "Integrity":
+        return cls(res.ok, res.events, res.draws, tuple(f.to_json() for f in res.failures), tuple(res.notes))
+
+    def headline(self) -> str:
+        """The report's first line."""
+        if self.ok:
+            return f"账本复核通过：{self.events} 条事件，{self.draws} 次摇号均可按记录重现，哈希链完整。"
+        return (f"警告：账本复核未通过（{len(self.failures)} 处问题），本报告的数字可能不可信。"
+                "请先运行 ssj verify 查看问题，并从备份恢复账本后重新生成报告。")
+
+
+# ---------------------------------------------------------------- the report
+
+
+def _plan_head(p: Plan) -> dict:
+    return {"title": p.title, "document": p.document, "issued": p.issued, "department": p.department}
+
+
+def _summary(t: Tally, tasks: int) -> dict:
+    return {
+        "tasks": tasks, "rounds_drawn": t.rounds_drawn, "rounds_voided": t.rounds_voided,
+        "picks": t.picks, "entities_drawn": t.entities_drawn, "inspected": t.inspected,
+        "found_problems": t.found_problems, "problem_share": t.problem_share,
+        "published_on_time": t.publications["on_time"], "published_late": t.publications["late"],
+        "pending": t.publications["pending"], "overdue": t.publications["overdue"],
+    }
+
+
+@dataclass(frozen=True)
+class Report(JsonRecord):
+    schema: str = derived()
+    title: str = derived()
+    year: int
+    today: date
+    plan: Plan = field(metadata={"via": _plan_head})
+    integrity: Integrity
+    summary: dict = derived()  # the figures of the report's cards
+    tasks: tuple[TaskRow, ...]
+    totals: Tally
+    frequency: Frequency
+    inspectors: Inspectors
+    follow_up: tuple[FollowUp, ...]
+    timeline: tuple[Month, ...]
+    notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        _set(self, schema=REPORT_SCHEMA, title=f"{self.plan.department}{self.year}年“双随机、一公开”抽查工作年度报告",
+             summary=_summary(self.totals, len(self.tasks)))
