@@ -29,6 +29,9 @@ ACTIVE_ENTITY_STATUS = "在营"
 
 ENTITY_STATUSES = ("在营", "停产", "停业", "歇业", "吊销", "注销")
 
+# Other words for a status, as 国家企业信用信息公示系统 and clerks write them -> the status stored.
+ENTITY_STATUS_ALIASES = {"存续": "在营"}
+
 ON_DUTY_STATUS = "在岗"
 
 # In the registry (e.g. 法制审核 staff who review the cases) but never drawn for a team.

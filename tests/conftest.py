@@ -56,3 +56,14 @@ def tree_digest(root: Path) -> dict[str, str]:
         for p in sorted(root.rglob("*"))
         if p.is_file() and not p.name.endswith(".lock")
     }
+
+
+def console_script() -> list[str]:
+    """The installed ``ssj`` next to this Python (what a clerk runs), else ``python -m shuangsuiji``."""
+    import sys
+
+    folder = Path(sys.executable).parent
+    for name in ("ssj", "ssj.exe"):
+        if (folder / name).is_file():
+            return [str(folder / name)]
+    return [sys.executable, "-m", "shuangsuiji"]

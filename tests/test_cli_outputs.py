@@ -119,3 +119,30 @@ def test_the_default_sheet_and_its_own_place_still_work(ssj, drawn):
     path = Path("draws/2022/coal-r1-sheet.html")
     assert path.is_file()
     assert ssj("sheet", "--task", "coal", "--round", "1", "--out", "draws/2022/coal-r1-sheet.html", "--force").exit_code == 0
+
+
+def test_export_never_replaces_a_notice_and_asks_before_overwriting(ssj, drawn):
+    ssj("record", "--task", "coal", "--from", str(_all_results(drawn)), "--today", "2022-04-07")
+    assert ssj("publish", "--task", "coal", "--date", "2022-04-07", "--today", "2022-04-07", "--format", "xlsx").exit_code == 0
+    (notice,) = sorted((drawn / "draws" / "2022" / "public").glob("*.xlsx"))
+    before = tree_digest(drawn)
+    for args in (["export", "entities", str(notice)], ["export", "entities", str(notice), "--force"],
+                 ["export", "inspectors", "data/inspectors.xlsx"]):
+        res = ssj(*args)
+        assert res.exit_code == 2 and "不能写入" in res.stderr, res.output
+    assert tree_digest(drawn) == before
+    mine = drawn / "名录库.xlsx"
+    mine.write_bytes(b"mine")
+    res = ssj("export", "entities", "名录库.xlsx")
+    assert res.exit_code == 2 and "已存在，不会覆盖" in res.stderr and mine.read_bytes() == b"mine"
+    assert ssj("export", "entities", "名录库.xlsx", "--force").exit_code == 0 and mine.read_bytes() != b"mine"
+
+
+def _all_results(ws: Path) -> Path:
+    """A results file with no_problem for every pick of coal round 1."""
+    import json
+
+    line = json.loads((ws / "draws" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    path = ws.parent / "结果.csv"
+    path.write_text("entity,date,result\n" + "".join(f"{e},2022-04-07,no_problem\n" for e in line["picks"]), encoding="utf-8")
+    return path

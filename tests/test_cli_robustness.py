@@ -147,7 +147,7 @@ def test_bare_ssj_prints_plain_help(tmp_path):
                          cwd=str(tmp_path))
     assert res.returncode in (0, 2), res.stderr
     out = res.stdout + res.stderr
-    assert "Usage:" in out and "draw" in out
+    assert "用法：ssj" in out and "draw" in out and "Usage:" not in out
     assert "命令用法有误" not in out and "Traceback" not in out
 
 

@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -20,11 +21,9 @@ from typer.testing import CliRunner
 
 from shuangsuiji import __version__
 from shuangsuiji.cli import app
-from shuangsuiji.inputs.registry import (
-    ENTITY_COLUMNS,
-    INSPECTOR_COLUMNS,
-    header_only_csv,
-)
+from shuangsuiji.files.tables import header_only_csv
+from shuangsuiji.inputs.entity_rules import ENTITY_COLUMNS
+from shuangsuiji.inputs.inspectors import INSPECTOR_COLUMNS
 from tests.conftest import Ssj, tree_digest
 
 LABELS = {
@@ -459,7 +458,7 @@ def add_remove_change(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 def test_import_xlsx_counts_added_removed_changed(ssj, ws, tmp_path):
     src = write_xlsx(tmp_path / "名录库.xlsx", chinese_entity_rows(add_remove_change(shipped_rows(ws))))
-    res = ssj("import", "entities", str(src))
+    res = ssj("import", "entities", str(src), "--yes")
     assert res.exit_code == 0, res.output
     assert "新增 1，删除 1，修改 1，未变 131" in res.stdout
     data = (ws / "data" / "entities.csv").read_bytes()
@@ -479,12 +478,12 @@ def test_import_gbk_csv_matches_the_xlsx_import(ssj, ws, tmp_path):
     shutil.copytree(ws, twin)
 
     src = write_csv(tmp_path / "名录库.csv", rows, "gbk")
-    res = ssj("import", "entities", str(src))
+    res = ssj("import", "entities", str(src), "--yes")
     assert res.exit_code == 0, res.output
     assert "新增 1，删除 1，修改 1，未变 131" in res.stdout
 
     src = write_xlsx(tmp_path / "名录库.xlsx", rows)
-    assert Ssj(twin)("import", "entities", str(src)).exit_code == 0
+    assert Ssj(twin)("import", "entities", str(src), "--yes").exit_code == 0
     assert (twin / "data" / "entities.csv").read_bytes() == (ws / "data" / "entities.csv").read_bytes()
 
 
@@ -651,3 +650,35 @@ def test_export_formats_whole_columns_as_text_so_new_rows_keep_their_codes(ssj, 
     for column in range(1, sheet.max_column + 1):
         letter = openpyxl.utils.get_column_letter(column)
         assert sheet.column_dimensions[letter].number_format == "@", letter
+
+
+def test_import_that_deletes_rows_needs_yes_and_keeps_a_backup(ssj, ws, tmp_path):
+    """Issue 9 item 13: no silent deletion; the replaced registry is kept beside it."""
+    original = (ws / "data" / "entities.csv").read_bytes()
+    rows = chinese_entity_rows(add_remove_change(shipped_rows(ws)))
+    src = write_csv(tmp_path / "名录库.csv", rows, "gbk")
+    assert_refused(ssj, ws, "未导入：导入会从 data/entities.csv 删除 1 行", "请加 --yes 重新运行",
+                   args=("import", "entities", str(src)))
+    res = ssj("import", "entities", str(src), "--yes")
+    assert res.exit_code == 0, res.output
+    backups = sorted((ws / "data").glob("entities.csv.*.bak"))
+    assert len(backups) == 1 and backups[0].read_bytes() == original
+    assert re.fullmatch(r"entities\.csv\.\d{4}-\d\d-\d\dT\d{6}\.bak", backups[0].name)
+    assert f"原文件已备份为 data/{backups[0].name}。" in res.stdout
+    again = ssj("import", "entities", str(src))  # nothing deleted, nothing changed: no question, no backup
+    assert again.exit_code == 0, again.output
+    assert len(list((ws / "data").glob("entities.csv.*.bak"))) == 1
+
+
+def test_import_on_a_terminal_asks_before_deleting(ssj, ws, tmp_path, monkeypatch):
+    from shuangsuiji.cli import setup
+
+    monkeypatch.setattr(setup, "stdin_is_tty", lambda: True)
+    original = (ws / "data" / "entities.csv").read_bytes()
+    src = write_csv(tmp_path / "名录库.csv", chinese_entity_rows(add_remove_change(shipped_rows(ws))), "gbk")
+    res = ssj("import", "entities", str(src), input="n\n")
+    assert res.exit_code == 2 and "将删除 1 行" in res.output
+    assert (ws / "data" / "entities.csv").read_bytes() == original
+    res = ssj("import", "entities", str(src), input="y\n")
+    assert res.exit_code == 0, res.output
+    assert "新增 1，删除 1，修改 1，未变 131" in res.output

@@ -1,7 +1,8 @@
-"""The column-wise entity registry (EntityTable) and its streamed loader.
+"""The column-wise entity registry (EntityTable) and the one loader that fills it.
 
-``load_entity_table`` must accept exactly the files ``load_entities`` accepts, give equal
-entities with the same lines, and refuse every other file with the very same errors.
+``load_entity_table`` checks rows in bulk and falls back to the row rules; it must accept
+exactly the files the row rules alone accept, give equal entities with the same lines,
+and refuse every other file with the very same errors.
 """
 
 from __future__ import annotations
@@ -13,24 +14,15 @@ from pathlib import Path
 import pytest
 
 from shuangsuiji.errors import InputErrors
+from shuangsuiji.inputs import entities as entityloader
 from shuangsuiji.inputs import entity_table as entitytable
 from shuangsuiji.inputs import uscc
-from shuangsuiji.inputs.entity_table import (
-    EntityTable,
-    _entity_table_streamed,
-    load_entity_table,
-)
-from shuangsuiji.inputs.registry import load_entities
+from shuangsuiji.inputs.entities import load_entity_table
+from shuangsuiji.inputs.entity_table import EntityTable
+from tests.registrykit import CATEGORIES, load_entities, rules_row_by_row
 
 REPO = Path(__file__).resolve().parent.parent
 
-CATEGORIES = {
-    "coal_mine": "煤矿",
-    "coal_washing": "洗（储）煤",
-    "hazchem_production": "危险化学品生产",
-    "hazchem_trading": "危险化学品经营",
-    "industry_trade": "工贸",
-}
 TOWNS = ("丹朱镇", "鲍店镇", "石哲镇")
 STATUSES = ("在营", "停产", "注销")
 
@@ -45,7 +37,7 @@ def outcome(load, path: Path):
 
 
 def assert_same(path: Path):
-    expected = outcome(load_entities, path)
+    expected = outcome(rules_row_by_row, path)
     assert outcome(load_entity_table, path) == expected
     return expected
 
@@ -55,10 +47,15 @@ def make_id(r: random.Random) -> str:
     return first17 + uscc.check_char(first17)
 
 
-def test_shipped_registry_streams_and_equals_load_entities():
+def test_shipped_registry_loads_in_bulk_and_equals_the_row_rules(monkeypatch):
     path = REPO / "data" / "entities.csv"
-    table = _entity_table_streamed(path, "data/entities.csv", CATEGORIES)
-    assert table is not None  # the canonical file takes the streamed path
+
+    def no_row_rules(*args):
+        raise AssertionError("a clean canonical file must not need the row-by-row path")
+
+    with monkeypatch.context() as m:
+        m.setattr(entityloader._Loader, "_check_rows", no_row_rules)
+        table = load_entity_table(path, "data/entities.csv", CATEGORIES)
     kind, rows = assert_same(path)
     assert kind == "ok" and len(rows) == 133
     assert table == [e for e, _, _ in rows]
@@ -141,8 +138,8 @@ def random_file(r: random.Random, rows: int) -> bytes:
 def test_random_files_load_identically(tmp_path, monkeypatch, seed):
     r = random.Random(seed)
     if seed % 2:  # small pieces, batches and chunks: "\r\n" and quoted cells cross their edges
-        monkeypatch.setattr(entitytable, "_TEXT_CHUNK", r.choice([1, 7, 64, 300]))
-        monkeypatch.setattr(entitytable, "_ROW_BATCH", r.choice([1, 3, 50]))
+        monkeypatch.setattr(entityloader, "_TEXT_CHUNK", r.choice([1, 7, 64, 300]))
+        monkeypatch.setattr(entityloader, "_ROW_BATCH", r.choice([1, 3, 50]))
         monkeypatch.setattr(entitytable, "_CHUNK_ROWS", r.choice([1, 7, 64]))
         monkeypatch.setattr(entitytable, "_BLOCK", r.choice([1, 3, 64]))
     path = tmp_path / "entities.csv"

@@ -8,27 +8,17 @@ from pathlib import Path
 import pytest
 
 from shuangsuiji.errors import InputErrors
-from shuangsuiji.inputs.registry import (
-    ENTITY_COLUMNS,
+from shuangsuiji.files.tables import header_only_csv, read_table
+from shuangsuiji.inputs.entities import entities_csv
+from shuangsuiji.inputs.entity_rules import ENTITY_COLUMNS
+from shuangsuiji.inputs.inspectors import (
     INSPECTOR_COLUMNS,
-    entities_csv,
-    header_only_csv,
     inspectors_csv,
-    load_entities,
     load_inspectors,
-    parse_entities,
-    read_table,
 )
+from tests.registrykit import CATEGORIES, load_entities
 
 REPO = Path(__file__).resolve().parent.parent
-
-CATEGORIES = {
-    "coal_mine": "煤矿",
-    "coal_washing": "洗（储）煤",
-    "hazchem_production": "危险化学品生产",
-    "hazchem_trading": "危险化学品经营",
-    "industry_trade": "工贸",
-}
 
 ENTITIES = """\
 id,name,category,town,status,risk
@@ -323,13 +313,13 @@ def test_avoid_check_is_skipped_when_entity_ids_are_unknown(tmp_path):
 # --- XLSX -------------------------------------------------------------------------------------
 
 
-def test_xlsx_with_chinese_headers_and_numeric_cells(tmp_path):
+def test_xlsx_with_chinese_headers(tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["执法证号", "姓名", "股室", "可检查类别", "状态", "家乡乡镇", "回避企业"])
-    sheet.append([1404282201001, "示例张明", "执法大队", None, "在岗", "丹朱镇", None])  # a number, as Excel stores it
-    sheet.append([1404282201002.0, "示例李华", "危化股", "危险化学品经营", "在岗", "鲍店镇", "91140428MA0010141R"])
+    sheet.append(["1404282201001", "示例张明", "执法大队", None, "在岗", "丹朱镇", None])
+    sheet.append(["1404282201002", "示例李华", "危化股", "危险化学品经营", "在岗", "鲍店镇", "91140428MA0010141R"])
     path = tmp_path / "人员.xlsx"
     book.save(path)
     table = read_table(path, "人员.xlsx", INSPECTOR_COLUMNS)
@@ -337,6 +327,33 @@ def test_xlsx_with_chinese_headers_and_numeric_cells(tmp_path):
     a, b = load_inspectors(path, "人员.xlsx", CATEGORIES, ENTITY_IDS)
     assert (a.id, a.qualifications, a.avoid) == ("1404282201001", (), ())
     assert (b.id, b.qualifications, b.avoid) == ("1404282201002", ("hazchem_trading",), ("91140428MA0010141R",))
+
+
+def test_xlsx_number_cells_in_id_columns_are_refused(tmp_path):
+    """Issue 9 item 6: Excel keeps 15 significant digits, so a number in an id column may be rounded."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["执法证号", "姓名", "股室", "可检查类别", "状态", "家乡乡镇", "回避企业"])
+    sheet.append([1.40428e12, "示例张明", "执法大队", None, "在岗", "丹朱镇", None])  # 1.40428E+12, rounded
+    sheet.append([1404282201002, "示例李华", "危化股", None, "在岗", "鲍店镇", None])
+    path = tmp_path / "人员.xlsx"
+    book.save(path)
+    with pytest.raises(InputErrors) as info:
+        load_inspectors(path, "人员.xlsx", CATEGORIES, ENTITY_IDS)
+    assert [(e.location(), e.message) for e in info.value.items] == [
+        ("人员.xlsx:2", "执法证号 1404280000000 在 Excel 中是数字单元格，不是文本，可能已被 Excel 改动"),
+        ("人员.xlsx:3", "执法证号 1404282201002 在 Excel 中是数字单元格，不是文本，可能已被 Excel 改动"),
+    ]
+    assert "15 位有效数字" in info.value.items[0].hint
+    book = openpyxl.Workbook()
+    book.active.append(["统一社会信用代码", "名称", "类别", "乡镇", "状态"])
+    book.active.append([911404281234567000, "甲", "煤矿", "丹朱镇", "在营"])
+    book.save(path)
+    with pytest.raises(InputErrors) as info:
+        load_entities(path, "名录.xlsx", CATEGORIES)
+    assert [e.location() for e in info.value.items] == ["名录.xlsx:2"]
+    assert "数字单元格" in info.value.items[0].message
 
 
 def test_xlsx_row_errors_carry_sheet_row_numbers(tmp_path):
@@ -349,7 +366,7 @@ def test_xlsx_row_errors_carry_sheet_row_numbers(tmp_path):
     path = tmp_path / "名录.xlsx"
     book.save(path)
     with pytest.raises(InputErrors) as info:
-        parse_entities(read_table(path, "名录.xlsx", ENTITY_COLUMNS), CATEGORIES)
+        load_entities(path, "名录.xlsx", CATEGORIES)
     assert [e.location() for e in info.value.items] == ["名录.xlsx:3"]
 
 

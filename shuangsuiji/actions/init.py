@@ -19,11 +19,9 @@ def init_workspace(folder: Path, year: int) -> list[Path]:
         SsjError: an implausible year, or plans/<year>.yaml exists already.
     """
     from shuangsuiji.deadlines.workdays import CALENDAR_TEMPLATE
-    from shuangsuiji.inputs.registry import (
-        ENTITY_COLUMNS,
-        INSPECTOR_COLUMNS,
-        header_only_csv,
-    )
+    from shuangsuiji.files.tables import header_only_csv
+    from shuangsuiji.inputs.entity_rules import ENTITY_COLUMNS
+    from shuangsuiji.inputs.inspectors import INSPECTOR_COLUMNS
 
     if not 2000 <= year <= 2100:
         raise SsjError(f"年度 {year} 不合理", "请写四位年份，如 --year 2023")

@@ -44,7 +44,7 @@ def _own_place(ws: Workspace, path: Path, kind: str) -> bool:
     return (
         kind == SHEET
         and path.parent.parent == draws
-        and path.parent.name.isdigit()
+        and path.parent.name.isascii() and path.parent.name.isdigit()
         and bool(_SHEET_NAME.match(path.name))
     )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from shuangsuiji.actions.reading import (
@@ -22,7 +22,9 @@ from shuangsuiji.workspace import Workspace
 class DueReport:
     items: tuple[DueItem, ...]
     warnings: tuple[str, ...]
+    task_names: dict[tuple[int, str], str] = field(default_factory=dict)  # (year, task) -> the plan's task name
     left_out: int = 0  # ledger events dated after today, not counted
+    cut_off: str = ""  # what to say about them; "" when none
 
 
 def due_report(ws: Workspace, today: date, year: int | None = None) -> DueReport:
@@ -44,6 +46,4 @@ def due_report(ws: Workspace, today: date, year: int | None = None) -> DueReport
         tasks[(r.year, r.task)] = plans[r.year].get_task(r.task)
     items = due_list(open_rounds, tasks, cal, today)
     warnings = calendar_warnings(ws, sorted({y for i in items for y in i.missing_years}))
-    if left_out:
-        warnings.append(later_note(left_out, today))
-    return DueReport(tuple(items), tuple(warnings), left_out)
+    return DueReport(tuple(items), tuple(warnings), {key: t.name for key, t in tasks.items()}, left_out, later_note(left_out, today))

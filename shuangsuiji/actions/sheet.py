@@ -54,7 +54,8 @@ def write_sheet(ws: Workspace, task: str, number: int | None, out: Path | None, 
 
 def inspector_names(ws: Workspace, plan: Plan) -> dict[str, str]:
     """Names of inspectors from the current registry, for those the record names only by id; {} when unreadable."""
-    from shuangsuiji.inputs.registry import INSPECTOR_COLUMNS, read_table
+    from shuangsuiji.files.tables import read_table
+    from shuangsuiji.inputs.inspectors import INSPECTOR_COLUMNS
 
     try:
         table = read_table(ws.inspectors_path, ws.show(ws.inspectors_path), INSPECTOR_COLUMNS)

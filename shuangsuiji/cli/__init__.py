@@ -9,10 +9,13 @@ import typer
 
 from shuangsuiji import __version__
 from shuangsuiji.cli import common
+from shuangsuiji.cli.help import EXIT_CODES, ChineseGroup
 
 app = typer.Typer(
     name="ssj",
+    cls=ChineseGroup,
     help="ssj（双随机抽查）：“双随机、一公开”抽查从计划、摇号、结果公示到年度报告的命令行工具。",
+    epilog=EXIT_CODES + "运行 ssj <命令> --help 查看各命令的说明。",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -30,8 +33,9 @@ def _version(value: bool) -> None:
 def _root(
     root: Optional[Path] = typer.Option(None, "--root", envvar="SSJ_ROOT", help="工作区文件夹（含 plans/、data/、draws/），默认当前文件夹"),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="显示版本号"),
+    debug: bool = typer.Option(False, "--debug", help="出现内部错误（退出码 3）时在屏幕上显示详细的出错位置，供维护人员排查"),
 ) -> None:
-    common.set_root(root)
+    common.set_root(root, debug)
 
 
 from shuangsuiji.cli import draw, publish, report, setup  # noqa: E402  (each module registers its commands)
@@ -43,25 +47,51 @@ report.register(app)
 
 
 def main() -> None:
-    """The console script: runs the app and gives Click's own usage errors in Chinese, exit 2."""
+    """The console script. Exit codes: 0 ok, 1 a check failed, 2 bad input, 3 an internal error (a bug).
+
+    A reader that closed the pipe (``ssj report | head``) ends the run quietly with 0.
+    """
     import sys
 
-    clicks = common.click_exceptions()
+    from shuangsuiji.cli import crash
+
+    argv = sys.argv[1:]
     _tolerant_output()
     try:
-        code = app(prog_name="ssj", standalone_mode=False)
-    except clicks.UsageError as exc:
-        from shuangsuiji.errors import EXIT_BAD_INPUT, render_errors
+        code = _run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
+    except SystemExit as exc:  # Typer exits 1 itself on a closed pipe
+        code = crash.reader_left() if crash.is_closed_pipe(exc.__context__) else exc.code
+    except Exception as exc:  # noqa: BLE001  (the last resort: every exception ends in one line and a code)
+        if crash.is_closed_pipe(exc):
+            code = crash.reader_left()
+        else:
+            code = crash.internal_error(exc, argv, set(typer.main.get_command(app).commands), common.debug())
+    sys.exit(code)
 
+
+def _run(argv: list[str]) -> int:
+    """Run the app; Click's own usage errors in Chinese (exit 2), Ctrl-C as 已中止 (exit 1)."""
+    from shuangsuiji.errors import EXIT_BAD_INPUT, SsjError, render_errors
+
+    clicks = common.click_exceptions()
+    try:
+        code = app(args=argv, prog_name="ssj", standalone_mode=False)
+    except clicks.UsageError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # Click >= 8.2: bare `ssj` (or a group) shows its help
             typer.echo(exc.format_message(), err=True)
-            sys.exit(EXIT_BAD_INPUT)
+            return EXIT_BAD_INPUT
         typer.echo(render_errors([common.usage_error(exc)]), err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except clicks.Abort:
+        return EXIT_BAD_INPUT
+    except (typer.Abort, KeyboardInterrupt, EOFError):
         typer.echo("已中止。", err=True)
-        sys.exit(1)
-    sys.exit(code if isinstance(code, int) else 0)
+        return 1
+    except typer.Exit as exc:
+        return exc.exit_code
+    except SsjError as exc:  # raised outside a command (the workspace of --root)
+        typer.echo(render_errors(exc.errors()), err=True)
+        return exc.exit_code
+    return code if isinstance(code, int) else 0
 
 
 def _tolerant_output() -> None:

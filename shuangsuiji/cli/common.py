@@ -16,15 +16,33 @@ from shuangsuiji.workspace import Workspace, find_workspace
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-_state: dict[str, Any] = {"root": None}
+_state: dict[str, Any] = {"root": None, "debug": False}
 
 
-def set_root(root: Path | None) -> None:
+def set_root(root: Path | None, debug: bool = False) -> None:
     _state["root"] = root
+    _state["debug"] = debug
+
+
+def debug() -> bool:
+    """``ssj --debug``: show the traceback of an internal error."""
+    return bool(_state["debug"])
+
+
+def command(app: typer.Typer, name: str, short: str, help: str) -> Callable[[F], F]:
+    """Register a command with its one-line description (``ssj --help``) and its Chinese help page."""
+    from shuangsuiji.cli.help import ChineseCommand
+
+    return app.command(name, help=help, short_help=short, cls=ChineseCommand)
 
 
 def workspace() -> Workspace:
-    return find_workspace(_state["root"])
+    """The workspace of --root; its files are watched so an internal error can say which ones changed."""
+    from shuangsuiji.cli.crash import watch
+
+    ws = find_workspace(_state["root"])
+    watch(ws.root)
+    return ws
 
 
 def guarded(fn: F) -> F:
@@ -32,6 +50,9 @@ def guarded(fn: F) -> F:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        bad = undecodable_options(kwargs)
+        if bad:
+            fail([bad], EXIT_BAD_INPUT, as_json=bool(kwargs.get("as_json")))
         try:
             return fn(*args, **kwargs)
         except SsjError as exc:
@@ -42,6 +63,27 @@ def guarded(fn: F) -> F:
             fail([os_error(exc)], EXIT_BAD_INPUT, as_json=bool(kwargs.get("as_json")))
 
     return wrapper  # type: ignore[return-value]
+
+
+# Parameters whose option is not "--" + the name.
+_OPTION_OF = {"as_json": "--json", "fmt": "--format", "formats": "--format", "kind": "名录库名称"}
+
+
+def undecodable_options(values: dict[str, Any]) -> InputError | None:
+    """The first text option holding bytes that are not UTF-8, as an input error (None when all are text).
+
+    On Linux a terminal in another encoding (or a script) can pass such bytes; Python keeps
+    them as lone surrogates, which no file, ledger line or notice can hold.
+    """
+    for name, value in values.items():
+        for text in value if isinstance(value, (list, tuple)) else [value]:
+            if isinstance(text, str) and any("\ud800" <= ch <= "\udfff" for ch in text):
+                option = _OPTION_OF.get(name, "--" + name.rstrip("_").replace("_", "-"))
+                return InputError(
+                    "", 0, f"{option} 的值中有无法识别的字符（不是 UTF-8 编码的文字）：{text.encode('utf-8', 'replace').decode('utf-8')}",
+                    "请把终端的编码设为 UTF-8（如 export LANG=zh_CN.UTF-8）后重新输入，或在脚本中以 UTF-8 传入",
+                )
+    return None
 
 
 def os_error(exc: OSError) -> InputError:
@@ -154,6 +196,11 @@ def _terminal_width() -> int:
 
 def stdout_is_tty() -> bool:
     return sys.stdout.isatty()
+
+
+def stdin_is_tty() -> bool:
+    """Whether a person can answer a question (a terminal, not a pipe, cron or a test)."""
+    return sys.stdin.isatty()
 
 
 # Columns a table must never break inside: a code split over two lines cannot be copied or read.

@@ -11,6 +11,7 @@ from shuangsuiji.cli.common import (
     NO_WRAP,
     TODAY_HELP,
     YEAR_HELP,
+    command,
     console,
     emit_json,
     guarded,
@@ -25,10 +26,10 @@ TABLE_ROWS = 200  # a terminal table longer than this helps nobody; the record h
 
 
 def register(app: typer.Typer) -> None:
-    app.command("draw", help="为任务摇号：按比例随机抽取检查对象，并为每户随机分派执法人员；写入摇号记录和账本。")(draw)
-    app.command("void", help="作废某一轮摇号（只追加作废事件，不删除记录）；下次摇号为新的一轮。")(void)
-    app.command("draws", help="列出已有的摇号：任务、轮次、日期、种子、抽取家数、是否作废。")(draws)
-    app.command("verify", help="逐条复核账本和摇号记录：哈希链、记录文件、按种子重新摇号。全部无误退出码 0，否则 1。")(verify)
+    command(app, "draw", "为任务摇号，写入摇号记录和账本。", help="为任务摇号：按比例随机抽取检查对象，并为每户随机分派执法人员；写入摇号记录和账本。")(draw)
+    command(app, "void", "作废某一轮摇号。", help="作废某一轮摇号（只追加作废事件，不删除记录）；下次摇号为新的一轮。")(void)
+    command(app, "draws", "列出已有的摇号。", help="列出已有的摇号：任务、轮次、日期、种子、抽取家数、是否作废。")(draws)
+    command(app, "verify", "复核账本和全部摇号。", help="逐条复核账本和摇号记录：哈希链、记录文件、按种子重新摇号。全部无误退出码 0，否则 1。")(verify)
 
 
 @guarded

@@ -11,6 +11,7 @@ from shuangsuiji.cli.common import (
     JSON_HELP,
     NO_WRAP,
     TODAY_HELP,
+    command,
     console,
     emit_json,
     guarded,
@@ -24,11 +25,11 @@ YEAR_FOR_TASK_HELP = "计划年度；默认取该任务最近一次有效摇号�
 
 
 def register(app: typer.Typer) -> None:
-    app.command("record", help="登记检查结果：单户用 --entity/--date/--result，批量用 --from 表格（全部无误才写入）。再次登记同一企业即为更正，原记录保留。")(record)
-    app.command("results", help="列出抽中企业及其现行检查结果（含更正历史）。")(results)
-    app.command("publish-due", help="列出尚未公示的各轮：状态、检查结束日、公示截止日（7 个工作日）、剩余工作日和提醒级别；适合每天由 cron 运行。")(publish_due)
-    app.command("publish", help="生成抽查结果公示（CSV、XLSX、HTML、Markdown）到 draws/<年度>/public/，并在账本中登记公示日期及是否按期。")(publish)
-    app.command("sheet", help="生成可打印的摇号记录表（A4 HTML）：种子、备选池、抽中名单、执法人员、复核方法和签字栏。")(sheet)
+    command(app, "record", "登记检查结果（单户或批量）。", help="登记检查结果：单户用 --entity/--date/--result，批量用 --from 表格（全部无误才写入）。再次登记同一企业即为更正，原记录保留。")(record)
+    command(app, "results", "列出抽中企业及其检查结果。", help="列出抽中企业及其现行检查结果（含更正历史）。")(results)
+    command(app, "publish-due", "列出尚未公示的各轮及公示截止日。", help="列出尚未公示的各轮：状态、检查结束日、公示截止日（7 个工作日）、剩余工作日和提醒级别；适合每天由 cron 运行。")(publish_due)
+    command(app, "publish", "生成抽查结果公示并登记公示日期。", help="生成抽查结果公示（CSV、XLSX、HTML、Markdown）到 draws/<年度>/public/，并在账本中登记公示日期及是否按期。")(publish)
+    command(app, "sheet", "生成可打印的摇号记录表。", help="生成可打印的摇号记录表（A4 HTML）：种子、备选池、抽中名单、执法人员、复核方法和签字栏。")(sheet)
 
 
 # --------------------------------------------------------------------------- record
@@ -174,24 +175,26 @@ def publish_due(
     elif not items:
         typer.echo(f"{day}：没有尚未公示的轮次。")
     else:
-        _render_due(items, day)
+        _render_due(items, day, report.task_names)
+    if report.cut_off:
+        typer.echo(f"注意：{report.cut_off}", err=as_json)
     if fail_on_overdue and overdue:
         raise typer.Exit(EXIT_CHECK_FAILED)
 
 
-def _render_due(items, day) -> None:
+def _render_due(items, day, names: dict[tuple[int, str], str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
     t = Table(title=f"尚未公示的抽查（{day}）", title_justify="left")
     for col in ("年度", "任务", "轮次", "状态", "已登记", "检查结束", "抽查期限", "公示截止", "剩余工作日", "提醒"):
-        t.add_column(col, justify="right" if col in ("年度", "轮次", "剩余工作日") else "left", no_wrap=True)
+        t.add_column(col, justify="right" if col in ("年度", "轮次", "剩余工作日") else "left", no_wrap=col != "任务", overflow="fold")
     for i in items:
         style = _LEVEL_STYLE[i.level]
         end = "—" if i.check_end is None else i.check_end.isoformat() + ("（逾期完成）" if i.late_check else "")
         due = i.due.isoformat() + ("（暂定）" if i.provisional else "")
         t.add_row(
-            str(i.year), i.task, str(i.round), Text(i.state_text, style=style), f"{i.picks - i.missing}/{i.picks}",
+            str(i.year), f"{names.get((i.year, i.task), '')}（{i.task}）", str(i.round), Text(i.state_text, style=style), f"{i.picks - i.missing}/{i.picks}",
             end, i.period_end.isoformat(), due, str(i.workdays_left), Text(i.level_text, style=style),
         )
     out = console()

@@ -9,6 +9,7 @@ import typer
 
 from shuangsuiji.cli.common import (
     YEAR_HELP,
+    command,
     console,
     emit_json,
     guarded,
@@ -22,8 +23,8 @@ SUFFIXES = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".
 
 
 def register(app: typer.Typer) -> None:
-    app.command(
-        "report",
+    command(
+        app, "report", "生成年度报告。",
         help="年度报告：计划执行、抽查频次、执法人员、问题处理、月度进度和账本复核；"
         "可输出表格、JSON、CSV、XLSX、可打印的 HTML 或 Markdown。账本复核未通过时仍输出报告（首行注明），退出码为 1。",
     )(report)

@@ -10,20 +10,22 @@ import typer
 from shuangsuiji.cli.common import (
     JSON_HELP,
     YEAR_HELP,
+    command,
     console,
     emit_json,
     guarded,
+    stdin_is_tty,
     workspace,
 )
 from shuangsuiji.errors import EXIT_OK, SsjError
 
 
 def register(app: typer.Typer) -> None:
-    app.command("check", help="检查计划、两个名录库和账本，显示汇总。有错误时退出码为 2。")(check)
-    app.command("plan", help="按计划表格式显示年度抽查计划。")(plan)
-    app.command("init", help="新建工作区：带注释的计划模板和只有表头的两个名录库。")(init)
-    app.command("export", help="把名录库导出为 Excel（.xlsx，单元格均为文本格式），在 Excel/WPS 中编辑后用 ssj import 导回。")(export_registry)
-    app.command("import", help="从 Excel（.xlsx）或 CSV 导入名录库：entities（检查对象）或 inspectors（执法人员）。")(import_registry)
+    command(app, "check", "检查计划、两个名录库和账本。", help="检查计划、两个名录库和账本，显示汇总。有错误时退出码为 2。")(check)
+    command(app, "plan", "按计划表格式显示年度抽查计划。", help="按计划表格式显示年度抽查计划。")(plan)
+    command(app, "init", "新建工作区。", help="新建工作区：带注释的计划模板、只有表头的两个名录库和节假日安排模板 calendar/<年度>.yaml.example。")(init)
+    command(app, "export", "把名录库导出为 Excel。", help="把名录库导出为 Excel（.xlsx，单元格均为文本格式），在 Excel/WPS 中编辑后用 ssj import 导回。")(export_registry)
+    command(app, "import", "从 Excel 或 CSV 导入名录库。", help="从 Excel（.xlsx）或 CSV 导入名录库：entities（检查对象）或 inspectors（执法人员）。")(import_registry)
 
 
 @guarded
@@ -106,7 +108,9 @@ def init(
     year: int = typer.Option(..., "--year", help="计划年度，如 2023"),
 ) -> None:
     from shuangsuiji.actions.init import init_workspace
+    from shuangsuiji.cli.crash import watch
 
+    watch(folder)
     written = init_workspace(folder, year)
     for path in written:
         typer.echo(f"已创建 {path.as_posix()}")
@@ -119,27 +123,40 @@ def import_registry(
     kind: str = typer.Argument(..., help="entities（检查对象名录库）或 inspectors（执法检查人员名录库）"),
     file: Path = typer.Argument(..., help="要导入的 .xlsx 或 .csv 文件"),
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
+    yes: bool = typer.Option(False, "--yes", help="导入会删除名录库中的行时不再询问，直接导入"),
 ) -> None:
-    from shuangsuiji.actions.registries import import_registry as run_import
+    from shuangsuiji.actions.registries import apply_import, plan_import
+    from shuangsuiji.ledger.chain import now_china
 
     _check_kind(kind)
     ws = workspace()
-    diff = run_import(ws, kind, file, year)
-    typer.echo(f"已导入 {diff.total} 行到 {diff.target}：新增 {diff.added}，删除 {diff.removed}，修改 {diff.changed}，未变 {diff.unchanged}。")
+    change = plan_import(ws, kind, file, year)
+    diff = change.diff
+    if diff.removed and not yes:
+        question = f"导入后 {diff.target} 将删除 {diff.removed} 行（新增 {diff.added}，修改 {diff.changed}）。确定导入吗？"
+        if not (stdin_is_tty() and typer.confirm(question, default=False)):
+            raise SsjError(f"未导入：导入会从 {diff.target} 删除 {diff.removed} 行",
+                           "请核对导入文件是否完整；确认要删除这些行，请加 --yes 重新运行")
+    backup = apply_import(change, now_china())
+    sheet = f"（读取的是 {diff.source}）" if diff.source != file.as_posix() else ""
+    typer.echo(f"已导入 {diff.total} 行到 {diff.target}{sheet}：新增 {diff.added}，删除 {diff.removed}，修改 {diff.changed}，未变 {diff.unchanged}。")
+    if backup is not None:
+        typer.echo(f"原文件已备份为 {ws.show(backup)}。")
 
 
 @guarded
 def export_registry(
     kind: str = typer.Argument(..., help="entities（检查对象名录库）或 inspectors（执法检查人员名录库）"),
-    file: Path = typer.Argument(..., help="要写出的 .xlsx 文件"),
+    file: Path = typer.Argument(..., help="要写出的 .xlsx 文件；不能写进 plans/、data/、calendar/、draws/"),
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
+    force: bool = typer.Option(False, "--force", help="文件已存在时覆盖它"),
 ) -> None:
     from shuangsuiji.actions.registries import export_registry as run_export
 
     _check_kind(kind)
     if file.suffix.lower() != ".xlsx":
         raise SsjError(f"导出文件应以 .xlsx 结尾：{file.as_posix()}", "例如 ssj export entities 名录库.xlsx")
-    n = run_export(workspace(), kind, file, year)
+    n = run_export(workspace(), kind, file, year, force)
     typer.echo(f"已导出 {n} 行到 {file.as_posix()}。编辑后用 ssj import {kind} {file.as_posix()} 导回。")
 
 

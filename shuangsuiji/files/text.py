@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import codecs
 import os
+import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from shuangsuiji.errors import InputError, InputErrors
 
@@ -53,24 +55,79 @@ def _undecodable(shown: str, data: bytes, exc: UnicodeDecodeError) -> InputError
     ])
 
 
-def read_text(path: Path, shown: str | None = None) -> str:
-    """The text of a file in any accepted encoding, with newlines normalised to '\\n'."""
-    shown = shown or path.as_posix()
+MAX_INPUT_BYTES = 1 << 30  # 1 GiB: ten times a registry of a million entities
+
+
+def open_input(path: Path, shown: str) -> BinaryIO:
+    """An input file opened for reading, once it is known to be a regular file of sane size.
+
+    A FIFO would block forever and ``/dev/zero`` never ends: only regular files are read.
+    Raises InputErrors.
+    """
     try:
-        data = path.read_bytes()
+        info = path.stat()
     except FileNotFoundError:
         raise InputErrors([InputError(shown, 0, "文件不存在", "请检查路径，或用 ssj init 创建工作区")]) from None
     except OSError as exc:
-        raise InputErrors([InputError(shown, 0, f"无法读取文件：{exc.strerror}", "请检查文件权限，或关闭正在占用它的程序")]) from None
-    text, _ = decode(data, shown)
+        raise _unreadable(shown, exc) from None
+    if not stat.S_ISREG(info.st_mode):
+        what = "文件夹" if stat.S_ISDIR(info.st_mode) else "设备或管道"
+        raise InputErrors([InputError(shown, 0, f"这不是普通文件，而是{what}", "请指定一个普通文件（.csv、.xlsx 或 .yaml）")])
+    if info.st_size > MAX_INPUT_BYTES:
+        raise InputErrors([InputError(shown, 0, f"文件过大（{info.st_size} 字节，上限 {MAX_INPUT_BYTES} 字节）", "请确认选对了文件；名录库一百万行也只有约 100 MB")])
+    try:
+        return path.open("rb")
+    except OSError as exc:
+        raise _unreadable(shown, exc) from None
+
+
+def _unreadable(shown: str, exc: OSError) -> InputErrors:
+    return InputErrors([InputError(shown, 0, f"无法读取文件：{exc.strerror or exc}", "请检查文件权限，或关闭正在占用它的程序")])
+
+
+def read_input_bytes(path: Path, shown: str, content: bool = True) -> bytes:
+    """The bytes of an input file (``open_input``'s checks first); b"" when only the checks are wanted."""
+    with open_input(path, shown) as fh:
+        if not content:
+            return b""
+        try:
+            return fh.read(MAX_INPUT_BYTES + 1)
+        except OSError as exc:
+            raise _unreadable(shown, exc) from None
+
+
+def read_text(path: Path, shown: str | None = None) -> str:
+    """The text of a file in any accepted encoding, with newlines normalised to '\\n'."""
+    shown = shown or path.as_posix()
+    text, _ = decode(read_input_bytes(path, shown), shown)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _new_file_mode(path: Path) -> int:
+    """The mode of the file being replaced, or what the umask gives a new file (0666 & ~umask)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        pass
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, rename."""
+    """Write ``data`` to ``path`` atomically: temp file in the same folder, fsync, rename.
+
+    The file gets the mode of the file it replaces, or the one the umask gives a new file
+    (``mkstemp`` alone would make every file 0600, unreadable to a colleague or a web server).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _new_file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, mode)
+        else:  # Windows: only the read-only bit exists
+            os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()

@@ -1,43 +1,27 @@
-"""Large entity registries kept compactly: ``EntityTable`` and its streaming loader.
+"""Large entity registries kept compactly: ``EntityTable``.
 
 A registry of a million entities held as a million ``Entity`` objects costs about a
 gigabyte. ``EntityTable`` keeps the same checked rows column by column (ids and names in
 joined strings, the rest as small integer codes) and builds an ``Entity`` only when one is
-asked for. ``load_entity_table`` streams a clean UTF-8 CSV straight into a table; anything
-else (XLSX, GBK, UTF-16, or a file with any problem) goes through
-``registry.load_entities``, so every error message and line number is exactly the one the
-plain loader gives. ``tests/test_entity_table.py`` holds the two loaders to the same
-answers on many spoiled files.
+asked for. ``inputs/entities.load_entity_table`` fills one from a registry file.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
 import operator
 from array import array
 from bisect import bisect_right
 from collections import Counter
 from collections.abc import Collection, Iterator, Sequence, Set
-from itertools import accumulate, chain, islice
-from pathlib import Path
 from typing import Iterable
 
-from shuangsuiji.codes import ACTIVE_ENTITY_STATUS, ENTITY_STATUSES, RISK_GRADES
-from shuangsuiji.inputs import uscc
-from shuangsuiji.inputs.registry import (
-    ENTITY_COLUMNS,
-    _header_index,
-    category_resolver,
-    load_entities,
-)
+from shuangsuiji.codes import ACTIVE_ENTITY_STATUS
+from shuangsuiji.inputs.entity_rules import Kind
 from shuangsuiji.records import Entity
 
 _ID_WIDTH = 18  # every id that passed uscc.problem is 18 ASCII characters
 _CHUNK_ROWS = 1 << 16  # rows per chunk of the id and name strings
 _BLOCK = 64  # rows per block of the sorted-id look-up sample
-Kind = tuple[str, str, str, str]  # (category code, town, status, risk)
 
 
 def _small_array(values: array, count: int) -> array:
@@ -54,7 +38,7 @@ class EntityTable(Sequence[Entity]):
     likewise with an array of their end offsets, each row's (category, town, status,
     risk) is an index into the few distinct combinations, and line numbers are kept only
     when they are not simply consecutive: about 65 bytes a row. Indexing and iteration
-    give ``Entity`` records, built on demand, equal to the ones ``parse_entities``
+    give ``Entity`` records, built on demand, equal to the ones ``EntityRules.row``
     returns for the same file, with the same path and line.
     """
 
@@ -262,253 +246,3 @@ class EntityIds(Set):
 
     def __len__(self) -> int:
         return len(self._table)
-
-
-def load_entity_table(path: Path, shown: str, categories: dict[str, str]) -> EntityTable:
-    """``load_entities`` as an EntityTable: the same checks, and the same errors when any fails.
-
-    A CSV registry in UTF-8 (with or without BOM) is streamed once, row by row, without
-    holding the file's text or a dict per row. Anything else -- an XLSX workbook, UTF-16
-    or GBK text, or a file with any problem at all -- goes through ``load_entities``, so
-    every message and line number is exactly the one it gives.
-    """
-    table = _entity_table_streamed(path, shown, categories)
-    if table is None:
-        table = EntityTable.from_entities(load_entities(path, shown, categories), shown)
-    return table
-
-
-def _entity_table_streamed(path: Path, shown: str, categories: dict[str, str]) -> EntityTable | None:
-    """The table of a clean UTF-8 CSV registry; None when ``load_entities`` must decide."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return None
-    try:
-        raw = path.open("rb")
-    except OSError:
-        return None
-    with raw:
-        try:
-            head = raw.read(len(codecs.BOM_UTF8))
-            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                return None
-            raw.seek(0)
-            # As read_text: a UTF-8 BOM is dropped. Lines end at "\r\n", "\r" or "\n", but are
-            # not translated to "\n" (cheaper); only a quoted cell spanning lines could tell
-            # the difference, and the rows streamed refuse one.
-            text = io.TextIOWrapper(raw, encoding="utf-8-sig" if head == codecs.BOM_UTF8 else "utf-8", errors="strict", newline="")
-            try:
-                return _entity_rows_streamed(text, shown, categories)
-            finally:
-                text.detach()
-        except (UnicodeDecodeError, csv.Error, OSError, OverflowError):
-            return None
-
-
-_TEXT_CHUNK = 1 << 20  # characters read at a time
-_ROW_BATCH = 512  # rows parsed by csv.reader and checked together
-
-
-def _line_chunks(text: io.TextIOBase) -> Iterator[str]:
-    """The text in pieces that each end just after a "\\n" (the last one: at the end of the text)."""
-    carry = ""
-    while True:
-        data = text.read(_TEXT_CHUNK)
-        if not data:
-            if carry:
-                yield carry
-            return
-        buf = carry + data
-        cut = buf.rfind("\n") + 1
-        if cut:
-            yield buf[:cut]
-        carry = buf[cut:]
-
-
-def _entity_rows_streamed(text: io.TextIOBase, shown: str, categories: dict[str, str]) -> EntityTable | None:
-    """What read_text, _csv_rows, _map_header and parse_entities do; None at the first problem.
-
-    The text is read a piece at a time. A piece with no quote, no lone "\\r" and no NUL is
-    just lines of comma-separated cells, which csv.reader would split at every comma: when
-    each line has as many cells as the header, it is split by ``str.split`` into columns
-    directly. Other pieces go through csv.reader (from the first quote on, the rest of the
-    file does). Columns are checked with C-level built-ins: each distinct (category, town,
-    status, risk) as written once, ids by ``uscc.all_valid``.
-    """
-    reader = csv.reader(text)  # the header, however it is written
-    prev = 0
-    header: list[str] | None = None
-    header_line = 0
-    for cells in reader:
-        line, prev = prev + 1, reader.line_num
-        if any(c.strip() for c in cells):
-            header, header_line = cells, line
-            break
-    if header is None:
-        return None
-    index, errors = _header_index(header, header_line, shown, ENTITY_COLUMNS)
-    if errors:
-        return None
-    width = len(header)
-    has_risk = "risk" in index
-    # Column positions of id, name, category, town, status, risk (without a risk column,
-    # status again: the 6th value then goes unused).
-    wanted = [index[c] for c in ("id", "name", "category", "town", "status")] + [index["risk"] if has_risk else index["status"]]
-    resolve = category_resolver(categories)
-    statuses = frozenset(ENTITY_STATUSES)
-    rows = _CHUNK_ROWS
-    strip = str.strip
-
-    id_parts: list[str] = []  # checked rows not yet in a chunk
-    name_parts: list[str] = []
-    id_chunks: list[str] = []
-    name_chunks: list[str] = []
-    ends, kinds, lines = array("I"), array("I"), array("I")
-    raw_kinds: dict[tuple[str, str, str, str], int] = {}  # the four cells as written -> kind
-    kind_of: dict[Kind, int] = {}
-    kind_values: list[Kind] = []
-    last = ""  # the greatest id so far while ids ascend
-    seen: set[str] | None = None  # every id so far, once ids stopped ascending
-
-    def new_kind(key: tuple[str, str, str, str]) -> int | None:
-        category, town, status, risk = key
-        if not (category and town and status) or "\r" in "".join(key):
-            return None
-        category = resolve.get(category)
-        risk = risk.upper() if has_risk else ""
-        if category is None or status not in statuses or (risk and risk not in RISK_GRADES):
-            return None
-        kind = (category, town, status, risk)
-        k = kind_of.get(kind)
-        if k is None:
-            k = kind_of[kind] = len(kind_values)
-            kind_values.append(kind)
-        raw_kinds[key] = k
-        return k
-
-    def flush(count: int) -> bool:
-        codes = "".join(id_parts[:count])
-        names = "".join(name_parts[:count])
-        if not uscc.all_valid(codes) or "\r" in names:
-            return False
-        ends.extend(accumulate(map(len, name_parts[:count])))
-        id_chunks.append(codes)
-        name_chunks.append(names)
-        del id_parts[:count], name_parts[:count]
-        return True
-
-    def filled(columns: list[list[str]]) -> bool:
-        return all(all(column) for column in columns[:5])  # id, name, category, town, status
-
-    def add(columns: list[list[str]], row_lines: Iterable[int]) -> bool:
-        """Check and keep stripped, filled columns of rows on these lines."""
-        nonlocal last, seen
-        ids, names, cats, towns, stats, risks = columns
-        ks = list(map(raw_kinds.get, zip(cats, towns, stats, risks)))
-        if None in ks:
-            for i, k in enumerate(ks):
-                if k is None:
-                    key = (cats[i], towns[i], stats[i], risks[i])
-                    k = raw_kinds.get(key)
-                    if k is None:
-                        k = new_kind(key)
-                        if k is None:
-                            return False
-                    ks[i] = k
-        if set(map(len, ids)) != {_ID_WIDTH}:
-            return False
-        if seen is None:
-            if ids[0] > last and all(map(operator.lt, ids, islice(ids, 1, None))):
-                last = ids[-1]
-            else:  # out of order, or a duplicate: from now on every id goes in a set
-                seen = set(id_parts)
-                for chunk in id_chunks:
-                    seen.update(chunk[at:at + _ID_WIDTH] for at in range(0, len(chunk), _ID_WIDTH))
-        if seen is not None:
-            size = len(seen)
-            seen.update(ids)
-            if len(seen) != size + len(ids):
-                return False  # a duplicate id
-        kinds.extend(ks)
-        lines.extend(row_lines)
-        id_parts.extend(ids)
-        name_parts.extend(names)
-        while len(id_parts) >= rows:
-            if not flush(rows):
-                return False
-        return True
-
-    def add_rows(batch: list[list[str]], first_line: int) -> bool:
-        """Check and keep csv rows that take one line each, the first on ``first_line``."""
-        kept: list[list[str]] = []
-        kept_lines: list[int] = []
-        for i, cells in enumerate(batch):
-            if not any(c.strip() for c in cells):
-                continue  # blank line
-            n = len(cells)
-            if n > width:
-                if any(c.strip() for c in cells[width:]):
-                    return False  # more fields than the header
-                cells = cells[:width]
-            elif n < width:
-                cells = cells + [""] * (width - n)
-            kept.append(cells)
-            kept_lines.append(first_line + i)
-        if not kept:
-            return True
-        cols = list(zip(*kept))
-        columns = [list(map(strip, cols[i])) for i in wanted]
-        return filled(columns) and add(columns, kept_lines)
-
-    base = reader.line_num  # lines before the current piece
-    pieces = _line_chunks(text)
-    for piece in pieces:
-        if '"' in piece:
-            # From the first quote on, csv.reader reads the rest: a quoted cell may go on
-            # into the next piece. Every row must still take one line.
-            reader = csv.reader(chain.from_iterable(io.StringIO(p, newline="") for p in chain([piece], pieces)))
-            while True:
-                before = reader.line_num
-                batch = list(islice(reader, _ROW_BATCH))
-                if not batch:
-                    break
-                if reader.line_num - before != len(batch):
-                    return None  # a quoted cell spans lines
-                if not add_rows(batch, base + before + 1):
-                    return None
-            break
-        body, end = piece, "\n"
-        if "\r" in piece:
-            crlf = piece.count("\r\n")
-            if piece.count("\r") == crlf == piece.count("\n"):
-                end = "\r\n"  # every line ends in CRLF: split there directly
-            else:
-                body = piece.replace("\r\n", "\n")  # mixed line ends; a lone "\r" stays
-        if not body.endswith(end):
-            body += end
-        count = body.count(end)
-        if (end == "\r\n" or "\r" not in body) and "\0" not in body:
-            fields = body.replace(end, ",\n,").split(",")  # "\n" after each line's last cell
-            if len(fields) == count * (width + 1) + 1 and fields[width::width + 1].count("\n") == count:
-                columns = [list(map(strip, fields[i:-1:width + 1])) for i in wanted]
-                del fields
-                if filled(columns):
-                    if not add(columns, range(base + 1, base + 1 + count)):
-                        return None
-                    base += count
-                    continue
-        # Blank lines, rows short or long, empty cells, lone "\r": row by row, by csv.reader
-        # (without quotes, each row is one line).
-        reader = csv.reader(io.StringIO(piece, newline=""))
-        while True:
-            before = reader.line_num
-            batch = list(islice(reader, _ROW_BATCH))
-            if not batch:
-                break
-            if not add_rows(batch, base + before + 1):
-                return None
-        base += reader.line_num
-    if (id_parts or not id_chunks) and not flush(len(id_parts)):
-        return None
-    return EntityTable(shown, rows, id_chunks, name_chunks, ends, kinds, kind_values, lines, ids_sorted=seen is None)
-
-

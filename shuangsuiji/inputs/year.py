@@ -14,9 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shuangsuiji.errors import InputError, InputErrors
-from shuangsuiji.inputs.entity_table import EntityTable, load_entity_table
+from shuangsuiji.files.tables import read_table
+from shuangsuiji.inputs.entities import load_entity_table
+from shuangsuiji.inputs.entity_rules import ENTITY_COLUMNS
+from shuangsuiji.inputs.entity_table import EntityTable
+from shuangsuiji.inputs.inspectors import load_inspectors
 from shuangsuiji.inputs.plan import load_plan
-from shuangsuiji.inputs.registry import ENTITY_COLUMNS, load_inspectors, read_table
 from shuangsuiji.records import Entity, Inspector, Plan, Task
 from shuangsuiji.workspace import Workspace
 

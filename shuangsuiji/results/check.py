@@ -32,7 +32,7 @@ from shuangsuiji.errors import (
     RoundVoided,
     UnknownTask,
 )
-from shuangsuiji.inputs.registry import Column, read_table
+from shuangsuiji.files.tables import Column, read_table
 from shuangsuiji.ledger.state import Round, RoundKey, find_round
 from shuangsuiji.records import Plan, Task
 
