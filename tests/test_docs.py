@@ -73,3 +73,31 @@ def test_readme_main_command_runs_on_a_copy_of_the_workspace(ssj):
         res = ssj(*args)
         assert res.exit_code == 0, (args, res.output)
     assert ssj("verify").exit_code == 0
+
+
+def test_readme_main_command_is_safe_to_run_twice(ssj, ws):
+    """The second run of the quickstart's draw is refused with a clear message; the ledger keeps one draw."""
+    import shlex
+
+    cmd = _readme_command("main-command")
+    draw = next(shlex.split(part.strip())[1:] for part in cmd.split("&&") if shlex.split(part.strip())[1:2] == ["draw"])
+    assert "--round" in draw
+    assert ssj(*draw).exit_code == 0
+    again = ssj(*draw)
+    assert again.exit_code == 2
+    assert "第 1 轮" in again.stderr and "Traceback" not in again.output
+    assert len((ws / "draws" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()) == 1
+
+
+def test_readme_tells_how_to_run_ssj_after_setup():
+    """Activating the venv (Linux, Windows cmd and PowerShell) or the full path; the files it names exist."""
+    import sys
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    section = text.split("### 安装以后怎样运行 `ssj`", 1)[1].split("\n## ", 1)[0]
+    for needle in ("source .venv/bin/activate", r".venv\Scripts\activate", r".venv\Scripts\Activate.ps1",
+                   ".venv/bin/ssj check", r".venv\Scripts\ssj check"):
+        assert needle in section, needle
+    if sys.prefix != sys.base_prefix:  # running in a venv: the script it tells people to source is there
+        scripts = Path(sys.executable).parent
+        assert (scripts / "activate").is_file() or (scripts / "activate.bat").is_file()

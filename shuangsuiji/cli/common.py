@@ -162,7 +162,12 @@ def today(text: str | None) -> date:
 def emit_json(obj: Any) -> None:
     # Chinese as it is on a UTF-8 stdout; \u escapes where stdout cannot hold every character
     # (cmd.exe redirected to a file writes GBK), so the JSON stays valid and loses nothing.
-    typer.echo(json.dumps(obj, ensure_ascii=not _stdout_is_unicode(), indent=2))
+    if _stdout_is_unicode():
+        from shuangsuiji.files import json_text  # json.dumps(indent=2) text, without the slow pure-Python encoder
+
+        typer.echo(json_text.dumps(obj))
+    else:
+        typer.echo(json.dumps(obj, ensure_ascii=True, indent=2))
 
 
 def _stdout_is_unicode() -> bool:

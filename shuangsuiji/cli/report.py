@@ -84,9 +84,9 @@ def report(
 
 def _render(rep, fmt: str) -> bytes | str | None:
     if fmt == "json":
-        import json
+        from shuangsuiji.files import json_text  # json.dumps(indent=2) text, without the slow pure-Python encoder
 
-        return json.dumps(rep.to_json(), ensure_ascii=False, indent=2) + "\n"
+        return json_text.dumps(rep.to_json()) + "\n"
     if fmt == "csv":
         from shuangsuiji.render.report_text import render_csv
 
