@@ -13,6 +13,17 @@ RESULT_CODES: dict[str, str] = {
     "not_operating": "未生产经营/无法检查",
 }
 
+# Short forms of the result labels, as clerks write them in a batch file or --result.
+RESULT_ALIASES: dict[str, str] = {
+    "责令整改": "rectify",
+    "立案": "penalty",
+    "移交": "transfer",
+    "移送": "judicial",
+    "停产": "not_operating",
+    "未生产经营": "not_operating",
+    "无法检查": "not_operating",
+}
+
 FOUND_PROBLEM = ("rectify", "penalty", "transfer", "judicial")
 
 # What the public notice shows under 处理措施 when the clerk wrote no measures.

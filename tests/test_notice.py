@@ -52,7 +52,9 @@ def test_xlsx_notice_cells(ssj, ws):
     assert "A1:K1" in [str(r) for r in sheet.merged_cells.ranges]
     assert [c.value for c in sheet[3]] == list(COLUMNS)
     assert all(c.font.b for c in sheet[3]) and sheet["A3"].fill.fgColor.rgb.endswith("D9E1F2")
-    assert sheet.max_row == 3 + 9
+    assert sheet.max_row == 3 + 9 + 3  # title, header text, columns; 9 rows; a blank row and the 落款
+    assert (sheet["K14"].value, sheet["K15"].value) == ("长子县应急管理局", "2022年6月22日")  # as the HTML notice
+    assert sheet["K14"].alignment.horizontal == "right"
     first = rec["picks"][0]
     assert [c.value for c in sheet[4]] == [
         1, "2022年危险化学品生产经营企业双随机抽查计划", "定向", "化工企业和危险化学品生产、经营（带仓储设施）企业监督检查",
@@ -62,7 +64,7 @@ def test_xlsx_notice_cells(ssj, ws):
     ]
     second = [c.value for c in sheet[5]]
     assert second[0] == 2 and second[7:9] == ["未发现问题", "无"]
-    assert [c.value for c in sheet["F"][3:]] == [p["entity"] for p in rec["picks"]]
+    assert [c.value for c in sheet["F"][3:12]] == [p["entity"] for p in rec["picks"]]
     widths = {k: sheet.column_dimensions[k].width for k in "ABCDEFGHIJK"}
     assert widths["A"] < 8 and widths["F"] >= 20 and all(w <= 40 for w in widths.values())
     assert sheet.freeze_panes == "A4"
@@ -81,7 +83,7 @@ def test_csv_notice_has_bom_and_round_trips(ssj, ws):
     title, header, rows = parse_csv(data)
     assert title.endswith("抽查结果公示") and "长子应急发〔2022〕23号" in header
     sheet = openpyxl.load_workbook(public / "hazchem-r1-2022-06-22.xlsx").active
-    from_xlsx = [[str(c.value) for c in row] for row in sheet.iter_rows(min_row=4)]
+    from_xlsx = [[str(c.value) for c in row] for row in sheet.iter_rows(min_row=4, max_row=3 + len(rows))]
     assert [[r[c] for c in COLUMNS] for r in rows] == from_xlsx
     # Writing what was read gives the same bytes.
     buf = io.StringIO()

@@ -286,10 +286,10 @@ def test_year_must_match_file_name(tmp_path):
 
 
 def test_bad_type_and_bad_date(tmp_path):
-    text = PLAN.replace("type: 定向", "type: 随机").replace("start: 2022-04-01", "start: 2022-4-1")
+    text = PLAN.replace("type: 定向", "type: 随机").replace("start: 2022-04-01", "start: 2022-4-31")
     assert errors_of(tmp_path, text) == [
         "plans/2022.yaml:12: 抽查类型 随机 无法识别",
-        "plans/2022.yaml:17: 字段 start 的日期 2022-4-1 无法识别",
+        "plans/2022.yaml:17: 字段 start 的日期 2022-4-31 无法识别：2022 年 4 月只有 30 天，没有 31 日",
     ]
 
 

@@ -389,7 +389,7 @@ def test_a_ledger_too_broken_to_sum_up_is_a_clear_failure(year, ssj, ws):
     path = ws / "draws" / "ledger.jsonl"
     data = path.read_bytes()
     assert b'"date":"2022-03-14"' in data
-    path.write_bytes(data.replace(b'"date":"2022-03-14"', b'"date":"2022-99-99"', 1))  # the latest date, not a date
+    path.write_bytes(data.replace(b'"date":"2022-03-14"', b'"date":"2022-12-1x"', 1))  # the latest date, not a date (and not after --today: not cut off)
     res = ssj("report", "--year", "2022", "--today", TODAY)
     assert res.exit_code == 1
     assert res.stderr.startswith("账本复核未通过") and "ssj verify" in res.stderr
@@ -404,3 +404,21 @@ def test_report_and_publish_due_agree_on_an_incomplete_round_after_its_period(ss
     rep = json.loads(ssj("report", "--year", "2022", "--today", "2022-07-01", "--format", "json").stdout)
     (task,) = [t for t in rep["tasks"] if t["id"] == "hazchem"]
     assert task["publications"]["overdue"] == 1 and task["publications"]["pending"] == 0
+
+
+def test_a_round_checked_after_its_period_is_late_in_report_and_publish_due_alike(ssj):
+    """Checks finished after the task's period: publish-due and the report both say 逾期完成, by one rule."""
+    from tests.resultkit import draw, ok, record_all
+
+    rec = draw(ssj, "hazchem", "2022-04-06", "晚检")
+    record_all(ssj, rec, "2022-07-05")  # hazchem's period ends 2022-06-30
+    due = ok(ssj("publish-due", "--today", "2022-07-06"))
+    assert "2022-07-05（逾期完成）" in due.stdout
+    ok(ssj("publish", "--task", "hazchem", "--date", "2022-07-06", "--today", "2022-07-06", "--format", "csv"))
+    rep = json.loads(ok(ssj("report", "--year", "2022", "--today", "2022-07-31", "--format", "json")).stdout)
+    (task,) = [t for t in rep["tasks"] if t["id"] == "hazchem"]
+    (rnd,) = task["rounds"]
+    assert (rnd["publication"], rnd["check_end"], rnd["late_check"]) == ("on_time", "2022-07-05", True)
+    md = ok(ssj("report", "--year", "2022", "--today", "2022-07-31", "--format", "md")).stdout
+    assert "| 2022-07-05（逾期完成） |" in md
+    assert "检查逾期完成（最后一户的检查日期晚于任务的抽查时间）的有 1 轮：危险化学品生产经营企业第 1 轮。" in md

@@ -8,9 +8,11 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -211,3 +213,59 @@ def test_json_keys_are_the_documented_ones(year, ssj):  # noqa: F811
         assert f"``{key}``" in doc, key
     json.dumps(rep)  # plain JSON: no float anywhere in a share
     assert not re.search(r'"percent": \d', json.dumps(rep)), "percent is a string"
+
+
+def test_html_prints_page_numbers_a_sign_off_and_keeps_headings_with_their_tables(year, ssj, tmp_path):  # noqa: F811
+    """Print rules without a browser: page-number margin boxes, the 落款, headings that stay with their tables."""
+    html = render(ssj, tmp_path, "report.html").decode("utf-8")
+    css = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert '@bottom-center { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页";' in css
+    assert "h2 {" in css and "h3 {" in css and css.count("break-after: avoid;") >= 2
+    assert ".tbl.short { page-break-inside: avoid; break-inside: avoid; }" in css
+    body = html.split("</style>", 1)[1]
+    sign = re.search(r'<div class="sign">(.*?)<br>(.*?)</div>', body)
+    assert sign and sign.groups() == ("长子县应急管理局", "2022年12月20日")
+    assert body.index('<div class="sign">') > body.index('<section id="integrity">')
+    # Every table title sits with its table in one block; short ones are never split from it.
+    assert body.count('<div class="tbl') == body.count("<h3>")
+    assert '<div class="tbl short">\n<h3>各任务执行情况</h3>' in body
+    tasks = body[body.index('<section id="tasks">'):body.index('<section id="frequency">')]
+    assert tasks.index("<h3>各轮摇号明细</h3>") < tasks.index("<figure>")  # charts after the tables: no half-empty page 1
+
+
+def test_xlsx_tables_have_borders_widths_and_print_setup(year, ssj, tmp_path):  # noqa: F811
+    from openpyxl import load_workbook
+
+    wb = load_workbook(io.BytesIO(render(ssj, tmp_path, "report.xlsx")))
+    for ws in wb:
+        assert str(ws.page_setup.paperSize) == "9" and ws.page_setup.fitToWidth == 1  # A4, one page wide
+        assert ws.sheet_properties.pageSetUpPr.fitToPage
+    plan = wb["计划执行"]
+    assert plan.page_setup.orientation == "landscape"
+    head = _row_of(plan, "各轮摇号明细") + 1
+    assert plan.print_title_rows == f"${head}:${head}"  # the long last table's header repeats on every page
+    for cell in plan[head] + plan[head + 1]:
+        if cell.column <= 9:
+            assert cell.border.left.style == "thin" and cell.border.bottom.style == "thin"
+    assert all(plan.column_dimensions[c].width >= 8 for c in "ABCDEFGHI")
+    summary = wb["概况"]
+    values = [c.value for row in summary.iter_rows() for c in row if c.value is not None]
+    assert values[-2:] == ["长子县应急管理局", "2022年12月20日"]  # the 落款
+
+
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("pdftotext")), reason="needs headless Chromium and poppler-utils")
+def test_printed_report_has_page_numbers_in_chromium(year, ssj, tmp_path):  # noqa: F811
+    import subprocess
+
+    out = tmp_path / "report.html"
+    render(ssj, tmp_path, "report.html")
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", str(out)], capture_output=True, check=True, timeout=120)
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 2
+    for n, text in enumerate(pages, start=1):
+        assert re.search(rf"第\s*{n}\s*页\s*/\s*共\s*{len(pages)}\s*页", text), n
+    assert "各任务执行情况" in pages[0] and "检查结果（户次）" in pages[0]  # page 1 is not half empty

@@ -138,3 +138,84 @@ def test_readme_excerpt_is_from_the_shipped_report():
     for line in lines:
         assert line in shipped, f"README 的报告节选与 examples/2022/report-2022.md 不一致：{line}"
     assert "ssj --root examples/2022 report --year 2022 --today 2023-01-31" in readme
+
+
+def _day(line: dict) -> str:
+    """The day a ledger line took effect: its date field, else the day it was appended (independent of ssj)."""
+    return line["date"] if isinstance(line.get("date"), str) and len(line["date"]) == 10 else line["at"][:10]
+
+
+def test_report_today_is_a_cut_off_every_number_against_the_ledger_lines(sample):
+    """``--today 2022-05-01``: only the lines dated on or before that day count, every number recounted here."""
+    import csv
+
+    import yaml
+
+    day = "2022-05-01"
+    res = sample("report", "--year", "2022", "--today", day, "--format", "json")
+    assert res.exit_code == 0, res.output
+    rep = json.loads(res.stdout)
+    every = ledger(sample.root)
+    lines = [e for e in every if _day(e) <= day]
+    assert 0 < len(lines) < len(every)
+    assert rep["left_out"] == len(every) - len(lines) == 44
+
+    plan = yaml.safe_load((sample.root / "plans" / "2022.yaml").read_text(encoding="utf-8"))
+    with (sample.root / "data" / "entities.csv").open(encoding="utf-8-sig", newline="") as fh:
+        entities = list(csv.DictReader(fh))
+    voided = {(e["task"], e["round"]) for e in lines if e["type"] == "void"}
+    draws = [e for e in lines if e["type"] == "draw"]
+    current: dict[tuple, dict] = {}
+    for e in lines:
+        if e["type"] == "result":
+            current[(e["task"], e["round"], e["entity"])] = e
+    assert len(draws) == 3 and len(voided) == 1  # coal r1, hazchem r1 (voided), hazchem r2
+
+    totals = Counter()
+    for t in plan["tasks"]:
+        row = next(x for x in rep["tasks"] if x["id"] == t["id"])
+        mine = [e for e in draws if e["task"] == t["id"]]
+        live = [e for e in mine if (e["task"], e["round"]) not in voided]
+        picks = [(e["round"], p) for e in live for p in e["picks"]]
+        results = [current[(t["id"], n, p)]["result"] for n, p in picks if (t["id"], n, p) in current]
+        scope = {x["id"] for x in entities if x["status"] == "在营" and x["category"] in t["scope"]}
+        drawn = {p for _, p in picks}
+        period_over = day > str(t["end"])
+        assert row["period_ended"] is period_over
+        assert row["scope"] == len(scope)
+        assert (row["rounds_drawn"], row["rounds_voided"]) == (len(live), len(mine) - len(live))
+        assert (row["picks"], row["entities_drawn"], row["inspected"]) == (len(picks), len(drawn), len(results))
+        assert row["not_inspected"] == len(picks) - len(results)
+        assert row["coverage"]["num"] == len(drawn & scope) and row["coverage"]["den"] == len(scope)
+        assert row["results"] == {c: Counter(results)[c] for c in row["results"]}
+        assert row["found_problems"] == sum(1 for r in results if r in PROBLEMS)
+        states = Counter()
+        for e in live:
+            pubs = [x for x in lines if x["type"] == "publish" and (x["task"], x["round"]) == (t["id"], e["round"])]
+            full = [x for x in pubs if not x["partial"]]
+            missing = [p for p in e["picks"] if (t["id"], e["round"], p) not in current]
+            if full:
+                state = "on_time" if full[0]["on_time"] else "late"
+            else:
+                assert missing and not period_over  # the only unpublished case on this day: still in its period
+                state = "pending"
+            states[state] += 1
+            (rr,) = [x for x in row["rounds"] if x["round"] == e["round"]]
+            assert (rr["publication"], rr["published"], rr["publish_events"]) == (state, full[0]["date"] if full else None, len(pubs))
+            assert rr["inspected"] == len(e["picks"]) - len(missing)
+        assert row["publications"] == {s: states[s] for s in ("on_time", "late", "pending", "overdue")}
+        totals.update({"picks": len(picks), "inspected": len(results), "rounds": len(live), "found": row["found_problems"]})
+    tot = rep["totals"]
+    assert (tot["picks"], tot["inspected"], tot["rounds_drawn"], tot["found_problems"]) == (
+        totals["picks"], totals["inspected"], totals["rounds"], totals["found"])
+    assert tot["rounds_voided"] == len(voided)
+    assert len(rep["follow_up"]) == sum(1 for e in current.values() if e["result"] in PROBLEMS
+                                        and (e["task"], e["round"]) not in voided)
+    months = Counter(_day(e)[:7] for e in draws)
+    assert {m["month"]: m["draws"] for m in rep["timeline"] if m["draws"]} == dict(months)
+    assert sum(m["checks"] for m in rep["timeline"]) == tot["inspected"]
+    assert sum(m["publications"] for m in rep["timeline"]) == sum(1 for e in lines if e["type"] == "publish")
+    assert rep["timeline"][-1]["month"] == "2022-12"  # nothing later than the cut-off extends it
+    assert sum(r["checks"] for r in rep["inspectors"]["rows"]) == 2 * tot["picks"]
+    md = sample("report", "--year", "2022", "--today", day, "--format", "md")
+    assert "统计截至 2022-05-01（账本中日期晚于该日的 44 条事件未计入）" in md.stdout

@@ -45,7 +45,7 @@ def test_parse_result_accepts_code_or_label(text, code):
     ("text", "expected"),
     [("2022-06-20", date(2022, 6, 20)), ("2022/6/20", date(2022, 6, 20)), ("2022.06.20", date(2022, 6, 20)),
      ("2022年6月20日", date(2022, 6, 20)), ("2022-06-20T00:00:00", date(2022, 6, 20)), ("２０２２-06-20", date(2022, 6, 20)),
-     ("2022-02-30", None), ("20220620", None), ("6/20/2022", None), ("", None)],
+     ("2022-02-30", None), ("20220620", date(2022, 6, 20)), ("6/20/2022", None), ("", None)],
 )
 def test_parse_date_text(text, expected):
     assert parse_date_text(text) == expected

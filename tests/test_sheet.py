@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from shuangsuiji.render.page import chinese_datetime
 from tests.resultkit import draw, ledger_events, ok
 
 
@@ -31,12 +32,13 @@ def test_sheet_prints_the_draw(ssj, ws):
     for text in (
         "长子县应急管理局2022年“双随机、一公开”抽查工作计划（长子应急发〔2022〕23号）",
         "2022年危险化学品生产经营企业双随机抽查计划（任务代号 hazchem）",
-        "第 1 轮", "2022-04-06", rec["created_at"], "见证人掷骰 3-5-2", "现场给定", "sha256-rank",
-        "41 家（类别：危险化学品生产、危险化学品经营，状态为在营）", rec["pool_sha256"], record_sha,
-        "draws/ledger.jsonl 第 1 号事件", "9 家（ceil(41 × 20%)）",
+        "第 1 轮；2022年4月6日", chinese_datetime(rec["created_at"]), "见证人掷骰 3-5-2", "现场给定",
+        "取排序值最小的 9 家", "41 家（类别：危险化学品生产、危险化学品经营，状态为在营）", rec["pool_sha256"], record_sha,
+        "draws/ledger.jsonl 第 1 号事件", "9 家（范围内 41 家 × 抽查比例 20% = 8.2，有小数时进为整数，至少 1 家）",
         "sha256sum draws/2022/hazchem-r1.json", "sha256sum pool.txt",
     ):
         assert text in page, text
+    assert "ceil" not in page and "抽取家数 k" not in page and rec["created_at"] not in page
     for p in rec["picks"]:
         assert p["entity"] in page and p["rank"] in page and html.escape(p["name"]) in page
         for name, iid in zip(p["inspector_names"], p["inspectors"]):
@@ -92,3 +94,54 @@ def test_sheet_needs_an_existing_round(ssj, ws):
     assert res.exit_code == 2 and "没有第 2 轮" in res.stderr
     res = ssj("sheet", "--task", "nosuch")
     assert res.exit_code == 2 and "没有任务 nosuch" in res.stderr
+
+
+def _split(page: str) -> tuple[str, str]:
+    """(page 1, the appendix) of a sheet: the appendix is the section that starts a new printed page."""
+    first, appendix = page.split("<section class=\"appendix\">", 1)
+    return first, appendix
+
+
+def test_sheet_page_one_holds_the_draw_and_the_signatures_the_appendix_the_hashes(ssj, ws):
+    """Structure and print rules, no browser needed: what must be on the signed page, and what follows it."""
+    rec = draw(ssj, "hazchem", "2022-04-06", "见证人掷骰 3-5-2")
+    page = sheet_text(ssj, ws, "--round", "1")
+    css = page.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert "@page { size: A4 portrait; margin: 12mm 14mm; }" in css
+    assert ".appendix { page-break-before: always; break-before: page; }" in css
+    assert ".signs { margin-top: 5mm; page-break-inside: avoid; break-inside: avoid; }" in css
+    first, appendix = _split(page)
+    for text in ("长子应急发〔2022〕23号", "任务代号 hazchem", "2022年4月6日", "见证人掷骰 3-5-2", "现场给定",
+                 "抽取家数", "摇号人（签字）", "监督人（签字）", "见证人（签字）"):
+        assert text in first, text
+    assert first.index("见证人（签字）") > first.index(rec["picks"][-1]["entity"])  # signatures under the picks
+    for p in rec["picks"]:
+        assert p["entity"] in first and html.escape(p["name"]) in first
+        assert p["rank"] not in first and p["rank"] in appendix
+        for name, iid in zip(p["inspector_names"], p["inspectors"]):
+            assert f"{name}（{iid}）" in first
+    record_sha = hashlib.sha256((ws / "draws" / "2022" / "hazchem-r1.json").read_bytes()).hexdigest()
+    for digest in (rec["pool_sha256"], record_sha, ledger_events(ws)[0]["prev"]):
+        assert digest not in first
+    assert rec["pool_sha256"] in appendix and record_sha in appendix
+    assert "未被派出的执法人员及原因" in appendix and "备选池（41 家" in appendix
+    assert all(f"<li>{i}</li>" in appendix for i in rec["pool"])
+
+
+@pytest.mark.skipif(not (shutil.which("chromium") and shutil.which("pdfinfo") and shutil.which("pdftotext")),
+                    reason="needs headless Chromium and poppler-utils")
+def test_sheet_prints_page_one_with_the_signatures_in_chromium(ssj, ws, tmp_path):
+    rec = draw(ssj, "hazchem", "2022-04-06", "见证人掷骰 3-5-2")
+    assert len(rec["picks"]) == 9
+    sheet_text(ssj, ws, "--round", "1")
+    pdf = tmp_path / "sheet.pdf"
+    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={tmp_path / 'profile'}",
+                    "--no-pdf-header-footer", f"--print-to-pdf={pdf}", str(ws / "draws" / "2022" / "hazchem-r1-sheet.html")],
+                   capture_output=True, check=True, timeout=120)
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    assert "(A4)" in info
+    first = subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for text in ("摇号人（签字）", "见证人（签字）", "见证人掷骰 3-5-2", rec["picks"][-1]["entity"]):
+        assert text in first, text
+    assert "复核信息" not in first and rec["pool_sha256"] not in first

@@ -263,7 +263,7 @@ def test_date_outside_the_year(tmp_path: Path) -> None:
 
 def test_bad_date_text(tmp_path: Path) -> None:
     assert errors_of(tmp_path, replace("  - 2027-04-25\n", "  - 2027-04-31\n")) == [
-        (19, "字段 workdays 的日期 2027-04-31 无法识别"),
+        (19, "字段 workdays 的日期 2027-04-31 无法识别：2027 年 4 月只有 30 天，没有 31 日"),
     ]
 
 

@@ -19,6 +19,10 @@ if TYPE_CHECKING:
 def load_report(ws: Workspace, year: int | None, today: date) -> Report:
     """Read the workspace and build the report (the only function here that touches files).
 
+    The report sees the ledger as it stood at the end of ``today`` (``ledger.state.events_as_of``):
+    events dated after it are left out, and the report says how many. The integrity check is of
+    the whole ledger file.
+
     Raises:
         PlanNotFound: there is no plan for the year.
         InputErrors: the plan or a registry has errors (ssj check lists them).
@@ -28,10 +32,12 @@ def load_report(ws: Workspace, year: int | None, today: date) -> Report:
     from shuangsuiji.deadlines.workdays import load_calendars
     from shuangsuiji.inputs.year import load_inputs
     from shuangsuiji.ledger.chain import read_ledger
+    from shuangsuiji.ledger.state import events_as_of
 
     y = ws.resolve_year(year)
     inputs = load_inputs(ws, y)
     events, _, _ = read_ledger(ws.ledger_path)
+    events, left_out = events_as_of(events, today)
     records: dict[tuple[str, int], DrawRecord | None] = {}
     for ev in map(typed, events):
         if isinstance(ev, DrawEvent) and ev.year == y:
@@ -39,7 +45,7 @@ def load_report(ws: Workspace, year: int | None, today: date) -> Report:
     calendar = WorkCalendar(load_calendars(ws.calendar_dir, ws.show))
     integrity = Integrity.from_verify(verify_workspace(ws))
     try:
-        return build_report(inputs.plan, inputs.entities, inputs.inspectors, events, records, calendar, today, integrity)
+        return build_report(inputs.plan, inputs.entities, inputs.inspectors, events, records, calendar, today, integrity, left_out)
     except (KeyError, TypeError, ValueError, AttributeError):
         if integrity.ok:
             raise  # a well-formed ledger must always give a report: this is a bug, not bad input

@@ -146,10 +146,12 @@ def fail(errors: list[InputError], code: int = EXIT_BAD_INPUT, as_json: bool = F
 def parse_day(text: str | None, option: str = "--today") -> date | None:
     if text is None:
         return None
+    from shuangsuiji.files.dates import DATE_HINT, DateProblem, parse_date
+
     try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        raise SsjError(f"{option} 的日期 {text} 无法识别", "日期请写成 YYYY-MM-DD，如 2022-04-06") from None
+        return parse_date(text)
+    except DateProblem as exc:
+        raise SsjError(f"{option} 的日期 {text} 无法识别：{exc.reason}", DATE_HINT) from None
 
 
 def today(text: str | None) -> date:
@@ -163,7 +165,9 @@ def emit_json(obj: Any) -> None:
     # Chinese as it is on a UTF-8 stdout; \u escapes where stdout cannot hold every character
     # (cmd.exe redirected to a file writes GBK), so the JSON stays valid and loses nothing.
     if _stdout_is_unicode():
-        from shuangsuiji.files import json_text  # json.dumps(indent=2) text, without the slow pure-Python encoder
+        from shuangsuiji.files import (
+            json_text,  # json.dumps(indent=2) text, without the slow pure-Python encoder
+        )
 
         typer.echo(json_text.dumps(obj))
     else:

@@ -186,12 +186,14 @@ def _render_due(items, day, names: dict[tuple[int, str], str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    from shuangsuiji.deadlines.due import check_end_text
+
     t = Table(title=f"尚未公示的抽查（{day}）", title_justify="left")
     for col in ("年度", "任务", "轮次", "状态", "已登记", "检查结束", "抽查期限", "公示截止", "剩余工作日", "提醒"):
         t.add_column(col, justify="right" if col in ("年度", "轮次", "剩余工作日") else "left", no_wrap=col != "任务", overflow="fold")
     for i in items:
         style = _LEVEL_STYLE[i.level]
-        end = "—" if i.check_end is None else i.check_end.isoformat() + ("（逾期完成）" if i.late_check else "")
+        end = check_end_text(i.check_end, i.late_check)
         due = i.due.isoformat() + ("（暂定）" if i.provisional else "")
         t.add_row(
             str(i.year), f"{names.get((i.year, i.task), '')}（{i.task}）", str(i.round), Text(i.state_text, style=style), f"{i.picks - i.missing}/{i.picks}",

@@ -84,7 +84,9 @@ def report(
 
 def _render(rep, fmt: str) -> bytes | str | None:
     if fmt == "json":
-        from shuangsuiji.files import json_text  # json.dumps(indent=2) text, without the slow pure-Python encoder
+        from shuangsuiji.files import (
+            json_text,  # json.dumps(indent=2) text, without the slow pure-Python encoder
+        )
 
         return json_text.dumps(rep.to_json()) + "\n"
     if fmt == "csv":

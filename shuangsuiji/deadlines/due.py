@@ -12,6 +12,9 @@ go public within 7 working days after the check ends. In terms of the ledger:
   later: being late does not buy more time. So in every case the due date counts from
   ``min(check end, period end)``, or from the period end while the check is open.
 - A round is **published** once it has a publish event that is not ``partial``.
+- A complete round whose check end is after the task's period **finished late**
+  (逾期完成, ``finished_late``): publish-due and the report both say so, in the words of
+  ``check_end_text``, whatever its publication state.
 
 States of a round not yet published, given today:
 
@@ -115,6 +118,21 @@ def deadline(r: Round, task: Task, cal: WorkCalendar) -> Deadline:
     return Deadline(end, counted_from, due, provisional, late, tuple(cal.missing_years(counted_from, due)))
 
 
+LATE_CHECK_TEXT = "逾期完成"  # the one wording, in publish-due and in the report
+
+
+def finished_late(dl: Deadline) -> bool:
+    """The check is complete and its last result is dated after the task's period (逾期完成)."""
+    return dl.late_check and dl.check_end is not None
+
+
+def check_end_text(check_end: date | None, late: bool) -> str:
+    """The check end as publish-due and the report show it: 2022-07-05（逾期完成）, or — while open."""
+    if check_end is None:
+        return "—"
+    return check_end.isoformat() + (f"（{LATE_CHECK_TEXT}）" if late else "")
+
+
 def is_published(r: Round) -> bool:
     """True once a full (not partial) publication is in the ledger."""
     return any(not p.partial for p in r.publications)
@@ -139,7 +157,7 @@ def due_item(r: Round, task: Task, cal: WorkCalendar, today: date) -> DueItem:
     return DueItem(
         due=dl.due, year=r.year, task=r.task, round=r.number, state=state, level=level,
         check_end=dl.check_end, period_end=task.end, workdays_left=left, provisional=dl.provisional,
-        late_check=dl.late_check and dl.check_end is not None, picks=len(r.picks), missing=len(r.missing()),
+        late_check=finished_late(dl), picks=len(r.picks), missing=len(r.missing()),
         missing_years=dl.missing_years,
     )
 

@@ -234,6 +234,7 @@ def xlsx_rows(path: Path, shown: str, columns: tuple[Column, ...]) -> Iterator[t
     import openpyxl  # heavy: only when an XLSX is actually read
 
     read_input_bytes(path, shown, content=False)  # a regular file of sane size, or an error
+    _check_package(path, shown)
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a damaged file
@@ -247,6 +248,24 @@ def xlsx_rows(path: Path, shown: str, columns: tuple[Column, ...]) -> Iterator[t
         yield name, _sheet_rows(chosen, name)
     finally:
         book.close()
+
+
+def _check_package(path: Path, shown: str) -> None:
+    """Refuse a workbook with no worksheet, or whose XML declares a DTD (entity expansion)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = [n for n in package.namelist() if n.endswith((".xml", ".rels"))]
+            if not any(n.startswith("xl/worksheets/") for n in names):
+                raise InputErrors([InputError(shown, 0, "工作簿中没有工作表（只有图表）", "请把名录放在一个普通工作表中，第一行为列名")])
+            for name in names:
+                with package.open(name) as member:
+                    if b"<!DOCTYPE" in member.read(4096).upper():
+                        raise InputErrors([InputError(shown, 0, f"Excel 文件中的 {name} 含有 DTD 声明，为安全起见不读取",
+                                                      "Excel/WPS 保存的文件不含 DTD；请在 Excel/WPS 中打开后另存为 .xlsx 再导入")])
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise InputErrors([_xlsx_problem(shown, exc)]) from None
 
 
 def _xlsx_problem(shown: str, exc: Exception) -> InputError:

@@ -13,6 +13,7 @@ from datetime import date
 import yaml
 
 from shuangsuiji.errors import InputError, InputErrors
+from shuangsuiji.files.dates import DATE_HINT, DateProblem, parse_date
 
 _INT = re.compile(r"^\d+$")
 _TRUE = {"true", "yes", "是", "on"}
@@ -75,9 +76,9 @@ class NodeReader:
         if raw is None:
             return None
         try:
-            return date.fromisoformat(raw)
-        except ValueError:
-            self.error(node, f"字段 {field} 的日期 {raw} 无法识别", "日期请写成 YYYY-MM-DD，如 2022-04-01")
+            return parse_date(raw)
+        except DateProblem as exc:
+            self.error(node, f"字段 {field} 的日期 {raw} 无法识别：{exc.reason}", DATE_HINT)
             return None
 
     def integer(self, node: yaml.Node, field: str) -> int | None:

@@ -8,10 +8,12 @@ the text formats print them.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Union
 
 from shuangsuiji.codes import PUBLICATION_LABELS, RESULT_CODES
+from shuangsuiji.deadlines.due import LATE_CHECK_TEXT, check_end_text
 from shuangsuiji.inputs.plan import period_label
 from shuangsuiji.render.page import chinese_date
 from shuangsuiji.report.records import Report, Share, fraction_text
@@ -67,7 +69,10 @@ def short_name(task, year: int) -> str:
 
 def subtitle(report: Report) -> str:
     p = report.plan
-    return f"依据《{p.title}》（{p.document}），统计截至 {report.today.isoformat()}"
+    text = f"依据《{p.title}》（{p.document}），统计截至 {report.today.isoformat()}"
+    if report.left_out:
+        text += f"（账本中日期晚于该日的 {report.left_out} 条事件未计入）"
+    return text
 
 
 def sign_off(report: Report) -> tuple[str, str]:
@@ -169,7 +174,7 @@ def _tasks(report: Report) -> Section:
                 state = PUBLICATION_LABELS[r.publication or "pending"]
                 if r.due_provisional:
                     state += "（期限按暂定日历）"
-            detail.append((short_name(row.task, report.year), r.number, r.date, r.picks, None if r.voided else r.inspected, r.check_end,
+            detail.append((short_name(row.task, report.year), r.number, r.date, r.picks, None if r.voided else r.inspected, _check_end(r),
                            r.due, r.published, state))
     rounds = Table(
         "各轮摇号明细",
@@ -178,10 +183,28 @@ def _tasks(report: Report) -> Section:
         empty="全年尚未摇号",
     )
     paragraphs = [overview(report)]
+    late = _late_checks(report)
+    if late:
+        paragraphs.append(late)
     if not report.totals.rounds_drawn and not report.totals.rounds_voided:
         paragraphs.append("本年度账本中还没有摇号记录：以下为计划的任务和范围，各项数字为 0。")
     paragraphs.append("覆盖率 = 抽中的范围内企业家数 ÷ 范围内在营企业家数；问题发现率 = 发现问题户次 ÷（已检查户次 − 未生产经营/无法检查户次）。")
     return Section("tasks", "一、计划执行情况", "计划执行", tuple(paragraphs), (execution, results, publications, rounds))
+
+
+def _check_end(r) -> str | None:
+    """The check end in publish-due's words: 2022-07-05（逾期完成） when it was after the task's period."""
+    if r.check_end is None:
+        return None
+    return check_end_text(date.fromisoformat(r.check_end), r.late_check)
+
+
+def _late_checks(report: Report) -> str | None:
+    late = [f"{short_name(row.task, report.year)}第 {r.number} 轮" for row in report.tasks for r in row.rounds
+            if not r.voided and r.late_check]
+    if not late:
+        return None
+    return f"检查{LATE_CHECK_TEXT}（最后一户的检查日期晚于任务的抽查时间）的有 {len(late)} 轮：" + "、".join(late) + "。"
 
 
 def _frequency(report: Report) -> Section:

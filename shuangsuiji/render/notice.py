@@ -5,7 +5,8 @@ files), so the same notice always renders the same bytes. The CSV goes through t
 CSV writer (``files.tables.csv_bytes``: UTF-8 with a BOM, CRLF, formula-safe cells); its
 first two lines are the title and the header text, then the column names, then the rows,
 and ``parse_csv`` reads it back to the same rows. The XLSX has a styled header row,
-fitting column widths and A4 landscape print settings; the HTML prints on A4 landscape
+fitting column widths, A4 landscape print settings and the 落款 (department and date)
+under the table, as the HTML has; the HTML prints on A4 landscape
 with the column header repeated on every page.
 """
 
@@ -22,6 +23,7 @@ from shuangsuiji.render.xlsx import (
     append_row,
     fit_columns,
     print_setup,
+    put,
     thin_border,
 )
 from shuangsuiji.results.notice import COLUMNS, Notice
@@ -144,6 +146,17 @@ def _xlsx_table(ws, n: Notice) -> None:
             )
 
 
+def _xlsx_sign_off(ws, n: Notice) -> None:
+    """The 落款 under the table, as on the HTML notice: the department, then the date, at the right."""
+    from openpyxl.styles import Alignment, Font
+
+    first = ws.max_row + 2
+    for row, text in ((first, n.department), (first + 1, chinese_date(n.date))):
+        cell = put(ws.cell(row=row, column=len(COLUMNS)), text)
+        cell.font = Font(size=11)
+        cell.alignment = Alignment(horizontal="right", vertical="center")
+
+
 def render_xlsx(n: Notice) -> bytes:
     from openpyxl import Workbook
 
@@ -152,6 +165,7 @@ def render_xlsx(n: Notice) -> bytes:
     ws.title = "抽查结果公示"
     _xlsx_heading(ws, n)
     _xlsx_table(ws, n)
+    _xlsx_sign_off(ws, n)
     columns = zip(COLUMNS, *(row.cells() for row in n.rows))
     fit_columns(ws, columns, MAX_COLUMN_WIDTH)
     ws.freeze_panes = "A4"

@@ -1,8 +1,13 @@
-"""The report as one self-contained, printable HTML page.
+"""The report as one self-contained, printable HTML page (on the one skeleton, ``render.page``).
 
 No script, no external stylesheet, font or image: the CSS is inline, the charts are
-inline SVG, fonts are whatever Chinese fonts the reader's system has. ``@page`` sets A4
-with margins; tables repeat their header row on each printed page and rows never split.
+inline SVG, fonts are whatever Chinese fonts the reader's system has. Printed: A4 with
+margins and the page number at the foot of every page (``@page`` margin boxes, "第 1 页 /
+共 6 页"); tables repeat their header row on each printed page and rows never split; a
+heading stays with what follows it (``break-after: avoid``, and a short table with its
+heading is never split); in each section the tables come before the charts, so a chart
+too tall for the rest of a page cannot leave the first page half empty. The report ends
+with the 落款: the department and the day it counts up to.
 """
 
 from __future__ import annotations
@@ -17,13 +22,18 @@ from shuangsuiji.render.layout import (
     Table,
     cell_text,
     sections,
+    sign_off,
     subtitle,
     summary_cards,
 )
+from shuangsuiji.render.page import page
 from shuangsuiji.report.records import Report
 
+SHORT_TABLE = 12  # a table of at most this many rows is kept on one page with its heading
+
 CSS = """
-@page { size: A4; margin: 14mm 12mm 16mm 12mm; }
+@page { size: A4; margin: 14mm 12mm 16mm 12mm;
+  @bottom-center { content: "第 " counter(page) " 页 / 共 " counter(pages) " 页"; font-size: 8pt; color: #555; } }
 * { box-sizing: border-box; }
 html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 body { margin: 0 auto; max-width: 186mm; padding: 8mm 0; color: #222; background: #fff;
@@ -61,6 +71,9 @@ ul.findings { margin: 4px 0 8px; padding-left: 20px; }
 ul.findings.alert li { color: #8a4b00; }
 ul.findings.ok li { color: #2e6b1f; }
 .empty { color: #666; font-style: italic; }
+.tbl.short { page-break-inside: avoid; break-inside: avoid; }
+.sign { margin: 14px 0 0 auto; width: max-content; text-align: center; font-size: 11pt; line-height: 1.8;
+  page-break-inside: avoid; break-inside: avoid; }
 footer { margin-top: 16px; color: #777; font-size: 8pt; border-top: 1px solid #ddd; padding-top: 4px; }
 @media print { body { padding: 0; max-width: none; } .pagebreak { page-break-before: always; break-before: page; } }
 """
@@ -68,33 +81,34 @@ footer { margin-top: 16px; color: #777; font-size: 8pt; border-top: 1px solid #d
 
 def render_html(report: Report) -> str:
     parts = [
-        "<!DOCTYPE html>",
-        '<html lang="zh-CN"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(report.title)}</title>",
-        f"<style>{CSS}</style></head><body>",
         f'<div class="banner {"ok" if report.integrity.ok else "bad"}" id="integrity-banner">{escape(report.integrity.headline())}</div>',
         f"<h1>{escape(report.title)}</h1>",
         f'<p class="subtitle">{escape(subtitle(report))}</p>',
-        '<div class="cards">',
+        _cards(report),
     ]
-    for label, figure, detail in summary_cards(report):
-        parts.append(f'<div class="card"><div class="label">{escape(label)}</div><div class="figure">{escape(figure)}</div>'
-                     f'<div class="detail">{escape(detail)}</div></div>')
-    parts.append("</div>")
     charts = {
         "tasks": [("各任务进度与计划", svg.progress_chart(report)), ("检查结果分布（户次）", svg.results_chart(report))],
         "timeline": [("月度进度", svg.timeline_chart(report))],
     }
     for s in sections(report):
         parts.append(_section(s, charts.get(s.key, [])))
+    department, day = sign_off(report)
+    parts.append(f'<div class="sign">{escape(department)}<br>{escape(day)}</div>')
     parts.append(
         f"<footer>由 ssj {escape(__version__)} 根据年度计划、名录库和账本生成："
         f"ssj report --year {report.year} --today {report.today.isoformat()} --format html。"
         "同一账本在任何电脑上生成的报告数字相同。</footer>"
     )
-    parts.append("</body></html>")
-    return "\n".join(parts) + "\n"
+    return page(report.title, CSS, "\n".join(parts) + "\n")
+
+
+def _cards(report: Report) -> str:
+    out = ['<div class="cards">']
+    for label, figure, detail in summary_cards(report):
+        out.append(f'<div class="card"><div class="label">{escape(label)}</div><div class="figure">{escape(figure)}</div>'
+                   f'<div class="detail">{escape(detail)}</div></div>')
+    out.append("</div>")
+    return "\n".join(out)
 
 
 def _section(s: Section, charts: list[tuple[str, str]]) -> str:
@@ -104,18 +118,19 @@ def _section(s: Section, charts: list[tuple[str, str]]) -> str:
     if s.bullets:
         cls = "alert" if s.alert else "ok"
         out.append(f'<ul class="findings {cls}">' + "".join(f"<li>{escape(b)}</li>" for b in s.bullets) + "</ul>")
-    for caption, chart in charts:
-        out.append(f"<figure><figcaption>{escape(caption)}</figcaption>{chart}</figure>")
     for t in s.tables:
         out.append(_table(t))
+    for caption, chart in charts:
+        out.append(f"<figure><figcaption>{escape(caption)}</figcaption>{chart}</figure>")
     out.append("</section>")
     return "\n".join(out)
 
 
 def _table(t: Table) -> str:
-    out = [f"<h3>{escape(t.title)}</h3>"]
+    short = " short" if len(t.rows) <= SHORT_TABLE else ""
+    out = [f'<div class="tbl{short}">', f"<h3>{escape(t.title)}</h3>"]
     if not t.rows:
-        out.append(f'<p class="empty">{escape(t.empty)}</p>')
+        out.append(f'<p class="empty">{escape(t.empty)}</p></div>')
         return "\n".join(out)
     numeric = [all(r[i] is None or isinstance(r[i], (int, Decimal)) for r in t.rows)
                and any(r[i] is not None for r in t.rows) for i in range(len(t.headers))]
@@ -126,7 +141,7 @@ def _table(t: Table) -> str:
         out.append(_tr(row, numeric, nowrap))
     if t.total is not None:
         out.append(_tr(t.total, numeric, nowrap, "total"))
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "\n".join(out)
 
 

@@ -34,6 +34,8 @@ from datetime import date
 from typing import Mapping, Sequence
 
 from shuangsuiji.codes import FOUND_PROBLEM, PUBLICATION_STATES, RESULT_CODES
+from shuangsuiji.deadlines.due import deadline, due_item, finished_late
+from shuangsuiji.deadlines.due import on_time as publication_on_time
 from shuangsuiji.deadlines.workdays import WorkCalendar
 from shuangsuiji.draw.record import DrawRecord, Pick
 from shuangsuiji.ledger.chain import LedgerEvent
@@ -68,6 +70,7 @@ def build_report(
     cal: WorkCalendar,
     today: date,
     integrity: Integrity,
+    left_out: int = 0,
 ) -> Report:
     """Every number of the year's report.
 
@@ -79,6 +82,7 @@ def build_report(
         cal: the working-day calendar, for due dates (``publish.deadline``).
         today: the day the report is made for ("period ended", pending or overdue).
         integrity: the result of ``verify_workspace``.
+        left_out: events of the ledger dated after ``today`` that the caller left out of ``events``.
     """
     year = plan.year
     by_id = {e.id: e for e in entities}
@@ -103,6 +107,7 @@ def build_report(
     return Report(
         year=year,
         today=today,
+        left_out=left_out,
         plan=plan,
         tasks=task_rows,
         totals=totals,
@@ -121,47 +126,43 @@ def _scope(task: Task, entities: Sequence[Entity]) -> set[str]:
 
 
 def _round_row(task: Task, r: Round, cal: WorkCalendar, today: date) -> RoundRow:
-    from shuangsuiji.deadlines.due import deadline, due_item
-    from shuangsuiji.deadlines.due import on_time as publication_on_time
-
     results = {code: 0 for code in RESULT_CODES}
     inspected = 0
-    picks = r.picks
     if not r.voided:
-        for e in picks:
+        for e in r.picks:
             ev = r.current(e)
             if ev is not None:
                 inspected += 1
                 results[ev.result] = results.get(ev.result, 0) + 1
-    check_end = r.check_end() if not r.voided else None
-    due_day: str | None = None
-    provisional = False
-    published: str | None = None
-    state: str | None = None
+    due_day, provisional, published, state, late = None, False, None, None, False
     if not r.voided:
-        done = next((p for p in r.publications if not p.partial), None)
-        dl = deadline(r, task, cal)
-        if done is not None:
-            published = done.date
-            due_day = done.due or dl.due.isoformat()
-            provisional = done.provisional
-            on_time = done.on_time
-            if on_time is None:
-                on_time = publication_on_time(date.fromisoformat(published), dl)
-            state = "on_time" if on_time else "late"
-        else:
-            # The same rule as `ssj publish-due`: a round still missing results after its
-            # period, or complete and past its due date, is overdue.
-            item = due_item(r, task, cal, today)
-            due_day, provisional = item.due.isoformat(), item.provisional
-            state = "overdue" if item.level == "overdue" else "pending"
+        due_day, provisional, published, state, late = _publication(task, r, cal, today)
     return RoundRow(
-        task=task.id, number=r.number, date=r.draw_date, k=r.draw.k, picks=len(picks),
+        task=task.id, number=r.number, date=r.draw_date, k=r.draw.k, picks=len(r.picks),
         voided=r.voided, void_date=r.void.date if r.void else None, void_reason=r.void.reason if r.void else None,
-        inspected=inspected, results=results, check_end=check_end, due=due_day, due_provisional=provisional,
-        published=published, publication=state, publish_events=len(r.publications),
-        record=r.draw.record,
+        inspected=inspected, results=results, check_end=r.check_end() if not r.voided else None, late_check=late,
+        due=due_day, due_provisional=provisional, published=published, publication=state,
+        publish_events=len(r.publications), record=r.draw.record,
     )
+
+
+def _publication(task: Task, r: Round, cal: WorkCalendar, today: date) -> tuple[str, bool, str | None, str, bool]:
+    """(due date, provisional, publication date, state, finished late) of a live round, on publish-due's rules."""
+    dl = deadline(r, task, cal)
+    done = next((p for p in r.publications if not p.partial), None)
+    if done is None:
+        # The same rule as `ssj publish-due`: a round still missing results after its
+        # period, or complete and past its due date, is overdue.
+        item = due_item(r, task, cal, today)
+        state = "overdue" if item.level == "overdue" else "pending"
+        return item.due.isoformat(), item.provisional, None, state, item.late_check
+    published = done.date
+    on_time = done.on_time
+    if on_time is None:
+        on_time = publication_on_time(date.fromisoformat(published), dl)
+    due_day = done.due or dl.due.isoformat()
+    provisional = done.provisional
+    return due_day, provisional, published, "on_time" if on_time else "late", finished_late(dl)
 
 
 def _task_row(task: Task, rounds: list[Round], entities: Sequence[Entity], cal: WorkCalendar, today: date) -> TaskRow:

@@ -10,7 +10,8 @@ fractions "3" or "3.5", tuples lists.
 
 JSON keys (schema ``ssj.report/1``):
 
-- ``schema``, ``year``, ``today``, ``plan`` {``title``, ``document``, ``issued``,
+- ``schema``, ``year``, ``today``, ``left_out`` (ledger events dated after ``today``,
+  not counted: the report sees the ledger as it stood at the end of that day), ``plan`` {``title``, ``document``, ``issued``,
   ``department``}, ``title`` (the report's title).
 - ``integrity``: ``ok``, ``events``, ``draws``, ``failures`` [{``seq``, ``file``,
   ``message``}], ``notes`` [text] — the checks of ``ssj verify``.
@@ -23,7 +24,8 @@ JSON keys (schema ``ssj.report/1``):
   ``problem_share`` (share), ``publications`` {``on_time``, ``late``, ``pending``,
   ``overdue``} (rounds; the four add up to ``rounds_drawn``), and ``rounds``: every
   round, voided ones included, with ``round``, ``date``, ``k``, ``picks``, ``voided``,
-  ``void_date``, ``void_reason``, ``inspected``, ``results``, ``check_end``, ``due``,
+  ``void_date``, ``void_reason``, ``inspected``, ``results``, ``check_end``,
+  ``late_check`` (the checks finished after the task's period: 逾期完成), ``due``,
   ``due_provisional``, ``published`` (date or null), ``publication`` (state, null when
   voided), ``publish_events``, ``record``.
 - ``totals``: the same sums over all tasks: ``scope``, ``rounds_drawn``,
@@ -192,6 +194,7 @@ class RoundRow(JsonRecord):
     inspected: int
     results: dict[str, int]
     check_end: str | None
+    late_check: bool  # complete, and the last check after the task's period (逾期完成, deadlines.due.finished_late)
     due: str | None
     due_provisional: bool
     published: str | None
@@ -438,6 +441,7 @@ class Report(JsonRecord):
     title: str = derived()
     year: int
     today: date
+    left_out: int  # ledger events dated after today, not counted
     plan: Plan = field(metadata={"via": _plan_head})
     integrity: Integrity
     summary: dict = derived()  # the figures of the report's cards

@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Mapping
 
-from shuangsuiji.codes import DEFAULT_MEASURES, RESULT_CODES
+from shuangsuiji.codes import DEFAULT_MEASURES, RESULT_ALIASES, RESULT_CODES
 from shuangsuiji.errors import (
     InputError,
     InputErrors,
@@ -48,12 +48,6 @@ RESULT_COLUMNS = (
 )
 
 _SQUASH = re.compile(r"\s+")
-_DATE_FORMS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),  # what Excel/WPS write back into a CSV
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日$"),
-)
 
 
 def _fold(text: str) -> str:
@@ -61,7 +55,8 @@ def _fold(text: str) -> str:
     return _SQUASH.sub("", unicodedata.normalize("NFKC", text)).lower()
 
 
-_LOOKUP = {_fold(k): k for k in RESULT_CODES} | {_fold(v): k for k, v in RESULT_CODES.items()}
+_LOOKUP = ({_fold(k): k for k in RESULT_CODES} | {_fold(v): k for k, v in RESULT_CODES.items()}
+           | {_fold(a): k for a, k in RESULT_ALIASES.items()})
 
 
 def parse_result(text: str) -> str | None:
@@ -79,22 +74,16 @@ def measures_text(code: str, measures: str) -> str:
 
 
 def codes_help() -> str:
-    return "；".join(f"{k}（{v}）" for k, v in RESULT_CODES.items())
+    """Every accepted result word: each code with its label, then the short forms clerks write."""
+    aliases = "、".join(f"{a}（{k}）" for a, k in RESULT_ALIASES.items())
+    return "；".join(f"{k}（{v}）" for k, v in RESULT_CODES.items()) + f"；也可写简称：{aliases}"
 
 
 def parse_date_text(text: str) -> date | None:
-    """YYYY-MM-DD, and the forms spreadsheets turn it into (2022/6/20, 2022.6.20, 2022年6月20日)."""
-    raw = unicodedata.normalize("NFKC", text or "").strip()
-    if raw.endswith("T00:00:00") or raw.endswith(" 00:00:00"):
-        raw = raw[:10]
-    for form in _DATE_FORMS:
-        m = form.match(raw)
-        if m:
-            try:
-                return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
-            except ValueError:
-                return None
-    return None
+    """A date in any form ``files.dates.parse_date`` accepts; None when it is not a day."""
+    from shuangsuiji.files.dates import date_or_none
+
+    return date_or_none(text)
 
 
 @dataclass(frozen=True, slots=True)

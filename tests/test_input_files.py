@@ -1,0 +1,158 @@
+"""Files that are not what they seem (issue 9 items 7, 11, 24): each a clear input error, exit 2,
+nothing written; files ssj writes get the permissions a normal file gets."""
+
+from __future__ import annotations
+
+import codecs
+import io
+import os
+import stat
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import tree_digest
+
+ENTITY_HEADER_ZH = ["统一社会信用代码", "名称", "类别", "乡镇", "状态", "风险等级"]
+
+
+def refused(ssj, ws: Path, *args: str) -> str:
+    before = tree_digest(ws)
+    res = ssj(*args)
+    assert res.exit_code == 2, res.output
+    assert "Traceback" not in res.output
+    assert tree_digest(ws) == before
+    return res.stderr
+
+
+def shipped_rows(ws: Path) -> list[list[str]]:
+    text = (ws / "data" / "entities.csv").read_bytes().decode("utf-8-sig")
+    return [line.split(",") for line in text.splitlines()]
+
+
+def test_old_xls_names_the_fix(ssj, ws, tmp_path):
+    src = tmp_path / "名录库.xls"
+    src.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)
+    err = refused(ssj, ws, "import", "entities", str(src))
+    assert "不支持旧版 Excel（.xls）文件" in err and "请在 Excel/WPS 中另存为 .xlsx 或 CSV" in err
+
+
+def test_xlsx_whose_first_sheet_is_instructions_reads_the_sheet_with_the_header(ssj, ws, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    original = (ws / "data" / "entities.csv").read_bytes()
+    book = openpyxl.Workbook()
+    book.active.title = "填表说明"
+    book.active.append(["请按下表填写，代码列设为文本格式"])
+    sheet = book.create_sheet("名录")
+    rows = shipped_rows(ws)
+    sheet.append(ENTITY_HEADER_ZH)
+    for row in rows[1:]:
+        sheet.append(row)
+    src = tmp_path / "名录库.xlsx"
+    book.save(src)
+    res = ssj("import", "entities", str(src))
+    assert res.exit_code == 0, res.output
+    assert f"（读取的是 {src.as_posix()}（工作表“名录”））" in res.stdout
+    assert (ws / "data" / "entities.csv").read_bytes() == original
+    sheet.cell(row=3, column=5, value="营业")
+    book.save(src)
+    err = refused(ssj, ws, "import", "entities", str(src))
+    assert f"{src.as_posix()}（工作表“名录”）:3: 未知的状态：营业" in err
+
+
+def test_excel_unicode_text_utf16_tab_separated_is_read(ssj, ws, tmp_path):
+    original = (ws / "data" / "entities.csv").read_bytes()
+    rows = shipped_rows(ws)
+    text = "\r\n".join("\t".join(r) for r in [ENTITY_HEADER_ZH, *rows[1:]]) + "\r\n"
+    src = tmp_path / "名录库.txt"
+    src.write_bytes(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+    res = ssj("import", "entities", str(src))
+    assert res.exit_code == 0, res.output
+    assert "新增 0，删除 0，修改 0，未变 133" in res.stdout
+    assert (ws / "data" / "entities.csv").read_bytes() == original
+
+
+def test_unknown_column_hint_names_chinese_names_too(ssj, ws, tmp_path):
+    src = tmp_path / "名录库.csv"
+    src.write_bytes("统一社会信用代码,企业名字,类别,乡镇,状态\r\n".encode("gbk"))
+    err = refused(ssj, ws, "import", "entities", str(src))
+    assert "未知的列：企业名字" in err and "name（名称）" in err and "英文名或中文名均可" in err
+
+
+def xlsx_bytes(rows: list[list[str]]) -> bytes:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def test_chartsheet_only_workbook(ssj, ws, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.create_chartsheet("图表")
+    book.remove(book.active)
+    src = tmp_path / "图表.xlsx"
+    book.save(src)
+    err = refused(ssj, ws, "import", "entities", str(src))
+    assert "工作簿中没有工作表（只有图表）" in err
+
+
+def test_workbook_with_a_dtd(ssj, ws, tmp_path):
+    pytest.importorskip("openpyxl")
+    data = xlsx_bytes([ENTITY_HEADER_ZH, shipped_rows(ws)[1]])
+    src = tmp_path / "dtd.xlsx"
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(src, "w") as zout:
+        for item in zin.infolist():
+            body = zin.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                at = body.index(b"<worksheet")
+                body = body[:at] + b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;">]>' + body[at:]
+            zout.writestr(item, body)
+    err = refused(ssj, ws, "import", "entities", str(src))
+    assert "xl/worksheets/sheet1.xml 含有 DTD 声明" in err
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_fifo_and_devices_are_not_read(ssj, ws, tmp_path):
+    fifo = tmp_path / "名录.csv"
+    os.mkfifo(fifo)
+    err = refused(ssj, ws, "import", "entities", str(fifo))
+    assert "这不是普通文件，而是设备或管道" in err
+    (ws / "data" / "entities.csv").unlink()
+    os.mkfifo(ws / "data" / "entities.csv")
+    assert "data/entities.csv: 这不是普通文件" in refused(ssj, ws, "check")
+    batch = tmp_path / "结果.csv"
+    os.mkfifo(batch)
+    err = refused(ssj, ws, "record", "--task", "hazchem", "--from", str(batch))
+    assert "这不是普通文件" in err
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="no /dev/zero")
+def test_dev_zero_as_a_registry(ssj, ws):
+    assert "这不是普通文件，而是设备或管道" in refused(ssj, ws, "import", "entities", "/dev/zero")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
+def test_written_files_get_the_umask_permissions(ssj, ws, tmp_path):
+    """Issue 9 item 7: not the 0600 of mkstemp."""
+    old = os.umask(0o022)
+    try:
+        out = tmp_path / "名录.xlsx"
+        assert ssj("export", "entities", str(out)).exit_code == 0
+        assert stat.S_IMODE(out.stat().st_mode) == 0o644
+        registry = ws / "data" / "entities.csv"
+        registry.chmod(0o664)
+        assert ssj("import", "entities", str(out)).exit_code == 0
+        assert stat.S_IMODE(registry.stat().st_mode) == 0o664  # the mode of the file replaced
+        os.umask(0o077)
+        private = tmp_path / "私.xlsx"
+        assert ssj("export", "entities", str(private)).exit_code == 0
+        assert stat.S_IMODE(private.stat().st_mode) == 0o600
+    finally:
+        os.umask(old)
