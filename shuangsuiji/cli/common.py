@@ -165,9 +165,7 @@ def emit_json(obj: Any) -> None:
     # Chinese as it is on a UTF-8 stdout; \u escapes where stdout cannot hold every character
     # (cmd.exe redirected to a file writes GBK), so the JSON stays valid and loses nothing.
     if _stdout_is_unicode():
-        from shuangsuiji.files import (
-            json_text,  # json.dumps(indent=2) text, without the slow pure-Python encoder
-        )
+        from shuangsuiji.files import json_text
 
         typer.echo(json_text.dumps(obj))
     else:

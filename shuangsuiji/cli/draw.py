@@ -6,6 +6,7 @@ from typing import List, Optional
 
 import typer
 
+from shuangsuiji.cli.busy import busy
 from shuangsuiji.cli.common import (
     JSON_HELP,
     NO_WRAP,
@@ -49,7 +50,8 @@ def draw(
 
     ws = workspace()
     req = DrawRequest(task=task, day=today(today_), seed=seed, sources=tuple(source or ()), algorithm=algorithm, round=round_)
-    record, event, inputs = draw_task(ws, year, req, dry_run)
+    with busy("正在摇号……", as_json):
+        record, event, inputs = draw_task(ws, year, req, dry_run)
     path = record_path(ws, record.year, record.task, record.round)
     if as_json:
         emit_json(record.to_json())
@@ -134,7 +136,8 @@ def verify(
     from shuangsuiji.actions.verify import verify_workspace
 
     ws = workspace()
-    res = verify_workspace(ws, tuple(expect or ()))
+    with busy("正在复核账本和摇号记录……", as_json):
+        res = verify_workspace(ws, tuple(expect or ()))
     if as_json:
         emit_json(res.to_json())
     else:

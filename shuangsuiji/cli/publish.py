@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from shuangsuiji.cli.busy import busy
 from shuangsuiji.cli.common import (
     JSON_HELP,
     NO_WRAP,
@@ -62,7 +63,8 @@ def record(
         if missing:
             raise SsjError(f"缺少 {'、'.join(missing)}", "单户登记：ssj record --task T --entity 统一社会信用代码 --date YYYY-MM-DD --result 结果；批量登记：ssj record --from 文件")
         single = ResultRow(entity=entity or "", date=date_ or "", result=result or "", measures=measures, note=note)
-    outcome = record_command(workspace(), from_, single, today(today_), year, task, round_)
+    with busy("正在登记检查结果……", as_json or from_ is None):
+        outcome = record_command(workspace(), from_, single, today(today_), year, task, round_)
     done = outcome.recorded
     if as_json:
         emit_json({

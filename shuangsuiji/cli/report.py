@@ -7,6 +7,7 @@ from typing import Optional
 
 import typer
 
+from shuangsuiji.cli.busy import busy
 from shuangsuiji.cli.common import (
     YEAR_HELP,
     command,
@@ -62,7 +63,8 @@ def report(
     ws = workspace()
     if out is not None:
         check_output(ws, out, REPORT, force)  # before the work, so a refused path costs nothing
-    rep = load_report(ws, year, today(today_))
+    with busy("正在生成年度报告……", chosen == "json" and out is None):
+        rep = load_report(ws, year, today(today_))
     data = _render(rep, chosen)
     if out is not None:
         write_output(ws, out, data.encode("utf-8") if isinstance(data, str) else (data or b""), REPORT, force)
@@ -84,9 +86,7 @@ def report(
 
 def _render(rep, fmt: str) -> bytes | str | None:
     if fmt == "json":
-        from shuangsuiji.files import (
-            json_text,  # json.dumps(indent=2) text, without the slow pure-Python encoder
-        )
+        from shuangsuiji.files import json_text
 
         return json_text.dumps(rep.to_json()) + "\n"
     if fmt == "csv":

@@ -25,9 +25,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from json.encoder import (
-    encode_basestring as _string,  # the C function wherever CPython has it
-)
+from json.encoder import encode_basestring as _string
 from operator import itemgetter
 from typing import Any
 
