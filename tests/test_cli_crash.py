@@ -129,3 +129,19 @@ def test_version_starts_without_the_heavy_modules(tmp_path):
                          env=_env())
     assert res.returncode == 0, res.stderr
     assert res.stdout.strip().endswith("[]"), res.stdout
+
+
+def test_the_handler_itself_never_fails(year, tmp_path):
+    broken_report = BUG + """
+import shuangsuiji.cli.crash as crash
+
+def broken_report(*args, **kwargs):
+    raise RuntimeError("the reporter broke too")
+
+crash._report = broken_report
+"""
+    res = subprocess.run([*console_script(), "--root", str(year), "draws"], capture_output=True,
+                         env=_env(inject=broken_report, tmp=tmp_path), timeout=120)
+    err = res.stderr.decode("utf-8")
+    assert res.returncode == 3
+    assert err == "内部错误：ssj 出现意外错误（退出码 3）。\n"

@@ -101,3 +101,50 @@ def test_readme_tells_how_to_run_ssj_after_setup():
     if sys.prefix != sys.base_prefix:  # running in a venv: the script it tells people to source is there
         scripts = Path(sys.executable).parent
         assert (scripts / "activate").is_file() or (scripts / "activate.bat").is_file()
+
+
+def _layout_tree() -> set[str]:
+    """The files the tree in docs/architecture.md names, as paths under the repository."""
+    text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
+    block = text.split("<!-- layout -->", 1)[1].split("```", 2)[1]
+    stack: list[tuple[int, str]] = []
+    files = set()
+    for line in block.splitlines():
+        if not line.strip():
+            continue
+        depth = len(line) - len(line.lstrip(" "))
+        name = line.split()[0]
+        while stack and stack[-1][0] >= depth:
+            stack.pop()
+        path = "/".join([p for _, p in stack] + [name.rstrip("/")])
+        if name.endswith("/"):
+            stack.append((depth, name.rstrip("/")))
+        else:
+            files.add(path)
+    return files
+
+
+def _docstring_only(path: Path) -> bool:
+    import ast
+
+    body = ast.parse(path.read_text(encoding="utf-8")).body
+    return len(body) <= 1 and all(isinstance(n, ast.Expr) and isinstance(n.value, ast.Constant) for n in body)
+
+
+def test_the_layout_tree_names_every_module():
+    """docs/architecture.md lists each module of shuangsuiji/ on its own line (a docstring-only __init__ aside)."""
+    package = REPO / "shuangsuiji"
+    files = {p.relative_to(REPO).as_posix(): p for p in package.rglob("*.py") if "__pycache__" not in p.parts}
+    required = {name for name, p in files.items() if not (p.name == "__init__.py" and p.parent != package and _docstring_only(p))}
+    tree = _layout_tree()
+    assert not required - tree, f"missing from the tree in docs/architecture.md: {sorted(required - tree)}"
+    assert not tree - set(files), f"the tree in docs/architecture.md names files that are gone: {sorted(tree - set(files))}"
+
+
+def test_the_layout_tree_parser_sees_a_missing_module():
+    assert "shuangsuiji/cli/help.py" in _layout_tree() and "shuangsuiji/workspace.py" in _layout_tree()
+
+
+def test_readme_links_the_architecture():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "(docs/architecture.md)" in text
