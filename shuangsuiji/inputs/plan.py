@@ -19,7 +19,7 @@ from shuangsuiji.codes import TYPE_ALIASES
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.files.text import read_text
 from shuangsuiji.files.yaml_nodes import NodeReader, compose
-from shuangsuiji.records import Plan, Task
+from shuangsuiji.records import MIN_INSPECTORS, Plan, Task
 
 PLAN_FIELDS = {
     "year": "计划年度",
@@ -48,7 +48,6 @@ TASK_FIELDS = {
     "publish_within_workdays": "检查结束后几个工作日内公示",
 }
 TASK_REQUIRED = ("id", "name", "type", "matter", "scope_label", "scope", "ratio", "start", "end")
-MIN_INSPECTORS = 2
 DEFAULT_PUBLISH_WORKDAYS = 7  # the seed's plan: results public within 7 working days
 
 _TASK_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -260,7 +259,7 @@ def _period(r: NodeReader, f: dict[str, yaml.Node], year: int | None) -> tuple[d
 def _per_check(r: NodeReader, node: yaml.Node) -> int:
     value = r.integer(node, "inspectors_per_check")
     if value is not None and value < MIN_INSPECTORS:
-        r.error(node, f"每户执法人员数为 {value}，少于 2 名", "计划要求每次检查至少 2 名执法人员，请改为 2 或更多")
+        r.error(node, f"每户执法人员数为 {value}，少于 {MIN_INSPECTORS} 名", f"计划要求每次检查至少 {MIN_INSPECTORS} 名执法人员，请改为 {MIN_INSPECTORS} 或更多")
     return value if value is not None else MIN_INSPECTORS
 
 
