@@ -182,6 +182,10 @@ def _tasks(report: Report) -> Section:
         tuple(detail),
         empty="全年尚未摇号",
     )
+    return Section("tasks", "一、计划执行情况", "计划执行", _tasks_paragraphs(report), (execution, results, publications, rounds))
+
+
+def _tasks_paragraphs(report: Report) -> tuple[str, ...]:
     paragraphs = [overview(report)]
     late = _late_checks(report)
     if late:
@@ -189,7 +193,7 @@ def _tasks(report: Report) -> Section:
     if not report.totals.rounds_drawn and not report.totals.rounds_voided:
         paragraphs.append("本年度账本中还没有摇号记录：以下为计划的任务和范围，各项数字为 0。")
     paragraphs.append("覆盖率 = 抽中的范围内企业家数 ÷ 范围内在营企业家数；问题发现率 = 发现问题户次 ÷（已检查户次 − 未生产经营/无法检查户次）。")
-    return Section("tasks", "一、计划执行情况", "计划执行", tuple(paragraphs), (execution, results, publications, rounds))
+    return tuple(paragraphs)
 
 
 def _check_end(r) -> str | None:

@@ -17,6 +17,7 @@ import html
 import io
 
 from shuangsuiji.files.tables import csv_bytes
+from shuangsuiji.render.markdown import md_cell, md_text
 from shuangsuiji.render.page import chinese_date, page
 from shuangsuiji.render.xlsx import (
     MAX_COLUMN_WIDTH,
@@ -46,15 +47,12 @@ def parse_csv(data: bytes) -> tuple[str, str, list[dict[str, str]]]:
 # --------------------------------------------------------------------------- Markdown
 
 
-def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
 def render_md(n: Notice) -> bytes:
-    out = [f"# {n.title}", "", n.header_text(), "", "| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
+    out = [f"# {md_text(n.title)}", "", md_text(n.header_text()), "", "| " + " | ".join(COLUMNS) + " |",
+           "|" + "---|" * len(COLUMNS)]
     for row in n.rows:
-        out.append("| " + " | ".join(_md_cell(c) for c in row.cells()) + " |")
-    out += ["", f"{n.department}", f"{n.date}", ""]
+        out.append("| " + " | ".join(md_cell(c) for c in row.cells()) + " |")
+    out += ["", md_text(n.department), md_text(n.date), ""]
     return "\n".join(out).encode("utf-8")
 
 

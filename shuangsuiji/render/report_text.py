@@ -13,6 +13,7 @@ from shuangsuiji.render.layout import (
     subtitle,
     task_csv_table,
 )
+from shuangsuiji.render.markdown import md_cell, md_text
 from shuangsuiji.report.records import Report
 
 
@@ -22,32 +23,28 @@ def _numeric(table: Table, col: int) -> bool:
 
 
 def render_markdown(report: Report) -> str:
-    out = [f"# {report.title}", "", f"> {report.integrity.headline()}", "", subtitle(report), ""]
+    out = [f"# {md_text(report.title)}", "", f"> {md_text(report.integrity.headline())}", "", md_text(subtitle(report)), ""]
     for s in sections(report):
-        out += [f"## {s.title}", ""]
+        out += [f"## {md_text(s.title)}", ""]
         for p in s.paragraphs:
-            out += [p, ""]
+            out += [md_text(p), ""]
         if s.bullets:
-            out += [f"- {b}" for b in s.bullets] + [""]
+            out += [f"- {md_text(b)}" for b in s.bullets] + [""]
         for t in s.tables:
             out += _md_table(t) + [""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
 def _md_table(t: Table) -> list[str]:
-    lines = [f"**{t.title}**", ""]
+    lines = [f"**{md_text(t.title)}**", ""]
     if not t.rows:
-        return lines + [t.empty]
-    lines.append("| " + " | ".join(_md_escape(h) for h in t.headers) + " |")
+        return lines + [md_text(t.empty)]
+    lines.append("| " + " | ".join(md_cell(h) for h in t.headers) + " |")
     lines.append("|" + "|".join("---:" if _numeric(t, i) else "---" for i in range(len(t.headers))) + "|")
     for row in t.rows:
-        lines.append("| " + " | ".join(_md_escape(cell_text(c)) for c in row) + " |")
+        lines.append("| " + " | ".join(md_cell(cell_text(c)) for c in row) + " |")
     if t.total is not None:
-        lines.append("| " + " | ".join(f"**{_md_escape(cell_text(c))}**" if c not in ("", None) else "" for c in t.total) + " |")
+        lines.append("| " + " | ".join(f"**{md_cell(cell_text(c))}**" if c not in ("", None) else "" for c in t.total) + " |")
     return lines
 
 
