@@ -261,7 +261,7 @@ PLAN = "plans/2022.yaml"
 def test_yaml_syntax_error_has_line_and_column(ssj, ws):
     edit(ws, PLAN, "  - id: hazchem\n", "  - id: hazchem: x\n")
     line = line_of(ws, PLAN, "id: hazchem: x")
-    assert_refused(ssj, ws, f"{PLAN}:{line}: YAML 语法错误（第 16 列）")
+    assert_refused(ssj, ws, f"{PLAN}:{line}: YAML 语法错误（第 {line} 行第 16 列）")
 
 
 def test_unknown_plan_field(ssj, ws):
@@ -295,12 +295,12 @@ def test_duplicate_task_ids(ssj, ws):
     assert_refused(ssj, ws, f"{PLAN}:{second}: 任务代号 hazchem 重复（第 {first} 行已有）")
 
 
-@pytest.mark.parametrize("ratio", ["20", "120%"])
-def test_ratio_refused(ssj, ws, ratio):
+@pytest.mark.parametrize(("ratio", "why", "hint"), [("20", "无法识别", "单写 20 含义不明"), ("150%", "超过 100%", "0 到 100% 之间")])
+def test_ratio_refused(ssj, ws, ratio, why, hint):
     edit(ws, PLAN, "    ratio: 20%", f"    ratio: {ratio}")
     line = line_of(ws, PLAN, f"ratio: {ratio}")
-    stderr = assert_refused(ssj, ws, f"{PLAN}:{line}: 抽查比例 {ratio} 无法识别")
-    assert "单写 20 含义不明" in stderr
+    stderr = assert_refused(ssj, ws, f"{PLAN}:{line}: 抽查比例 {ratio} {why}")
+    assert hint in stderr
 
 
 @pytest.mark.parametrize("ratio", ["0.2", "20%", "20％"])

@@ -156,3 +156,23 @@ def test_written_files_get_the_umask_permissions(ssj, ws, tmp_path):
         assert stat.S_IMODE(private.stat().st_mode) == 0o600
     finally:
         os.umask(old)
+
+
+def test_plan_with_a_full_width_colon_through_check(ssj, ws):
+    plan = ws / "plans" / "2022.yaml"
+    lines = plan.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    lines[at] = lines[at].replace("title:", "title：", 1)
+    plan.write_text("".join(lines), encoding="utf-8")
+    err = refused(ssj, ws, "check")
+    assert "YAML 语法错误（第" in err and "could not" not in err
+    assert f"提示：第 {at + 1} 行用了全角冒号“：”，请改为半角冒号“:”" in err
+
+
+def test_calendar_with_an_alias_bomb_or_deep_nesting_through_check(ssj, ws):
+    (ws / "calendar").mkdir()
+    bomb = ws / "calendar" / "2022.yaml"
+    bomb.write_text("a: &a [x, x]\nb: &b [*a, *a]\n? *b\n: 1\n", encoding="utf-8")
+    assert "calendar/2022.yaml:1: YAML 语法错误（第 1 行第 4 列）：不支持锚点和别名（& 和 *）" in refused(ssj, ws, "check")
+    bomb.write_text("year: " + "[" * 1000 + "]" * 1000 + "\n", encoding="utf-8")
+    assert "嵌套超过 32 层" in refused(ssj, ws, "check")

@@ -213,12 +213,12 @@ def test_plan_rows_of_the_shipped_plan():
 
 def test_yaml_syntax_error_gives_line_and_column(tmp_path):
     (error,) = errors_of(tmp_path, PLAN.replace("  - id: coal\n", "  - id: coal: x\n"))
-    assert error.startswith("plans/2022.yaml:10: YAML 语法错误（第 13 列）：")
+    assert error.startswith("plans/2022.yaml:10: YAML 语法错误（第 10 行第 13 列）：")
 
 
 def test_tab_indentation_is_a_syntax_error_on_its_line(tmp_path):
     (error,) = errors_of(tmp_path, PLAN.replace("    name:", "\tname:"))
-    assert error.startswith("plans/2022.yaml:11: YAML 语法错误（第 1 列）")
+    assert error.startswith("plans/2022.yaml:11: YAML 语法错误（第 11 行第 1 列）：缩进中有 Tab 字符")
 
 
 def test_unknown_plan_field(tmp_path):
@@ -248,9 +248,9 @@ def test_duplicate_task_ids(tmp_path):
     assert errors_of(tmp_path, PLAN + task) == ["plans/2022.yaml:19: 任务代号 coal 重复（第 10 行已有）"]
 
 
-@pytest.mark.parametrize("ratio", ["20", "120%"])
-def test_ambiguous_or_too_large_ratio_refused(tmp_path, ratio):
-    assert errors_of(tmp_path, PLAN.replace("20%", ratio)) == [f"plans/2022.yaml:16: 抽查比例 {ratio} 无法识别"]
+@pytest.mark.parametrize(("ratio", "why"), [("20", "无法识别"), ("120%", "超过 100%")])
+def test_ambiguous_or_too_large_ratio_refused(tmp_path, ratio, why):
+    assert errors_of(tmp_path, PLAN.replace("20%", ratio)) == [f"plans/2022.yaml:16: 抽查比例 {ratio} {why}"]
 
 
 def test_period_ending_before_it_starts(tmp_path):
@@ -316,7 +316,7 @@ def test_all_errors_in_one_plan_are_reported_together(tmp_path):
 def test_errors_in_two_tasks_are_both_reported(tmp_path):
     text = PLAN.replace("20%", "120%") + SECOND_TASK.replace("inspectors_per_check: 3", "inspectors_per_check: 1")
     assert errors_of(tmp_path, text) == [
-        "plans/2022.yaml:16: 抽查比例 120% 无法识别",
+        "plans/2022.yaml:16: 抽查比例 120% 超过 100%",
         "plans/2022.yaml:29: 每户执法人员数为 1，少于 2 名",
     ]
 
@@ -333,3 +333,30 @@ def test_plan_in_gbk_loads(tmp_path):
     path.parent.mkdir(parents=True)
     path.write_bytes(PLAN.encode("gbk"))
     assert load_plan(path, "plans/2022.yaml").tasks[0].name == "煤矿抽查"
+
+
+def test_full_width_colon_gets_chinese_position_and_the_half_width_hint(tmp_path):
+    """Issue 9 item 12."""
+    with pytest.raises(InputErrors) as info:
+        load(tmp_path, PLAN.replace("document: ", "document： ", 1))
+    (error,) = info.value.items
+    assert "YAML 语法错误（第" in error.message and "行第" in error.message
+    assert "could not" not in error.message
+    line = PLAN.splitlines().index(next(x for x in PLAN.splitlines() if x.startswith("document"))) + 1
+    assert error.hint == f"第 {line} 行用了全角冒号“：”，请改为半角冒号“:”（冒号后加一个空格）"
+
+
+@pytest.mark.parametrize(("ratio", "message"), [("150%", "抽查比例 150% 超过 100%"), ("1.5", "抽查比例 1.5 超过 100%"),
+                                                ("0%", "抽查比例 0% 为 0"), ("20", "抽查比例 20 无法识别")])
+def test_ratio_messages(tmp_path, ratio, message):
+    (error,) = errors_of(tmp_path, PLAN.replace("ratio: 20%", f"ratio: {ratio}", 1))
+    assert error.endswith(message)
+
+
+def test_anchors_aliases_and_deep_nesting_are_refused(tmp_path):
+    """Issue 9 item 24: an alias of nested anchors as a mapping key takes exponential time; deep nesting recurses."""
+    bomb = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\n? *c\n: 1\n"
+    (error,) = errors_of(tmp_path, PLAN + bomb)
+    assert "不支持锚点和别名（& 和 *）" in error
+    (error,) = errors_of(tmp_path, PLAN + "deep: " + "[" * 1000 + "]" * 1000 + "\n")
+    assert "嵌套超过 32 层" in error

@@ -306,6 +306,6 @@ def test_load_calendars_collects_errors_of_all_files(tmp_path: Path) -> None:
         load_calendars(tmp_path / "calendar", show)
     assert [(e.path, e.line, e.message) for e in info.value.errors()] == [
         ("calendar/2027.yaml", 1, "日历年度 2028 与文件名 2027.yaml 不一致"),
-        ("calendar/2029.yaml", 2, "YAML 语法错误（第 1 列）：expected ',' or ']', but got '<stream end>'"),
+        ("calendar/2029.yaml", 2, "YAML 语法错误（第 2 行第 1 列）：expected ',' or ']', but got '<stream end>'"),
         ("calendar/2030.yml", 0, "日历文件名应为“年份.yaml”，如 2027.yaml"),
     ]

@@ -20,18 +20,76 @@ _TRUE = {"true", "yes", "是", "on"}
 _FALSE = {"false", "no", "否", "off"}
 
 
+MAX_DEPTH = 32  # plans and calendars nest four levels; a thousand would exhaust the stack
+_NO_ANCHORS = "计划和日历文件不使用 YAML 的锚点和别名（& 和 *）；请把内容直接写出来"
+# PyYAML's problems, as a clerk can read them.
+_PROBLEMS = {
+    "could not find expected ':'": "缺少半角冒号“:”",
+    "mapping values are not allowed here": "这里不能再出现“字段: 值”（可能是缩进不对，或值中的冒号需要加引号）",
+    "found character '\\t' that cannot start any token": "缩进中有 Tab 字符",
+    "found a tab character where an indentation space is expected": "缩进中有 Tab 字符",
+    "found unexpected end of stream": "文件意外结束（引号或括号没有配对）",
+    "found undefined alias": "用了未定义的别名（*）",
+}
+
+
+class _Refused(yaml.YAMLError):
+    def __init__(self, mark: yaml.Mark, problem: str) -> None:
+        super().__init__(problem)
+        self.problem_mark = mark
+        self.problem = problem
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader's composer without anchors or aliases (an alias of nested anchors as a
+    mapping key costs exponential time) and with bounded nesting."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):  # type: ignore[no-untyped-def]
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, "不支持锚点和别名（& 和 *）")
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise _Refused(event.start_mark, f"嵌套超过 {MAX_DEPTH} 层")
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
 def compose(text: str, shown: str) -> yaml.Node | None:
     """The YAML node tree of ``text``; a syntax error raises InputErrors naming line and column."""
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_Loader)
+    except RecursionError:
+        raise InputErrors([InputError(shown, 0, f"YAML 嵌套过深（超过 {MAX_DEPTH} 层）", "计划和日历文件只需几层缩进，请检查文件内容")]) from None
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        col = f"第 {mark.column + 1} 列" if mark else ""
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise InputErrors([
-            InputError(shown, line, f"YAML 语法错误（{col}）：{problem}", "请检查该行的缩进、冒号和引号；缩进只能用空格，不能用 Tab")
-        ]) from None
+        raise InputErrors([_syntax_error(text, shown, exc)]) from None
+
+
+def _syntax_error(text: str, shown: str, exc: yaml.YAMLError) -> InputError:
+    """A YAML error in Chinese: 第 N 行第 M 列, what is wrong, and the likely fix."""
+    mark = getattr(exc, "problem_mark", None)
+    line = mark.line + 1 if mark else 0
+    where = f"第 {line} 行第 {mark.column + 1} 列" if mark else "位置不明"
+    problem = getattr(exc, "problem", None) or str(exc)
+    if isinstance(exc, _Refused):
+        hint = _NO_ANCHORS if "锚点" in problem else "计划和日历文件只需几层缩进，请检查文件内容"
+        return InputError(shown, line, f"YAML 语法错误（{where}）：{problem}", hint)
+    chinese = next((zh for en, zh in _PROBLEMS.items() if problem.startswith(en)), problem)
+    hint = "请检查该行的缩进、冒号和引号；缩进只能用空格，不能用 Tab；冒号用半角“:”，后面加一个空格"
+    context = getattr(exc, "context_mark", None)
+    first = context.line if context else (mark.line if mark else 0)
+    lines = text.splitlines()
+    for number in range(max(0, first - 1), min(len(lines), (mark.line if mark else first) + 1)):
+        if "：" in lines[number]:
+            hint = f"第 {number + 1} 行用了全角冒号“：”，请改为半角冒号“:”（冒号后加一个空格）"
+            break
+    return InputError(shown, line, f"YAML 语法错误（{where}）：{chinese}", hint)
 
 
 class NodeReader:

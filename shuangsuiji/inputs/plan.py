@@ -52,22 +52,36 @@ _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*[%％]$")
 _DECIMAL = re.compile(r"^\d*\.\d+$")
 
 
-def parse_ratio(text: str) -> Decimal | None:
-    """``20%`` or ``0.2`` to an exact Decimal in (0, 1]; None when it is not one of those forms."""
+def _ratio_value(text: str) -> Decimal | None:
+    """``20%`` or ``0.2`` as an exact Decimal, whatever its size; None when it is neither form."""
     text = text.strip()
     m = _PERCENT.match(text)
     try:
         if m:
-            value = Decimal(m.group(1)) / 100
-        elif _DECIMAL.match(text):
-            value = Decimal(text)
-        else:
-            return None
+            return Decimal(m.group(1)) / 100
+        if _DECIMAL.match(text):
+            return Decimal(text)
     except InvalidOperation:
-        return None
-    if not (Decimal(0) < value <= Decimal(1)):
+        pass
+    return None
+
+
+def parse_ratio(text: str) -> Decimal | None:
+    """``20%`` or ``0.2`` to an exact Decimal in (0, 1]; None when it is not one of those forms."""
+    value = _ratio_value(text)
+    if value is None or not (Decimal(0) < value <= Decimal(1)):
         return None
     return value
+
+
+def ratio_problem(text: str) -> tuple[str, str]:
+    """Why ``text`` is not a ratio, as (message, hint)."""
+    value = _ratio_value(text)
+    if value is not None and value > 1:
+        return f"抽查比例 {text} 超过 100%", "抽查比例应在 0 到 100% 之间，如 20%；全部检查请写 100%"
+    if value is not None:
+        return f"抽查比例 {text} 为 0", "抽查比例应大于 0，如 20%"
+    return f"抽查比例 {text} 无法识别", "请写成百分数（如 20%）或 0 到 1 之间的小数（如 0.2）；单写 20 含义不明，不予接受"
 
 
 def load_plan(path: Path, shown: str | None = None) -> Plan:
@@ -187,7 +201,7 @@ def _load_task(r: NodeReader, node: yaml.Node, index: int, year: int | None, cat
         if raw is not None:
             ratio = parse_ratio(raw)
             if ratio is None:
-                r.error(f["ratio"], f"抽查比例 {raw} 无法识别", "请写成百分数（如 20%）或 0 到 1 之间的小数（如 0.2）；单写 20 含义不明，不予接受")
+                r.error(f["ratio"], *ratio_problem(raw))
     start = r.day(f["start"], "start") if "start" in f else None
     end = r.day(f["end"], "end") if "end" in f else None
     if start and end:
