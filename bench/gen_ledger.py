@@ -32,8 +32,9 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.gen_registry import generate  # noqa: E402
-from shuangsuiji.draw.prepare import DrawRequest, prepare_draw  # noqa: E402
-from shuangsuiji.draw.record import record_bytes  # noqa: E402
+from shuangsuiji.draw.prepare import DrawRequest, prepare_draw, resolve_seed  # noqa: E402
+from shuangsuiji.draw.record import DrawRecord, record_bytes  # noqa: E402
+from shuangsuiji.draw.teams import add_checks, checks_by_inspector  # noqa: E402
 from shuangsuiji.inputs.year import load_inputs  # noqa: E402
 from shuangsuiji.ledger.chain import (  # noqa: E402
     CHINA_TZ,
@@ -43,6 +44,7 @@ from shuangsuiji.ledger.chain import (  # noqa: E402
     line_digest,
     load_events,
 )
+from shuangsuiji.ledger.state import build_rounds  # noqa: E402
 from shuangsuiji.workspace import find_workspace  # noqa: E402
 
 TASK = "hazchem"
@@ -51,13 +53,13 @@ CODES = ("no_problem",) * 8 + ("rectify", "no_problem", "penalty", "not_operatin
 CORRECT_EVERY = 40
 
 
-def draw_event_data(record: dict, record_rel: str, record_sha256: str) -> dict:
+def draw_event_data(record: DrawRecord, record_rel: str, record_sha256: str) -> dict:
     """The fields of the draw line ``ssj draw`` appends for a record (``actions/draw._commit``)."""
     return {
-        "year": record["year"], "task": record["task"], "round": record["round"], "date": record["date"],
-        "record": record_rel, "record_sha256": record_sha256, "algorithm": record["algorithm"],
-        "seed": record["seed"], "k": record["k"], "picks": [p["entity"] for p in record["picks"]],
-        "new_cycle": record["new_cycle"], "cycle_picks": record["cycle_picks"],
+        "year": record.year, "task": record.task, "round": record.round, "date": record.date,
+        "record": record_rel, "record_sha256": record_sha256, "algorithm": record.algorithm,
+        "seed": record.seed, "k": record.k, "picks": record.pick_ids,
+        "new_cycle": record.new_cycle, "cycle_picks": list(record.cycle_picks),
     }
 
 
@@ -97,14 +99,17 @@ def generate_ledger(events: int, out: Path, entities: int = 6800) -> dict:
     ws.year_dir(2022).mkdir(parents=True, exist_ok=True)
     rounds = last_complete = 0
     correct = None
+    checks: dict[str, int] = {}  # the year's running checks per inspector (every round here is live)
     with ws.ledger_path.open("wb") as fh:
         chain = ChainWriter(fh)
         while chain.seq < events:
             day = FIRST_DAY + timedelta(days=int(rounds * step))
-            prior = load_events(draws_only.path, draws_only.shown)
-            record = prepare_draw(inputs, prior, DrawRequest(task=TASK, day=day, seed=f"bench-{rounds + 1}"))
+            prior = build_rounds(load_events(draws_only.path, draws_only.shown))
+            req = DrawRequest(task=TASK, day=day, seed=f"bench-{rounds + 1}")
+            record = prepare_draw(inputs, prior, req, resolve_seed(req, ""), _at(day, 9).isoformat(), checks)
+            add_checks(checks, checks_by_inspector(p.inspectors for p in record.picks))
             data = record_bytes(record)
-            rel = f"2022/{TASK}-r{record['round']}.json"
+            rel = f"2022/{TASK}-r{record.round}.json"
             (ws.draws_dir / rel).write_bytes(data)
             line = draw_event_data(record, rel, hashlib.sha256(data).hexdigest())
             chain.append("draw", _at(day, 9), line)
@@ -114,7 +119,7 @@ def generate_ledger(events: int, out: Path, entities: int = 6800) -> dict:
             picks = line["picks"]
             done = _results(chain, events, record, picks, day)
             if done == len(picks):
-                last_complete, correct = record["round"], picks[0]
+                last_complete, correct = record.round, picks[0]
     meta = {
         "events": chain.seq, "entities": entities, "task": TASK, "k": k, "rounds": rounds,
         "last_complete_round": last_complete, "correct_entity": correct, "after_day": "2022-07-20",
@@ -123,9 +128,9 @@ def generate_ledger(events: int, out: Path, entities: int = 6800) -> dict:
     return meta
 
 
-def _results(chain: ChainWriter, events: int, record: dict, picks: list[str], day: date) -> int:
+def _results(chain: ChainWriter, events: int, record: DrawRecord, picks: list[str], day: date) -> int:
     """Append the round's results (and corrections) until the ledger holds ``events``; how many picks got one."""
-    base = {"year": record["year"], "task": record["task"], "round": record["round"]}
+    base = {"year": record.year, "task": record.task, "round": record.round}
     done = 0
     for i, entity in enumerate(picks):
         if chain.seq >= events:

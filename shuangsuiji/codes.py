@@ -45,7 +45,10 @@ ENTITY_STATUS_ALIASES = {"存续": "在营"}
 
 ON_DUTY_STATUS = "在岗"
 
-INSPECTOR_STATUSES = ("在岗", "休假", "病假", "借调", "离岗", "培训", "退休")
+# In the registry (e.g. 法制审核 staff who review the cases) but never drawn for a team.
+NOT_DRAWN_STATUS = "不参与抽取"
+
+INSPECTOR_STATUSES = ("在岗", "休假", "病假", "借调", "离岗", "培训", "退休", NOT_DRAWN_STATUS)
 
 TASK_TYPES = ("定向", "不定向")
 
@@ -56,6 +59,7 @@ TYPE_ALIASES = {"定向": "定向", "不定向": "不定向", "不定项": "不�
 EVENT_TYPES = ("draw", "void", "result", "publish")
 
 EXCLUSION_REASONS = {
+    "not_drawn": "不参与抽取（名录库中标为不参与抽取的人员）",
     "off_duty": "不在岗（{status}）",
     "unqualified": "无该类别检查资格",
     "conflict": "与该企业有利害关系（回避名单）",

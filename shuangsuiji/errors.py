@@ -19,24 +19,33 @@ EXIT_BAD_INPUT = 2
 
 @dataclass(frozen=True, slots=True)
 class InputError:
-    """One problem in one place of an input file; ``line`` is 1-based, 0 when unknown."""
+    """One problem in one place of a file: an input error, a ledger problem or a verify failure.
+
+    ``line`` is 1-based, 0 when unknown; ``seq`` is the ledger event the problem belongs to,
+    when there is one (a broken ledger line, a draw record that no longer matches).
+    """
 
     path: str
     line: int
     message: str
     hint: str = ""
+    seq: int | None = None
 
     def location(self) -> str:
         return f"{self.path}:{self.line}" if self.line else self.path
 
     def render(self) -> str:
-        text = f"{self.location()}: {self.message}" if self.path else self.message
+        message = f"第 {self.seq} 号事件，{self.message}" if self.seq is not None else self.message
+        text = f"{self.location()}: {message}" if self.path else message
         if self.hint:
             text += f"\n  提示：{self.hint}"
         return text
 
     def to_json(self) -> dict:
-        return asdict(self)
+        out = asdict(self)
+        if self.seq is None:
+            del out["seq"]
+        return out
 
 
 def display_path(path: Path | str, root: Path | None = None) -> str:
@@ -101,6 +110,66 @@ class NotEnoughInspectors(SsjError):
 
 class LedgerCorrupt(SsjError):
     """The ledger cannot be read or its hash chain is broken."""
+
+
+class RecordMalformed(LedgerCorrupt):
+    """A draw record file is missing, altered, or not a well-formed record."""
+
+
+class RecordMissing(RecordMalformed):
+    """The draw record file a ledger line names does not exist."""
+
+
+class RecordAltered(RecordMalformed):
+    """A draw record's bytes differ from the SHA-256 its ledger line holds."""
+
+
+class BadSeed(SsjError):
+    """--seed and --source cannot make a seed (both given, an empty seed, an unreadable source)."""
+
+
+class SeedReused(SsjError):
+    """The seed was already used by a round in the ledger: its picks could be computed in advance."""
+
+
+class UnknownAlgorithm(SsjError):
+    """The draw algorithm is not one ssj knows."""
+
+
+class TooManyPicks(SsjError):
+    """The algorithm cannot draw that many entities at once (RFC 3797: 65,536)."""
+
+
+class EmptyScope(SsjError):
+    """A task's scope holds no active entity, so there is nothing to draw."""
+
+
+class RoundSkipped(SsjError):
+    """--round asks for a round other than the task's next one."""
+
+
+class RoundVoided(SsjError):
+    """The round was voided: nothing more can be recorded on it or done to it."""
+
+
+class RoundPublished(SsjError):
+    """The round's results are public, so the round can no longer be voided."""
+
+
+class DateOutOfRange(SsjError):
+    """A date given for a draw, void or publication falls outside the days allowed for it."""
+
+
+class ReasonRequired(SsjError):
+    """A void was asked for without a reason."""
+
+
+class NothingToPublish(SsjError):
+    """A round has no results yet, or misses some and --partial was not given."""
+
+
+class BadExpectedHash(SsjError):
+    """A --expect value is not a whole SHA-256 (64 hex digits)."""
 
 
 class LedgerBusy(SsjError):

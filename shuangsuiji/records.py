@@ -13,7 +13,10 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from shuangsuiji.codes import ACTIVE_ENTITY_STATUS, ON_DUTY_STATUS
+from shuangsuiji.codes import ACTIVE_ENTITY_STATUS, NOT_DRAWN_STATUS, ON_DUTY_STATUS
+from shuangsuiji.errors import UnknownTask
+
+MIN_INSPECTORS = 2  # the plan: every check by at least two inspectors (plan loader, teams, verify)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,11 @@ class Inspector:
     @property
     def on_duty(self) -> bool:
         return self.status == ON_DUTY_STATUS
+
+    @property
+    def never_drawn(self) -> bool:
+        """In the registry but never to be drawn (e.g. 法制审核 staff): status 不参与抽取."""
+        return self.status == NOT_DRAWN_STATUS
 
     def qualified_for(self, category: str) -> bool:
         return not self.qualifications or category in self.qualifications
@@ -112,6 +120,14 @@ class Plan:
             if t.id == task_id:
                 return t
         return None
+
+    def get_task(self, task_id: str) -> Task:
+        """The task with this id. Raises UnknownTask, listing the plan's tasks."""
+        task = self.task(task_id)
+        if task is None:
+            known = "、".join(t.id for t in self.tasks)
+            raise UnknownTask(f"{self.year} 年计划中没有任务 {task_id}", f"可用任务：{known}（见 ssj plan）；年份不对时请加 --year")
+        return task
 
     def category_label(self, code: str) -> str:
         return self.categories.get(code, code)

@@ -16,8 +16,16 @@ def ok(res):
     return res
 
 
-def draw(ssj, task: str = "hazchem", day: str = "2022-04-06", seed: str = "s1", *extra: str) -> dict:
-    res = ok(ssj("draw", "--task", task, "--seed", seed, "--today", day, "--json", *extra))
+def fresh_seed(ssj) -> str:
+    """"s1" for the workspace's first draw, "s1-2", "s1-3" ... after it: ssj refuses a seed the ledger holds."""
+    ledger = Path(ssj.root) / "draws" / "ledger.jsonl"
+    lines = ledger.read_text(encoding="utf-8").splitlines() if ledger.exists() else []
+    n = sum(1 for line in lines if json.loads(line).get("type") == "draw")
+    return "s1" if n == 0 else f"s1-{n + 1}"
+
+
+def draw(ssj, task: str = "hazchem", day: str = "2022-04-06", seed: str | None = None, *extra: str) -> dict:
+    res = ok(ssj("draw", "--task", task, "--seed", seed or fresh_seed(ssj), "--today", day, "--json", *extra))
     return json.loads(res.stdout)
 
 

@@ -108,10 +108,10 @@ def test_void_frees_the_round_and_next_draw_is_a_new_round(ssj, ws):
     first = draw(ssj, "hazchem", "s1")
     res = ssj("void", "--task", "hazchem", "--round", "1", "--reason", "名录库有误", "--today", "2022-04-07")
     assert res.exit_code == 0, res.output
-    second = draw(ssj, "hazchem", "s1", "2022-04-08")
+    second = draw(ssj, "hazchem", "s2", "2022-04-08")  # a new seed: the ledger holds s1
     assert second["round"] == 2
     assert second["excluded"] == []  # the voided round's picks are back in the pool
-    assert [p["entity"] for p in second["picks"]] == [p["entity"] for p in first["picks"]]
+    assert second["pool"] == second["scope"] == first["scope"]
     kinds = [line["type"] for line in ledger_lines(ws)]
     assert kinds == ["draw", "void", "draw"]
     listed = json.loads(ssj("draws", "--json").stdout)
@@ -409,7 +409,10 @@ def test_registry_changed_after_draw_is_noted_not_failed(ssj, ws):
     path.write_bytes(path.read_bytes().replace("在营".encode(), "停产".encode(), 1))
     res = ssj("verify")
     assert res.exit_code == 0, res.output
-    assert "1 次摇号之后计划或名录库已修改" in res.stdout
+    note = [line for line in res.stdout.splitlines() if "已修改" in line]
+    assert len(note) == 1, res.stdout  # one note, saying what it means and what to do
+    assert "2022 年 hazchem 第 1 轮之后，data/entities.csv 已修改" in note[0]
+    assert "这不是错误" in note[0] and "无需处理" in note[0] and "放回原处后再运行 ssj verify" in note[0]
 
 
 def test_orphan_kept_aside_is_a_note(ssj, ws):
@@ -533,3 +536,33 @@ def test_a_record_of_the_wrong_shape_is_a_failure_not_a_crash(ssj, ws, field, va
     res = ssj("verify")
     assert res.exit_code == 1, res.output
     assert "结构异常" in res.stderr
+
+
+def test_a_seed_the_ledger_holds_is_refused_for_any_task_and_year(ssj, ws):
+    """Issue 9 item 3: a published seed lets anyone compute the picks of a new round in advance."""
+    from tests.resultkit import plan_for_year
+
+    draw(ssj, "hazchem", "s1")
+    ssj("void", "--task", "hazchem", "--round", "1", "--reason", "名录库有误", "--today", "2022-04-07")
+    plan_for_year(ws, 2023)
+    before = tree_digest(ws)
+    for task, year, day in (("hazchem", "2022", "2022-04-08"), ("coal", "2022", DAY), ("coal", "2023", "2023-03-01")):
+        res = ssj("draw", "--task", task, "--year", year, "--seed", " s1 ", "--today", day)
+        assert res.exit_code == 2, res.output
+        assert "种子“s1”已用于 2022 年 hazchem 第 1 轮（2022-04-06 摇号，该轮已作废），不能再用" in res.stderr
+        assert "请现场另取新的种子" in res.stderr
+        res = ssj("draw", "--task", task, "--year", year, "--seed", "s1", "--today", day, "--dry-run")
+        assert res.exit_code == 2 and "已用于" in res.stderr
+    assert tree_digest(ws) == before
+    assert draw(ssj, "coal", "c1", DAY, "--year", "2022")["round"] == 1  # a new seed is fine
+
+
+def test_the_quickstart_command_run_twice_keeps_one_draw(ssj, ws):
+    command = ("draw", "--task", "hazchem", "--seed", "2022-04-06 见证人掷骰 3-5-2", "--round", "1", "--today", DAY)
+    assert ssj(*command).exit_code == 0
+    before = tree_digest(ws)
+    res = ssj(*command)
+    assert res.exit_code == 2, res.output
+    assert "hazchem 第 1 轮已经摇过号，摇号结果不能重摇或覆盖" in res.stderr
+    assert [line["type"] for line in ledger_lines(ws)] == ["draw"]
+    assert tree_digest(ws) == before

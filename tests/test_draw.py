@@ -321,6 +321,8 @@ def team_cases(draw):
 
 
 def _expected_reason(entity: Entity, inspector: Inspector, local: bool) -> str | None:
+    if inspector.status == "不参与抽取":
+        return "not_drawn"
     if inspector.status != "在岗":
         return "off_duty"
     if inspector.qualifications and entity.category not in inspector.qualifications:

@@ -7,7 +7,9 @@ import io
 from datetime import date
 from pathlib import Path
 
+from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.inputs.plan import load_plan
+from shuangsuiji.ledger.events import ResultEvent
 from shuangsuiji.render.notice import (
     parse_csv,
     render,
@@ -116,19 +118,29 @@ def test_partial_notice_says_so(ssj, ws):
     assert len(rows) == 5 and "本次公示已完成检查的 5 户（共抽取 9 户）" in header
 
 
-def fake_record(name: str) -> dict:
-    return {
-        "round": 2,
-        "picks": [
-            {"entity": "91140428MA001007XX", "name": name, "inspectors": ["A1", "B2"], "inspector_names": ["甲", "乙"]},
-            {"entity": "91140428MA0010141R", "name": "没有结果的企业", "inspectors": ["A1", "B2"], "inspector_names": ["甲", "乙"]},
-        ],
-    }
+def fake_record(name: str) -> DrawRecord:
+    def pick(entity: str, entity_name: str) -> dict:
+        return {"entity": entity, "rank": "0" * 64, "inspectors": ["A1", "B2"], "name": entity_name, "category": "coal_mine",
+                "town": "", "inspector_names": ["甲", "乙"], "excluded_inspectors": []}
+
+    return DrawRecord.from_json({
+        "schema": "ssj.draw/1", "algorithm": "sha256-rank", "year": 2022, "task": "coal", "task_name": "煤矿", "round": 2,
+        "date": "2022-05-01", "created_at": "2022-05-01T09:00:00+08:00", "ssj_version": "0.1.0", "seed": "s",
+        "seed_origin": "given", "sources": [], "inputs": {}, "ratio": "1", "categories": ["coal_mine"],
+        "inspectors_per_check": 2, "local_avoidance": False, "scope": [], "excluded": [], "pool": [], "pool_sha256": "",
+        "k": 2, "new_cycle": False, "cycle_picks": [], "inspector_pool": ["A1", "B2"],
+        "picks": [pick("91140428MA001007XX", name), pick("91140428MA0010141R", "没有结果的企业")],
+    })
+
+
+def fake_result(entity: str, result: str) -> ResultEvent:
+    return ResultEvent(seq=9, line=9, at="", digest="", year=2022, task="coal", round=2, entity=entity,
+                       date="2022-06-01", result=result, measures="", note="")
 
 
 def test_awkward_text_is_escaped_and_round_trips():
     name = '某<b>公司</b> "A|B", 第一\n分厂'
-    results = {"91140428MA001007XX": {"date": "2022-06-01", "result": "transfer", "measures": ""}}
+    results = {"91140428MA001007XX": fake_result("91140428MA001007XX", "transfer")}
     n = build_notice(PLAN, TASK, fake_record(name), results, date(2022, 6, 3), partial=True)
     assert [r.entity for r in n.rows] == ["91140428MA001007XX"]
     assert n.rows[0].measures == "移交有权监管部门处理" and n.rows[0].result == "移交有权监管部门"
@@ -142,7 +154,7 @@ def test_awkward_text_is_escaped_and_round_trips():
 
 
 def test_rendering_is_deterministic():
-    results = {"91140428MA001007XX": {"date": "2022-06-01", "result": "no_problem", "measures": ""}}
+    results = {"91140428MA001007XX": fake_result("91140428MA001007XX", "no_problem")}
     a = build_notice(PLAN, TASK, fake_record("甲公司"), results, date(2022, 6, 3), partial=False)
     b = build_notice(PLAN, TASK, fake_record("甲公司"), results, date(2022, 6, 3), partial=False)
     for fmt in ("csv", "html", "md"):

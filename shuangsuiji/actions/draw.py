@@ -1,89 +1,123 @@
-"""Drawing and voiding rounds: the only code that writes draw records and their ledger lines."""
+"""Drawing and voiding rounds: the only code that writes draw records and their ledger lines.
+
+``run_draw`` takes the ledger lock, folds the ledger once, reads the year's earlier records
+for the inspectors' running count of checks, draws the seed (``secrets``) when none was
+given, stamps the time, lets the pure ``draw.prepare.prepare_draw`` compute the record,
+writes it atomically and appends the ledger line that commits it. ``load_record`` is the
+one reader of a record file that checks its bytes against the ledger's hash.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import json
+import secrets
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from shuangsuiji.draw.prepare import DrawRequest, prepare_draw
-from shuangsuiji.draw.record import record_bytes
+from shuangsuiji.draw.cycle import year_rounds_before
+from shuangsuiji.draw.prepare import DrawRequest, Seed, prepare_draw, resolve_seed
+from shuangsuiji.draw.record import DrawRecord, parse_record, record_bytes
+from shuangsuiji.draw.teams import checks_by_inspector
 from shuangsuiji.errors import (
-    LedgerCorrupt,
-    SsjError,
+    DateOutOfRange,
+    ReasonRequired,
+    RecordAltered,
+    RecordMalformed,
+    RecordMissing,
+    RoundPublished,
+    RoundVoided,
 )
 from shuangsuiji.files.text import atomic_write_bytes
 from shuangsuiji.inputs.year import Inputs
-from shuangsuiji.ledger.chain import Ledger, LedgerEvent, load_events
-from shuangsuiji.ledger.state import find_round
+from shuangsuiji.ledger.chain import Ledger, LedgerEvent, load_events, now_china
+from shuangsuiji.ledger.events import DrawEvent
+from shuangsuiji.ledger.state import Round, RoundKey, build_rounds, find_round
 from shuangsuiji.workspace import Workspace
 
 
-def load_record(ws: Workspace, draw: LedgerEvent, check: bool = True) -> dict[str, Any]:
-    """The draw record a ledger line names; with ``check``, refuses bytes that differ from the ledger's hash.
+def read_record_bytes(ws: Workspace, draw: DrawEvent) -> bytes:
+    """The bytes of the record a draw line names, checked against the line's SHA-256.
 
-    Raises LedgerCorrupt when the file is missing, altered (with ``check``) or not a JSON object.
+    Raises RecordMalformed when the file is missing or holds other bytes.
     """
-    path = ws.draws_dir / str(draw.get("record", ""))
+    path = ws.draws_dir / draw.record
     shown = ws.show(path)
     try:
         data = path.read_bytes()
     except OSError:
-        raise LedgerCorrupt(f"{shown}: 摇号记录文件不存在（账本第 {draw.seq} 号事件）", "请从备份恢复该文件，再运行 ssj verify") from None
-    if check and hashlib.sha256(data).hexdigest() != draw.get("record_sha256"):
-        raise LedgerCorrupt(f"{shown}: 摇号记录的 SHA-256 与账本第 {draw.seq} 号事件不符，文件被改动过", "请运行 ssj verify，并从备份恢复该文件")
+        raise RecordMissing(f"{shown}: 摇号记录文件不存在（账本第 {draw.seq} 号事件）", "请从备份恢复该文件，再运行 ssj verify") from None
+    if hashlib.sha256(data).hexdigest() != draw.record_sha256:
+        raise RecordAltered(f"{shown}: 摇号记录的 SHA-256 与账本第 {draw.seq} 号事件不符，文件被改动过", "请运行 ssj verify，并从备份恢复该文件")
+    return data
+
+
+def load_record(ws: Workspace, draw: DrawEvent) -> DrawRecord:
+    """The draw record a ledger line names, refused unless its bytes are the ones the ledger holds.
+
+    Raises RecordMalformed (a LedgerCorrupt) when the file is missing, altered or not a record.
+    """
+    data = read_record_bytes(ws, draw)
     try:
-        record = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        record = None
-    if not isinstance(record, dict):
-        raise LedgerCorrupt(f"{shown}: 摇号记录不是有效的 JSON", "请运行 ssj verify，并从备份恢复该文件")
-    return record
+        return parse_record(data)
+    except RecordMalformed as exc:
+        raise RecordMalformed(f"{ws.show(ws.draws_dir / draw.record)}: {exc.message}", exc.hint) from None
 
 
 def record_path(ws: Workspace, year: int, task: str, number: int) -> Path:
     return ws.year_dir(year) / f"{task}-r{number}.json"
 
 
-def run_draw(ws: Workspace, inputs: Inputs, req: DrawRequest, dry_run: bool = False) -> tuple[dict[str, Any], LedgerEvent | None]:
+def prior_checks(ws: Workspace, rounds: Mapping[RoundKey, Round], year: int, seq: int) -> dict[str, int]:
+    """Each inspector's checks in the live rounds of the year drawn before ledger event ``seq``, from their records."""
+    teams = (p.inspectors for r in year_rounds_before(rounds, year, seq) for p in load_record(ws, r.draw).picks)
+    return checks_by_inspector(teams)  # reads each earlier record of the year once
+
+
+def run_draw(ws: Workspace, inputs: Inputs, req: DrawRequest, dry_run: bool = False) -> tuple[DrawRecord, LedgerEvent | None]:
     """Prepare a draw and, unless ``dry_run``, commit it; returns (record, ledger event or None).
 
     The ledger is read, the draw prepared, the record written and the ledger line appended
     all under one hold of the ledger lock, so a void or another draw by a second clerk
     cannot slip in between and leave a record whose exclusions no longer hold.
     """
-    shown = ws.show(ws.ledger_path)
+    seed = resolve_seed(req, secrets.token_hex(16))
     if dry_run:
-        return prepare_draw(inputs, load_events(ws.ledger_path, shown), req), None
-    ledger = Ledger(ws.ledger_path, shown)
+        return _prepare(ws, inputs, req, seed), None
+    ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
     with ledger.locked():
-        record = prepare_draw(inputs, load_events(ws.ledger_path, shown), req)
+        record = _prepare(ws, inputs, req, seed)
         return record, _commit(ws, ledger, record)
 
 
-def _commit(ws: Workspace, ledger: Ledger, record: dict[str, Any]) -> LedgerEvent:
+def _prepare(ws: Workspace, inputs: Inputs, req: DrawRequest, seed: Seed) -> DrawRecord:
+    """The ledger folded once, the year's running checks, the clock: then the pure prepare_draw."""
+    events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
+    rounds = build_rounds(events)
+    prior = prior_checks(ws, rounds, inputs.plan.year, len(events) + 1)
+    return prepare_draw(inputs, rounds, req, seed, now_china().isoformat(), prior)
+
+
+def _commit(ws: Workspace, ledger: Ledger, record: DrawRecord) -> LedgerEvent:
     """Write the record atomically, then append the ledger line that commits it (lock held)."""
-    year, task, number = record["year"], record["task"], record["round"]
-    path = record_path(ws, year, task, number)
+    path = record_path(ws, record.year, record.task, record.round)
     if path.exists():
         _keep_orphan(path)
     data = record_bytes(record)
     atomic_write_bytes(path, data)
     return ledger.append("draw", {
-        "year": year,
-        "task": task,
-        "round": number,
-        "date": record["date"],
+        "year": record.year,
+        "task": record.task,
+        "round": record.round,
+        "date": record.date,
         "record": path.relative_to(ws.draws_dir).as_posix(),
         "record_sha256": hashlib.sha256(data).hexdigest(),
-        "algorithm": record["algorithm"],
-        "seed": record["seed"],
-        "k": record["k"],
-        "picks": [p["entity"] for p in record["picks"]],
-        "new_cycle": record["new_cycle"],
-        "cycle_picks": record["cycle_picks"],
+        "algorithm": record.algorithm,
+        "seed": record.seed,
+        "k": record.k,
+        "picks": record.pick_ids,
+        "new_cycle": record.new_cycle,
+        "cycle_picks": list(record.cycle_picks),
     })
 
 
@@ -99,24 +133,24 @@ def void_round(ws: Workspace, year: int, task: str, number: int, reason: str, da
     """Append a void event for a round; the round's picks go back into the pool."""
     reason = reason.strip()
     if not reason:
-        raise SsjError("作废必须写明原因", "请用 --reason 说明作废原因，如 --reason \"摇号时名录库有误\"")
+        raise ReasonRequired("作废必须写明原因", "请用 --reason 说明作废原因，如 --reason \"摇号时名录库有误\"")
     ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
     with ledger.locked():
         events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
-        r = find_round(events, year, task, number)
-        if r.voided:
-            raise SsjError(f"{task} 第 {number} 轮已于 {r.void['date']} 作废", "无需重复作废")
+        r = find_round(build_rounds(events), year, task, number)
+        if r.void is not None:
+            raise RoundVoided(f"{task} 第 {number} 轮已于 {r.void.date} 作废", "无需重复作废")
         if r.publications:
-            raise SsjError(f"{task} 第 {number} 轮的结果已经公示，不能作废", "已公示的抽查只能登记更正结果（ssj record）")
+            raise RoundPublished(f"{task} 第 {number} 轮的结果已经公示，不能作废", "已公示的抽查只能登记更正结果（ssj record）")
         if day.isoformat() < r.draw_date:
-            raise SsjError(
+            raise DateOutOfRange(
                 f"作废日期 {day} 早于 {task} 第 {number} 轮的摇号日期 {r.draw_date}",
                 "作废只能在摇号之后；补录时请用 --today 写实际作废日期",
             )
         return ledger.append("void", {"year": year, "task": task, "round": number, "date": day.isoformat(), "reason": reason})
 
 
-def draw_task(ws: Workspace, year: int | None, req: DrawRequest, dry_run: bool = False) -> tuple[dict[str, Any], LedgerEvent | None, Inputs]:
+def draw_task(ws: Workspace, year: int | None, req: DrawRequest, dry_run: bool = False) -> tuple[DrawRecord, LedgerEvent | None, Inputs]:
     """``ssj draw``: load the year's inputs and run the draw; returns (record, ledger event or None, inputs)."""
     from shuangsuiji.inputs.year import load_inputs
 

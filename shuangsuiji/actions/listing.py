@@ -32,9 +32,9 @@ def draw_rows(ws: Workspace, year: int | None) -> list[dict]:
     """Every drawn round (of one year, or all), in ledger order, as ``ssj draws`` lists it."""
     return [
         {
-            "year": r.year, "task": r.task, "round": r.number, "date": r.draw_date, "seed": r.draw["seed"],
-            "algorithm": r.draw["algorithm"], "k": r.draw["k"], "voided": r.voided,
-            "void_reason": r.void["reason"] if r.void else None, "record": r.draw["record"], "seq": r.draw.seq,
+            "year": r.year, "task": r.task, "round": r.number, "date": r.draw_date, "seed": r.draw.seed,
+            "algorithm": r.draw.algorithm, "k": r.draw.k, "voided": r.voided,
+            "void_reason": r.void.reason if r.void else None, "record": r.draw.record, "seq": r.draw.seq,
         }
         for r in _rounds_in_order(ws)
         if year is None or r.year == year

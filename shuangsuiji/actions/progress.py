@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from shuangsuiji.actions.reading import events_of, plan_of, task_of, work_calendar
+from shuangsuiji.actions.reading import events_of, plan_of, work_calendar
 from shuangsuiji.actions.record import Recorded, record_results
 from shuangsuiji.errors import InputErrors
 from shuangsuiji.ledger.state import build_rounds
@@ -69,6 +69,6 @@ def round_progress(ws: Workspace, year: int, touched, day: date) -> tuple[tuple[
     rounds = build_rounds(events_of(ws))
     out = []
     for task_id, number in touched:
-        item = due_item(rounds[(year, task_id, number)], task_of(plan, task_id), cal, day)
+        item = due_item(rounds[(year, task_id, number)], plan.get_task(task_id), cal, day)
         out.append(RoundProgress(year, task_id, number, item.picks - item.missing, item.picks, item))
     return tuple(out), ()

@@ -10,18 +10,18 @@ from pathlib import Path
 from shuangsuiji.actions.reading import (
     calendar_warnings,
     default_year,
-    events_of,
-    live_round,
+    events_until,
+    later_note,
     pick_names,
     plan_of,
     read_record,
-    task_of,
     work_calendar,
 )
 from shuangsuiji.deadlines.due import Deadline, deadline
-from shuangsuiji.errors import SsjError
+from shuangsuiji.errors import DateOutOfRange, NothingToPublish
 from shuangsuiji.files.text import atomic_write_bytes
 from shuangsuiji.ledger.chain import Ledger, LedgerEvent
+from shuangsuiji.ledger.state import Round, build_rounds, find_round
 from shuangsuiji.workspace import Workspace
 
 
@@ -57,46 +57,30 @@ def publish_round(
     partial: bool,
     year: int | None = None,
 ) -> Published:
-    """Write the notice files and append the publish event. Refused while results are missing unless ``partial``."""
+    """Write the notice files and append the publish event. Refused while results are missing unless ``partial``.
+
+    The round is taken from the ledger as it stood at the end of ``today`` (``--today`` is a cut-off).
+    """
     from shuangsuiji.render.notice import render
     from shuangsuiji.results.notice import build_notice
 
     if day > today:
-        raise SsjError(f"公示日期 {day} 晚于今天（{today}）", "不能登记将来的公示；请在公示当天运行，或补录时用 --today 写实际日期")
+        raise DateOutOfRange(f"公示日期 {day} 晚于今天（{today}）", "不能登记将来的公示；请在公示当天运行，或补录时用 --today 写实际日期")
     cal = work_calendar(ws)
     ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
     with ledger.locked():
-        events = events_of(ws)
-        y = default_year(ws, events, task, year)
+        events, left_out = events_until(ws, today)
+        rounds = build_rounds(events)
+        y = default_year(ws, rounds, task, year)
         plan = plan_of(ws, y)
-        t = task_of(plan, task)
-        r = live_round(events, y, task, number)
-        where = f"{task} 第 {r.number} 轮"
-        missing = r.missing()
-        have = [e for e in r.picks if e not in missing]
-        if not have:
-            raise SsjError(f"{where}还没有登记任何检查结果，无可公示", f"请先用 ssj record --task {task} --round {r.number} 登记结果")
-        if missing and not partial:
-            names = pick_names(ws, r)
-            listed = "、".join(f"{names.get(e) or e}（{e}）" for e in missing)
-            raise SsjError(
-                f"{where}还有 {len(missing)} 户没有登记检查结果：{listed}",
-                f"请先用 ssj record 登记这些结果；如需先公示已完成的 {len(have)} 户，请加 --partial",
-            )
-        latest = max(r.current(e)["date"] for e in have)
-        if day.isoformat() < latest:
-            raise SsjError(f"公示日期 {day} 早于最后一户的检查日期 {latest}", "公示只能在检查之后；请核对 --date")
+        t = plan.get_task(task)
+        r = find_round(rounds, y, task, number, live=True)
+        have, missing = _publishable(ws, r, day, partial)
         record = read_record(ws, r)
         dl = deadline(r, t, cal)
-        notice = build_notice(plan, t, record, {e: r.current(e).data for e in have}, day, bool(missing))
-        folder = ws.public_dir(y)
-        stem = notice_stem(folder, task, r.number, day)
-        files = []
-        for fmt in formats:
-            data = render(notice, fmt)
-            path = folder / f"{stem}.{fmt}"
-            atomic_write_bytes(path, data)
-            files.append({"path": path.relative_to(ws.draws_dir).as_posix(), "sha256": hashlib.sha256(data).hexdigest()})
+        current = {e: r.current(e) for e in have}
+        notice = build_notice(plan, t, record, current, day, bool(missing))
+        files = _write_notice(ws, notice, render, y, task, r.number, day, formats)
         event = ledger.append("publish", {
             "year": y,
             "task": task,
@@ -110,8 +94,41 @@ def publish_round(
             "entities": have,
             "files": files,
         })
-    warnings = calendar_warnings(ws, list(dl.missing_years))
+    warnings = calendar_warnings(ws, list(dl.missing_years)) + ([later_note(left_out, today)] if left_out else [])
     return Published(
         event, tuple(ws.show(ws.draws_dir / f["path"]) for f in files), dl, tuple(missing),
-        tuple(p["date"] for p in r.publications), tuple(warnings),
+        tuple(p.date for p in r.publications), tuple(warnings),
     )
+
+
+def _publishable(ws: Workspace, r: Round, day: date, partial: bool) -> tuple[list[str], list[str]]:
+    """(picks with a result, picks without); refuses a round with none, or with some missing unless ``partial``."""
+    where = f"{r.task} 第 {r.number} 轮"
+    missing = r.missing()
+    have = [e for e in r.picks if e in r.results]
+    if not have:
+        raise NothingToPublish(f"{where}还没有登记任何检查结果，无可公示", f"请先用 ssj record --task {r.task} --round {r.number} 登记结果")
+    if missing and not partial:
+        names = pick_names(ws, r)
+        listed = "、".join(f"{names.get(e) or e}（{e}）" for e in missing)
+        raise NothingToPublish(
+            f"{where}还有 {len(missing)} 户没有登记检查结果：{listed}",
+            f"请先用 ssj record 登记这些结果；如需先公示已完成的 {len(have)} 户，请加 --partial",
+        )
+    latest = max(history[-1].date for e, history in r.results.items())
+    if day.isoformat() < latest:
+        raise DateOutOfRange(f"公示日期 {day} 早于最后一户的检查日期 {latest}", "公示只能在检查之后；请核对 --date")
+    return have, missing
+
+
+def _write_notice(ws: Workspace, notice, render, year: int, task: str, number: int, day: date, formats: tuple[str, ...]) -> list[dict]:
+    """Each format of the notice written atomically; their paths under draws/ and SHA-256."""
+    folder = ws.public_dir(year)
+    stem = notice_stem(folder, task, number, day)
+    files = []
+    for fmt in formats:
+        data = render(notice, fmt)
+        path = folder / f"{stem}.{fmt}"
+        atomic_write_bytes(path, data)
+        files.append({"path": path.relative_to(ws.draws_dir).as_posix(), "sha256": hashlib.sha256(data).hexdigest()})
+    return files

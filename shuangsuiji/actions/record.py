@@ -9,17 +9,21 @@ atomically first, and the ledger line that names them is the commit point.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from shuangsuiji.actions.reading import default_year, events_of, pick_names, plan_of
+from shuangsuiji.actions.reading import (
+    default_year,
+    events_until,
+    later_note,
+    pick_names,
+    plan_of,
+)
 from shuangsuiji.errors import InputErrors
 from shuangsuiji.ledger.chain import Ledger, LedgerEvent
 from shuangsuiji.ledger.state import Round, build_rounds
 from shuangsuiji.results.check import Checked, ResultRow, check_rows
 from shuangsuiji.workspace import Workspace
-
-# --------------------------------------------------------------------------- results
 
 
 @dataclass(frozen=True)
@@ -37,13 +41,17 @@ def record_results(
     task: str | None = None,
     number: int | None = None,
 ) -> Recorded:
-    """Check every row and, only when all are right, append their result events. Raises InputErrors."""
+    """Check every row and, only when all are right, append their result events. Raises InputErrors.
+
+    The rows are checked against the ledger as it stood at the end of ``today`` (``--today``
+    is a cut-off: a round drawn after it cannot take results dated on it).
+    """
     ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
     with ledger.locked():
-        events = events_of(ws)
-        y = default_year(ws, events, task, year)
-        plan = plan_of(ws, y)
+        events, left_out = events_until(ws, today)
         rounds = build_rounds(events)
+        y = default_year(ws, rounds, task, year)
+        plan = plan_of(ws, y)
         cache: dict[tuple, dict[str, str]] = {}
 
         def names(r: Round) -> dict[str, str]:
@@ -55,12 +63,7 @@ def record_results(
         if errors:
             raise InputErrors(errors)
         appended = ledger.append_many("result", list(checked.events))
+    if left_out:
+        checked = replace(checked, warnings=checked.warnings + (later_note(left_out, today),))
     return Recorded(checked, tuple(appended), y)
-
-
-# --------------------------------------------------------------------------- publish-due
-
-
-# --------------------------------------------------------------------------- publish
-
 

@@ -6,8 +6,9 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from shuangsuiji.deadlines.workdays import WorkCalendar
+from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.errors import CheckFailed
-from shuangsuiji.ledger.chain import LedgerEvent
+from shuangsuiji.ledger.events import DrawEvent, typed
 from shuangsuiji.report.numbers import build_report
 from shuangsuiji.report.records import Integrity, Report
 
@@ -37,11 +38,10 @@ def load_report(ws: Workspace, year: int | None, today: date) -> Report:
     inputs = load_inputs(ws, y)
     events, _, _ = read_ledger(ws.ledger_path)
     events, left_out = events_as_of(events, today)
-    records: dict[tuple[str, int], dict | None] = {}
-    for ev in events:
-        if ev.type != "draw" or ev.get("year") != y:
-            continue
-        records[(ev.get("task"), ev.get("round"))] = _read_record(ws, ev)
+    records: dict[tuple[str, int], DrawRecord | None] = {}
+    for ev in map(typed, events):
+        if isinstance(ev, DrawEvent) and ev.year == y:
+            records[(ev.task, ev.round)] = _read_record(ws, ev)
     calendar = WorkCalendar(load_calendars(ws.calendar_dir, ws.show))
     integrity = Integrity.from_verify(verify_workspace(ws))
     try:
@@ -57,7 +57,7 @@ def load_report(ws: Workspace, year: int | None, today: date) -> Report:
         ) from None
 
 
-def _read_record(ws: Workspace, ev: LedgerEvent) -> dict | None:
+def _read_record(ws: Workspace, ev: DrawEvent) -> DrawRecord | None:
     """The draw record the ledger line names, or None when it is missing or not the bytes the ledger holds."""
     from shuangsuiji.actions.draw import load_record
     from shuangsuiji.errors import LedgerCorrupt

@@ -10,11 +10,10 @@ from shuangsuiji.actions.reading import (
     events_of,
     plan_of,
     read_record,
-    task_of,
 )
 from shuangsuiji.errors import InputErrors
 from shuangsuiji.files.text import atomic_write_bytes
-from shuangsuiji.ledger.state import find_round
+from shuangsuiji.ledger.state import build_rounds, find_round
 from shuangsuiji.records import Plan
 from shuangsuiji.workspace import Workspace
 
@@ -36,17 +35,17 @@ def write_sheet(ws: Workspace, task: str, number: int | None, out: Path | None, 
 
     if out is not None:
         check_output(ws, out, SHEET, force)
-    events = events_of(ws)
-    y = default_year(ws, events, task, year)
+    rounds = build_rounds(events_of(ws))
+    y = default_year(ws, rounds, task, year)
     plan = plan_of(ws, y)
-    t = task_of(plan, task)
-    r = find_round(events, y, task, number)
+    t = plan.get_task(task)
+    r = find_round(rounds, y, task, number)
     rec = read_record(ws, r)
     facts = DrawFacts(
-        seq=r.draw.seq, at=r.draw.at, record_path=ws.show(ws.draws_dir / r.draw["record"]),
-        record_sha256=r.draw["record_sha256"], ledger_path=ws.show(ws.ledger_path), line_sha256=r.draw.digest,
+        seq=r.draw.seq, at=r.draw.at, record_path=ws.show(ws.draws_dir / r.draw.record),
+        record_sha256=r.draw.record_sha256, ledger_path=ws.show(ws.ledger_path), line_sha256=r.draw.digest,
     )
-    void = f"{r.void['date']}：{r.void['reason']}" if r.voided else None
+    void = f"{r.void.date}：{r.void.reason}" if r.void else None
     data = render_sheet(plan, t, rec, facts, inspector_names(ws, plan), void)
     path = out if out is not None else sheet_path(ws, y, task, r.number)
     atomic_write_bytes(path, data)

@@ -19,62 +19,71 @@ files, so an edited scope or a made-up exclusion in a record is caught.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from shuangsuiji.draw.cycle import draw_round
-from shuangsuiji.draw.teams import team_from_eligible
-from shuangsuiji.errors import SsjError
-from shuangsuiji.ledger.chain import read_ledger
-from shuangsuiji.ledger.state import build_rounds, event_problems
-from shuangsuiji.records import draw_count
+from shuangsuiji.actions.draw import read_record_bytes
+from shuangsuiji.draw.cycle import (
+    cycle_drawn,
+    draw_round,
+    live_rounds_before,
+    year_rounds_before,
+)
+from shuangsuiji.draw.record import DrawRecord, ids_sha256, parse_record
+from shuangsuiji.draw.teams import (
+    add_checks,
+    checks_by_inspector,
+    exclusions,
+    team_from_eligible,
+)
+from shuangsuiji.errors import (
+    BadExpectedHash,
+    InputError,
+    RecordAltered,
+    RecordMalformed,
+    RecordMissing,
+    SsjError,
+)
+from shuangsuiji.ledger.chain import LedgerEvent, read_ledger
+from shuangsuiji.ledger.events import DrawEvent, PublishEvent, typed
+from shuangsuiji.ledger.state import Round, RoundKey, build_rounds, event_problems
+from shuangsuiji.records import MIN_INSPECTORS, draw_count
 from shuangsuiji.workspace import Workspace
-
-
-@dataclass(frozen=True)
-class Failure:
-    seq: int | None
-    file: str
-    message: str
-
-    def render(self) -> str:
-        where = f"第 {self.seq} 号事件，" if self.seq is not None else ""
-        return f"{self.file}: {where}{self.message}"
-
-    def to_json(self) -> dict:
-        return {"seq": self.seq, "file": self.file, "message": self.message}
 
 
 @dataclass
 class VerifyResult:
     events: int = 0
     draws: int = 0
-    failures: list[Failure] = field(default_factory=list)
+    failures: list[InputError] = field(default_factory=list)  # each names its file, line and ledger event
     notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.failures
 
+    def fail(self, seq: int | None, shown: str, message: str) -> None:
+        self.failures.append(InputError(shown, 0, message, "", seq))
+
     def to_json(self) -> dict:
         return {
             "ok": self.ok,
             "events": self.events,
             "draws": self.draws,
-            "failures": [f.to_json() for f in self.failures],
+            "failures": [{"seq": f.seq, "file": f.location(), "message": f.message} for f in self.failures],
             "notes": self.notes,
         }
 
 
 def expected_digest(text: str) -> str:
-    """A line hash as copied from a signed sheet: any case, any spacing; SsjError unless 64 hex digits."""
+    """A line hash as copied from a signed sheet: any case, any spacing; BadExpectedHash unless 64 hex digits."""
     want = "".join(text.split()).lower()  # str.split() also drops full-width spaces
     if not re.fullmatch(r"[0-9a-f]{64}", want):
-        raise SsjError(
+        raise BadExpectedHash(
             f"--expect 的值 {text.strip()} 不是完整的 SHA-256（应为 64 位十六进制数字，现为 {len(want)} 位）",
             "请照摇号记录表上“账本第 N 号事件 SHA-256”一栏完整抄写",
         )
@@ -85,65 +94,70 @@ def verify_workspace(ws: Workspace, expect: tuple[str, ...] = ()) -> VerifyResul
     """Every check above; ``expect`` holds line hashes kept outside (on a signed sheet) that must still be in the ledger."""
     res = VerifyResult()
     ledger_shown = ws.show(ws.ledger_path)
-    events, problems, torn = read_ledger(ws.ledger_path)
+    events, problems, torn = read_ledger(ws.ledger_path, ledger_shown)
     res.events = len(events)
-    for p in problems:
-        res.failures.append(Failure(p.seq, f"{ledger_shown}:{p.line}", p.message))
+    res.failures.extend(problems)
     if torn:
         res.notes.append(f"{ledger_shown} 末尾有一行不完整（写入时被中断，未生效），下次登记时会被清除")
-    for e in event_problems(events, ledger_shown):
-        res.failures.append(Failure(None, f"{e.path}:{e.line}", e.message))
+    res.failures.extend(event_problems(events, ledger_shown))
+    _check_expected(res, events, expect, ledger_shown)
+    rounds = build_rounds(events)
+    current = _CurrentInputs(ws)
+    records: dict[int, dict[str, int]] = {}  # seq of a draw -> its checks per inspector, once read and hash-checked
+    named: set[Path] = set()
+    published: set[Path] = set()
+    for ev in map(typed, events):
+        if isinstance(ev, DrawEvent):
+            res.draws += 1
+            path = ws.draws_dir / ev.record
+            named.add(path.resolve())
+            for message in _check_draw(ws, ev, rounds, records, current):
+                res.fail(ev.seq, ws.show(path), message)
+        elif isinstance(ev, PublishEvent):
+            published |= _check_publication(ws, ev, res)
+    _check_orphans(ws, named, published, res)
+    if current.stale:
+        res.notes.append(current.stale_note())
+    return res
+
+
+def _check_expected(res: VerifyResult, events: list[LedgerEvent], expect: tuple[str, ...], ledger_shown: str) -> None:
     digests = {ev.digest: ev for ev in events}
     for want in map(expected_digest, expect):
         ev = digests.get(want)
         if ev is None:
-            res.failures.append(Failure(
-                None, ledger_shown,
-                f"账本中没有 SHA-256 为 {want} 的行：账本在那之后被整体改写或截断过（也请核对该值是否抄写有误）",
-            ))
+            res.fail(None, ledger_shown, f"账本中没有 SHA-256 为 {want} 的行：账本在那之后被整体改写或截断过（也请核对该值是否抄写有误）")
         else:
             res.notes.append(f"账本第 {ev.line} 行（第 {ev.seq} 号事件）的 SHA-256 与给定值一致，此行及以前的账本未被改动")
-    rounds = build_rounds(events)
-    current = _CurrentInputs(ws)
-    named: set[Path] = set()
-    published: set[Path] = set()
-    for ev in events:
-        if ev.type == "draw":
-            res.draws += 1
-            path = ws.draws_dir / str(ev.get("record", ""))
-            named.add(path.resolve())
-            try:
-                messages = _check_draw(ws, ev, rounds, path, current)
-            except (TypeError, AttributeError, KeyError, ValueError, OverflowError) as exc:
-                # Only a record rewritten together with the whole ledger gets here: report it, never crash.
-                messages = [f"摇号记录的结构异常，无法复核（{type(exc).__name__}: {exc}）"]
-            for message in messages:
-                res.failures.append(Failure(ev.seq, ws.show(path), message))
-        elif ev.type == "publish":
-            for item in ev.get("files") or []:
-                fpath = ws.draws_dir / item.get("path", "")
-                published.add(fpath.resolve())
-                if not fpath.exists():
-                    res.failures.append(Failure(ev.seq, ws.show(fpath), "公示文件不存在"))
-                elif hashlib.sha256(fpath.read_bytes()).hexdigest() != item.get("sha256"):
-                    res.failures.append(Failure(ev.seq, ws.show(fpath), "公示文件内容与账本记录的 SHA-256 不符，文件被改动过"))
-    if ws.draws_dir.is_dir():
-        for year_dir in sorted(p for p in ws.draws_dir.iterdir() if p.is_dir() and p.name.isdigit()):
-            for f in sorted(year_dir.glob("*.json")):
-                if ".orphan-" in f.name:
-                    res.notes.append(f"{ws.show(f)} 是一次中断的摇号留下的记录，作为凭证保留，未生效")
-                elif f.resolve() not in named:
-                    res.failures.append(Failure(None, ws.show(f), "孤立的摇号记录：账本中没有对应的摇号事件（摇号被中断，或文件被放入/改名）"))
-            public = year_dir / "public"
-            for f in sorted(public.iterdir()) if public.is_dir() else []:
-                if f.is_file() and not _incidental(f.name) and f.resolve() not in published:
-                    res.failures.append(Failure(None, ws.show(f), "孤立的公示文件：账本中没有公示事件记录它（公示被中断，或文件被放入/改名）"))
-    if current.stale:
-        res.notes.append(
-            f"{current.stale} 次摇号之后计划或名录库已修改（或现在无法读取）：这些摇号的范围和执法人员排除按记录本身复核"
-            "（摇号时的输入文件 SHA-256 记在记录的 inputs 中）"
-        )
-    return res
+
+
+def _check_publication(ws: Workspace, ev: PublishEvent, res: VerifyResult) -> set[Path]:
+    """The notice files a publish line names still hold their bytes; returns their paths."""
+    seen = set()
+    for item in ev.files:
+        fpath = ws.draws_dir / str(item.get("path", ""))
+        seen.add(fpath.resolve())
+        if not fpath.exists():
+            res.fail(ev.seq, ws.show(fpath), "公示文件不存在")
+        elif hashlib.sha256(fpath.read_bytes()).hexdigest() != item.get("sha256"):
+            res.fail(ev.seq, ws.show(fpath), "公示文件内容与账本记录的 SHA-256 不符，文件被改动过")
+    return seen
+
+
+def _check_orphans(ws: Workspace, named: set[Path], published: set[Path], res: VerifyResult) -> None:
+    """Record and notice files no ledger line names; records an interrupted draw left aside are notes."""
+    if not ws.draws_dir.is_dir():
+        return
+    for year_dir in sorted(p for p in ws.draws_dir.iterdir() if p.is_dir() and p.name.isdigit()):
+        for f in sorted(year_dir.glob("*.json")):
+            if ".orphan-" in f.name:
+                res.notes.append(f"{ws.show(f)} 是一次中断的摇号留下的记录，作为凭证保留，未生效")
+            elif f.resolve() not in named:
+                res.fail(None, ws.show(f), "孤立的摇号记录：账本中没有对应的摇号事件（摇号被中断，或文件被放入/改名）")
+        public = year_dir / "public"
+        for f in sorted(public.iterdir()) if public.is_dir() else []:
+            if f.is_file() and not _incidental(f.name) and f.resolve() not in published:
+                res.fail(None, ws.show(f), "孤立的公示文件：账本中没有公示事件记录它（公示被中断，或文件被放入/改名）")
 
 
 class _CurrentInputs:
@@ -153,22 +167,37 @@ class _CurrentInputs:
         self.ws = ws
         self.loaded: dict[int, Any] = {}
         self.stale = 0
+        self.stale_rounds: list[str] = []
+        self.changed: set[str] = set()
 
-    def matching(self, rec: dict) -> Any:
+    def matching(self, rec: DrawRecord) -> Any:
         """The current inputs when every file still has the hash the record holds, else None."""
         from shuangsuiji.inputs.year import load_inputs
 
-        year = rec.get("year")
-        if year not in self.loaded:
+        if rec.year not in self.loaded:
             try:
-                self.loaded[year] = load_inputs(self.ws, year)
+                self.loaded[rec.year] = load_inputs(self.ws, rec.year)
             except (SsjError, OSError):  # a broken file, or one Excel holds open: check from the record alone
-                self.loaded[year] = None
-        inputs = self.loaded[year]
-        if inputs is None or inputs.hashes != rec.get("inputs"):
+                self.loaded[rec.year] = None
+        inputs = self.loaded[rec.year]
+        if inputs is None or inputs.hashes != rec.inputs:
             self.stale += 1
+            self.stale_rounds.append(f"{rec.year} 年 {rec.task} 第 {rec.round} 轮")
+            now = inputs.hashes if inputs is not None else {}
+            self.changed |= {f for f, h in rec.inputs.items() if now.get(f) != h}
             return None
         return inputs
+
+    def stale_note(self) -> str:
+        """One note: which draws, which files, what it means, and what (not) to do."""
+        rounds = "、".join(self.stale_rounds[:3]) + (f" 等 {self.stale} 次摇号" if self.stale > 3 else "")
+        files = "、".join(sorted(self.changed)) or "计划或名录库"
+        return (
+            f"{rounds}之后，{files} 已修改（或现在无法读取）。这不是错误：名录库日常更新后，"
+            "这些摇号的抽查范围和执法人员排除无法再用现在的文件重新推出，已改按记录本身复核"
+            "（抽中名单、排序值和执法人员分派均已按种子重新计算）。无需处理；"
+            "如需完整复核，请把摇号时的文件（SHA-256 见各记录的 inputs）放回原处后再运行 ssj verify。"
+        )
 
 
 # Files that appear beside a notice without anyone publishing anything: dot files, the owner
@@ -180,100 +209,138 @@ def _incidental(name: str) -> bool:
     return name.startswith((".", "~$")) or name.lower() in _INCIDENTAL_NAMES
 
 
-def _check_draw(ws: Workspace, ev, rounds, path: Path, current: _CurrentInputs) -> list[str]:
-    from shuangsuiji.draw.cycle import cycle_drawn, live_rounds_before
-    from shuangsuiji.draw.record import ids_sha256
-
-    if not path.exists():
-        return ["摇号记录文件不存在"]
-    data = path.read_bytes()
-    if hashlib.sha256(data).hexdigest() != ev.get("record_sha256"):
-        return ["摇号记录的 SHA-256 与账本不符：记录文件被改动过"]
+def _check_draw(
+    ws: Workspace, ev: DrawEvent, rounds: Mapping[RoundKey, Round], records: dict[int, dict[str, int]], current: _CurrentInputs
+) -> list[str]:
+    """Every check of one draw line and its record; never raises on a malformed record."""
     try:
-        rec = json.loads(data.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        return ["摇号记录不是有效的 JSON"]
-    out: list[str] = []
-    for key in ("year", "task", "round", "seed", "algorithm", "k", "new_cycle", "cycle_picks", "date"):
-        if rec.get(key) != ev.get(key):
-            out.append(f"记录的 {key} 与账本不符")
-    if [p.get("entity") for p in rec.get("picks", [])] != ev.get("picks"):
-        out.append("记录的抽中名单与账本不符")
+        rec = parse_record(read_record_bytes(ws, ev))
+    except RecordMissing:
+        return ["摇号记录文件不存在"]
+    except RecordAltered:
+        return ["摇号记录的 SHA-256 与账本不符：记录文件被改动过"]
+    except RecordMalformed as exc:
+        return [f"摇号记录的结构异常，无法复核（{exc.message}）"]
+    records[ev.seq] = checks_by_inspector(p.inspectors for p in rec.picks)
+    out = _agrees_with_ledger(rec, ev)
     if out:
         return out
-    scope = list(rec["scope"])
-    prior = live_rounds_before(rounds, ev["year"], ev["task"], ev.seq)
-    excluded = sorted(cycle_drawn(prior) & set(scope))
-    if excluded != rec["excluded"]:
-        out.append("排除名单与此前各轮的抽中情况不符")
-    pool = sorted(set(scope) - set(rec["excluded"]))
-    if pool != rec["pool"]:
-        out.append("备选池不等于抽查范围减去排除名单")
-    if rec.get("pool_sha256") != ids_sha256(rec["pool"]):
-        out.append("pool_sha256 与备选池不符")
     try:
-        ratio = Decimal(rec["ratio"])
-        k = draw_count(len(scope), ratio)
-    except (InvalidOperation, KeyError, TypeError, ValueError, OverflowError):  # NaN, Infinity: no fraction
-        return out + ["记录中的抽查比例无法识别"]
-    if k != rec["k"]:
-        out.append(f"抽取家数应为 {k}（范围 {len(scope)} 家 × 比例 {rec['ratio']}），记录为 {rec['k']}")
-        return out
-    try:
-        again = draw_round(rec["algorithm"], rec["seed"], scope, set(excluded), k)
-    except ValueError as exc:
-        return out + [f"无法重新摇号：{exc}"]
-    derived = [(rank, i) for rank, i in again.picks]
-    recorded = [(p.get("rank"), p.get("entity")) for p in rec["picks"]]
-    if derived != recorded:
-        out.append("按记录的种子重新摇号，抽中名单或排序值与记录不符")
-    if list(again.cycle_picks) != rec["cycle_picks"] or again.new_cycle != rec["new_cycle"]:
-        out.append("新一轮循环的标记与重新摇号结果不符")
-    load: dict[str, int] = {}
-    n = rec.get("inspectors_per_check", 2)
-    for p in rec["picks"]:
-        left_out = {x.get("id") for x in p.get("excluded_inspectors", [])}
-        eligible = [i for i in rec.get("inspector_pool", []) if i not in left_out]
-        team = list(team_from_eligible(rec["seed"], p["entity"], eligible, load, n))
-        if team != p.get("inspectors"):
-            out.append(f"{p['entity']} 的执法人员与按规则重新分派的结果不符")
-        if len(set(p.get("inspectors", []))) < max(2, n):
-            out.append(f"{p['entity']} 的执法人员少于 {max(2, n)} 名")
-        for i in p.get("inspectors", []):
-            load[i] = load.get(i, 0) + 1
+        pool_problems, redraw = _check_pool(rec, live_rounds_before(rounds, rec.year, rec.task, ev.seq))
+        out += pool_problems
+        if redraw:
+            out += _check_picks(rec)
+            out += _check_teams(rec, _prior_checks(rounds, records, rec.year, ev.seq))
+    except (TypeError, AttributeError, KeyError, ValueError, OverflowError) as exc:
+        # Only a record rewritten together with the whole ledger gets here: report it, never crash.
+        return out + [f"摇号记录的结构异常，无法复核（{type(exc).__name__}: {exc}）"]
     inputs = current.matching(rec)
     if inputs is not None:
         out.extend(_check_against_inputs(rec, inputs))
     return out
 
 
-def _check_against_inputs(rec: dict, inputs: Any) -> list[str]:
-    """Scope, k and inspector exclusions derived again from the unchanged plan and registries."""
-    from shuangsuiji.draw.teams import exclusions
+def _agrees_with_ledger(rec: DrawRecord, ev: DrawEvent) -> list[str]:
+    out = []
+    for key in ("year", "task", "round", "seed", "algorithm", "k", "new_cycle", "cycle_picks", "date"):
+        if getattr(rec, key) != getattr(ev, key):
+            out.append(f"记录的 {key} 与账本不符")
+    if tuple(rec.pick_ids) != ev.picks:
+        out.append("记录的抽中名单与账本不符")
+    return out
 
-    task = inputs.plan.task(rec["task"])
+
+def _check_pool(rec: DrawRecord, prior: list[Round]) -> tuple[list[str], bool]:
+    """Excluded, pool, pool hash and k, from the ledger's earlier rounds and the record's scope;
+    and whether k is right, so that the picks can be drawn again."""
+    out = []
+    scope = set(rec.scope)
+    if sorted(cycle_drawn(prior) & scope) != list(rec.excluded):
+        out.append("排除名单与此前各轮的抽中情况不符")
+    if sorted(scope - set(rec.excluded)) != list(rec.pool):
+        out.append("备选池不等于抽查范围减去排除名单")
+    if rec.pool_sha256 != ids_sha256(rec.pool):
+        out.append("pool_sha256 与备选池不符")
+    try:
+        k = draw_count(len(rec.scope), Decimal(rec.ratio))
+    except (InvalidOperation, TypeError, ValueError, OverflowError):  # NaN, Infinity: no fraction
+        return out + ["记录中的抽查比例无法识别"], False
+    if k != rec.k:
+        return out + [f"抽取家数应为 {k}（范围 {len(rec.scope)} 家 × 比例 {rec.ratio}），记录为 {rec.k}"], False
+    return out, True
+
+
+def _check_picks(rec: DrawRecord) -> list[str]:
+    """The picks and their ranks drawn again from the seed."""
+    excluded = set(rec.excluded) & set(rec.scope)
+    try:
+        again = draw_round(rec.algorithm, rec.seed, rec.scope, excluded, rec.k)
+    except ValueError as exc:
+        return [f"无法重新摇号：{exc}"]
+    out = []
+    if again.picks != [(p.rank, p.entity) for p in rec.picks]:
+        out.append("按记录的种子重新摇号，抽中名单或排序值与记录不符")
+    if again.cycle_picks != rec.cycle_picks or again.new_cycle != rec.new_cycle:
+        out.append("新一轮循环的标记与重新摇号结果不符")
+    return out
+
+
+def _prior_checks(rounds: Mapping[RoundKey, Round], records: Mapping[int, dict[str, int]], year: int, seq: int) -> dict[str, int] | None:
+    """Checks per inspector in the year's live rounds before ``seq``, from their records; None if one is unreadable."""
+    total: dict[str, int] = {}
+    for r in year_rounds_before(rounds, year, seq):
+        if r.draw.seq not in records:
+            return None
+        add_checks(total, records[r.draw.seq])
+    return dict(sorted(total.items()))
+
+
+def _check_teams(rec: DrawRecord, prior: dict[str, int] | None) -> list[str]:
+    """Each team formed again from the eligible inspectors, the year's earlier checks and the seed."""
+    out = []
+    if prior is None:
+        out.append("此前有摇号记录无法读取，无法核对记录中的本年度此前检查次数（prior_checks）")
+    elif prior != dict(rec.prior_checks):
+        out.append("记录中的本年度此前检查次数（prior_checks）与账本中此前各轮的分派不符")
+    load: dict[str, int] = dict(rec.prior_checks)
+    n = rec.inspectors_per_check
+    need = max(MIN_INSPECTORS, n)
+    for p in rec.picks:
+        left_out = {x.id for x in p.excluded_inspectors}
+        eligible = [i for i in rec.inspector_pool if i not in left_out]
+        if team_from_eligible(rec.seed, p.entity, eligible, load, n) != p.inspectors:
+            out.append(f"{p.entity} 的执法人员与按规则重新分派的结果不符")
+        if len(set(p.inspectors)) < need:
+            out.append(f"{p.entity} 的执法人员少于 {need} 名")
+        for i in p.inspectors:
+            load[i] = load.get(i, 0) + 1
+    return out
+
+
+def _check_against_inputs(rec: DrawRecord, inputs: Any) -> list[str]:
+    """Scope, k and inspector exclusions derived again from the unchanged plan and registries."""
+    task = inputs.plan.task(rec.task)
     if task is None:
-        return [f"计划中没有任务 {rec['task']}"]
+        return [f"计划中没有任务 {rec.task}"]
     out = []
     local_avoidance = inputs.plan.local_avoidance  # the plan's, not the record's own say-so
-    if rec.get("local_avoidance") != local_avoidance:
+    if rec.local_avoidance != local_avoidance:
         out.append("记录的属地回避设置与计划不符")
-    if rec.get("inspectors_per_check") != task.inspectors_per_check:
+    if rec.inspectors_per_check != task.inspectors_per_check:
         out.append("记录的每户执法人员数与计划不符")
-    if sorted(inputs.scope_ids(task)) != rec["scope"]:
+    if sorted(inputs.scope_ids(task)) != list(rec.scope):
         out.append("抽查范围与摇号时的计划和名录库（SHA-256 未变）推出的范围不符")
-    if task.draw_count(len(rec["scope"])) != rec["k"]:
+    if task.draw_count(len(rec.scope)) != rec.k:
         out.append("抽取家数与计划的抽查比例不符")
-    if sorted(i.id for i in inputs.inspectors) != rec.get("inspector_pool"):
+    if sorted(i.id for i in inputs.inspectors) != list(rec.inspector_pool):
         out.append("执法人员名单与摇号时的执法人员名录库不符")
-    picked = inputs.entities_with_ids(p["entity"] for p in rec["picks"])
-    for p in rec["picks"]:
-        entity = picked.get(p["entity"])
+    picked = inputs.entities_with_ids(rec.pick_ids)
+    for p in rec.picks:
+        entity = picked.get(p.entity)
         if entity is None:
-            out.append(f"{p['entity']} 不在摇号时的检查对象名录库中")
+            out.append(f"{p.entity} 不在摇号时的检查对象名录库中")
             continue
         _, left_out = exclusions(entity, inputs.inspectors, local_avoidance)
-        recorded = [(x.get("id"), x.get("reason")) for x in p.get("excluded_inspectors", [])]
-        if list(left_out) != recorded:
-            out.append(f"{p['entity']} 未派出的执法人员及原因与名录库不符")
+        if left_out != [(x.id, x.reason) for x in p.excluded_inspectors]:
+            out.append(f"{p.entity} 未派出的执法人员及原因与名录库不符")
     return out

@@ -19,6 +19,8 @@ from shuangsuiji.cli.common import (
     today,
     workspace,
 )
+from shuangsuiji.codes import SEED_ORIGINS
+from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.errors import EXIT_CHECK_FAILED
 
 TABLE_ROWS = 200  # a terminal table longer than this helps nobody; the record holds every pick
@@ -50,33 +52,33 @@ def draw(
     req = DrawRequest(task=task, day=today(today_), seed=seed, sources=tuple(source or ()), algorithm=algorithm, round=round_)
     with busy("正在摇号……", as_json):
         record, event, inputs = draw_task(ws, year, req, dry_run)
-    path = record_path(ws, record["year"], record["task"], record["round"])
+    path = record_path(ws, record.year, record.task, record.round)
     if as_json:
-        emit_json(record)
+        emit_json(record.to_json())
         return
     _render_draw(record, ws.show(path), event, dry_run, inputs.plan.categories)
 
 
-def _render_draw(record: dict, shown: str, event, dry_run: bool, labels: dict[str, str]) -> None:
+def _render_draw(record: DrawRecord, shown: str, event, dry_run: bool, labels: dict[str, str]) -> None:
     from rich.table import Table
 
     out = console()
     head = "试摇（未写入）" if dry_run else "摇号结果"
-    t = Table(title=f"{record['task_name']} 第 {record['round']} 轮{head}（{record['date']}）", show_lines=False)
+    t = Table(title=f"{record.task_name} 第 {record.round} 轮{head}（{record.date}）", show_lines=False)
     for col in ("序号", "企业名称", "统一社会信用代码", "类别", "乡镇", "执法人员"):
         t.add_column(col, overflow="fold", no_wrap=col in NO_WRAP)
-    picks = record["picks"]
+    picks = record.picks
     for n, p in enumerate(picks[:TABLE_ROWS], start=1):
-        t.add_row(str(n), p["name"], p["entity"], labels.get(p["category"], p["category"]), p["town"], "、".join(p["inspector_names"]))
+        t.add_row(str(n), p.name, p.entity, labels.get(p.category, p.category), p.town, "、".join(p.inspector_names))
     out.print(t)
     if len(picks) > TABLE_ROWS:
         where = f"见摇号记录 {shown}" if not dry_run else "可用 --json 输出"
         out.print(f"共抽中 {len(picks)} 家，上表只列出前 {TABLE_ROWS} 家；完整名单{where}。")
-    origin = {"given": "现场给定", "generated": "系统生成", "public": "公开来源（RFC 3797）"}[record["seed_origin"]]
-    out.print(f"种子（{origin}）：{record['seed']}", markup=False, highlight=False)
+    origin = SEED_ORIGINS.get(record.seed_origin, record.seed_origin)
+    out.print(f"种子：{record.seed}；来源：{origin}", markup=False, highlight=False)
     out.print(
-        f"算法：{record['algorithm']}；范围 {len(record['scope'])} 家，排除此前已抽 {len(record['excluded'])} 家，"
-        f"备选池 {len(record['pool'])} 家，抽取 {record['k']} 家" + ("；备选池不足，开始新一轮循环" if record["new_cycle"] else ""),
+        f"算法：{record.algorithm}；范围 {len(record.scope)} 家，排除此前已抽 {len(record.excluded)} 家，"
+        f"备选池 {len(record.pool)} 家，抽取 {record.k} 家" + ("；备选池不足，开始新一轮循环" if record.new_cycle else ""),
         markup=False, highlight=False,
     )
     if event is not None:

@@ -121,12 +121,12 @@ def results(
         r, mine = view.round, view.rows
         title = f"{r.year} 年 {r.task} 第 {r.number} 轮（摇号 {r.draw_date}）：已登记 {view.done}/{len(mine)} 户"
         if r.voided:
-            title += f"；已于 {r.void['date']} 作废"
+            title += f"；已于 {r.void.date} 作废"
         end = r.check_end()
         if end:
             title += f"；检查结束日 {end}"
         if r.publications:
-            title += "；已公示 " + "、".join(p["date"] + ("（部分）" if p.get("partial") else "") + ("" if p.get("on_time") else "（逾期）") for p in r.publications)
+            title += "；已公示 " + "、".join(p.date + ("（部分）" if p.partial else "") + ("" if p.on_time else "（逾期）") for p in r.publications)
         t = Table(title=title, title_justify="left")
         for col in ("序号", "企业名称", "统一社会信用代码", "检查日期", "检查结果", "处理措施", "备注"):
             t.add_column(col, overflow="fold", no_wrap=col in NO_WRAP)
@@ -178,6 +178,8 @@ def publish_due(
         typer.echo(f"{day}：没有尚未公示的轮次。")
     else:
         _render_due(items, day, report.task_names)
+    if report.cut_off:
+        typer.echo(f"注意：{report.cut_off}", err=as_json)
     if fail_on_overdue and overdue:
         raise typer.Exit(EXIT_CHECK_FAILED)
 

@@ -135,7 +135,7 @@ def check_end_text(check_end: date | None, late: bool) -> str:
 
 def is_published(r: Round) -> bool:
     """True once a full (not partial) publication is in the ledger."""
-    return any(not p.get("partial") for p in r.publications)
+    return any(not p.partial for p in r.publications)
 
 
 def due_item(r: Round, task: Task, cal: WorkCalendar, today: date) -> DueItem:

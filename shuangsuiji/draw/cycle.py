@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from shuangsuiji.draw.ranking import select
-from shuangsuiji.ledger.state import Round, task_rounds
+from shuangsuiji.ledger.state import Round, RoundKey, task_rounds
 
 
 @dataclass(frozen=True)
@@ -50,20 +50,23 @@ def cycle_drawn(prior: Sequence[Round]) -> set[str]:
     """Entities drawn in the current cycle by the given (non-voided, ordered) rounds."""
     drawn: set[str] = set()
     for r in prior:
-        if r.draw.get("new_cycle"):
-            drawn = set(r.draw.get("cycle_picks") or [])
+        if r.draw.new_cycle:
+            drawn = set(r.draw.cycle_picks)
         else:
-            drawn |= set(r.picks)
+            drawn |= r.pick_set
     return drawn
 
 
-def live_rounds_before(rounds: dict, year: int, task: str, seq: int) -> list[Round]:
-    """Rounds of the task drawn before ledger line ``seq`` and not voided before it."""
-    out = []
-    for r in task_rounds(rounds, year, task):
-        if r.draw.seq >= seq:
-            continue
-        if r.void is not None and r.void.seq < seq:
-            continue
-        out.append(r)
-    return out
+def live_before(r: Round, seq: int) -> bool:
+    """Whether the round was drawn before ledger event ``seq`` and not voided before it."""
+    return r.draw.seq < seq and (r.void is None or r.void.seq > seq)
+
+
+def live_rounds_before(rounds: Mapping[RoundKey, Round], year: int, task: str, seq: int) -> list[Round]:
+    """Rounds of the task drawn before ledger event ``seq`` and not voided before it."""
+    return [r for r in task_rounds(rounds, year, task) if live_before(r, seq)]
+
+
+def year_rounds_before(rounds: Mapping[RoundKey, Round], year: int, seq: int) -> list[Round]:
+    """Rounds of every task of the year drawn before ledger event ``seq`` and not voided before it, in ledger order."""
+    return sorted((r for r in rounds.values() if r.year == year and live_before(r, seq)), key=lambda r: r.draw.seq)

@@ -1,42 +1,53 @@
-"""Rounds of a task: preparing a draw, committing it, voiding it.
+"""Preparing a draw: the checked inputs, the ledger's rounds, a seed and a timestamp in, the record out.
 
-A draw flows one way: the checked inputs and the ledger's past rounds go into
-``prepare_draw``, which computes the scope, the entities left out because an earlier
-round of this cycle drew them, the pool, k, the picks and the teams (all by the pure
-functions of ``draw.py``) and returns the record as a dict. ``run_draw`` does that while
-holding the ledger lock, then writes the record file atomically and appends the ledger
-line that commits it. Nothing is ever overwritten.
+A draw flows one way: ``resolve_seed`` turns the clerk's --seed / --source (or a seed the
+caller generated) into a ``Seed``; ``prepare_draw`` checks the day and the round number,
+refuses a seed the ledger already holds, computes the scope, the entities left out because
+an earlier round of this cycle drew them, the pool, k, the picks and the teams (by the pure
+functions of ``draw.cycle``, ``draw.ranking`` and ``draw.teams``) and returns the
+``DrawRecord``. Everything here is pure: the clock, the operating system's random source,
+the files and the ledger lock are ``actions.draw``'s.
 """
 
 from __future__ import annotations
 
-import secrets
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from shuangsuiji import __version__
-from shuangsuiji.draw.cycle import cycle_drawn, draw_round
+from shuangsuiji.draw.cycle import PoolDraw, cycle_drawn, draw_round
 from shuangsuiji.draw.ranking import ALGORITHMS, parse_source, rfc3797_key
-from shuangsuiji.draw.record import ids_sha256
-from shuangsuiji.draw.teams import assign_teams, reason_text
+from shuangsuiji.draw.record import (
+    RECORD_SCHEMA,
+    DrawRecord,
+    ExcludedInspector,
+    Pick,
+    ids_sha256,
+)
+from shuangsuiji.draw.teams import Team, assign_teams, reason_text
 from shuangsuiji.errors import (
+    BadSeed,
+    DateOutOfRange,
+    EmptyScope,
     RoundExists,
-    SsjError,
-    UnknownTask,
+    RoundSkipped,
+    SeedReused,
+    TooManyPicks,
+    UnknownAlgorithm,
 )
 from shuangsuiji.inputs.year import Inputs
-from shuangsuiji.ledger.chain import LedgerEvent, now_china
-from shuangsuiji.ledger.state import build_rounds, task_rounds
-from shuangsuiji.records import Inspector, Task
+from shuangsuiji.ledger.state import Round, RoundKey, seed_round, task_rounds
+from shuangsuiji.records import Entity, Inspector, Plan, Task
 
-RECORD_SCHEMA = "ssj.draw/1"
 RFC3797_MAX_PICKS = 65536  # the RFC's selection counter is two bytes
 
 
 @dataclass(frozen=True)
 class DrawRequest:
+    """What the clerk asked for: the task, the draw day, and how the seed is to be had."""
+
     task: str
     day: date
     seed: str | None = None
@@ -45,140 +56,174 @@ class DrawRequest:
     round: int | None = None
 
 
+@dataclass(frozen=True)
+class Seed:
+    """The seed of a draw, where it came from (a key of codes.SEED_ORIGINS) and the algorithm it feeds."""
+
+    text: str
+    origin: str
+    algorithm: str
+    sources: tuple[tuple[int, ...], ...] = ()
+
+
 def normalize_seed(text: str) -> str:
     return unicodedata.normalize("NFC", text).strip()
 
 
-def resolve_seed(req: DrawRequest) -> tuple[str, str, str, list[list[int]]]:
-    """(seed, origin, algorithm, sources) from the request."""
-    algorithm = req.algorithm
+def resolve_seed(req: DrawRequest, generated: str) -> Seed:
+    """The seed the request gives, or ``generated`` (fresh random bits the caller drew) when it gives none.
+
+    Raises:
+        BadSeed: both --seed and --source, an empty --seed, or a --source that is not integers.
+        UnknownAlgorithm: --algorithm names no algorithm ssj has.
+    """
     if req.sources and req.seed is not None:
-        raise SsjError("--seed 与 --source 只能二选一", "用 --source 逐个给出公开随机数来源，或用 --seed 直接给出种子")
-    sources: list[list[int]] = []
+        raise BadSeed("--seed 与 --source 只能二选一", "用 --source 逐个给出公开随机数来源，或用 --seed 直接给出种子")
+    algorithm = req.algorithm
+    sources: list[tuple[int, ...]] = []
     if req.sources:
         for i, text in enumerate(req.sources, start=1):
             try:
-                sources.append(parse_source(text))
+                sources.append(tuple(parse_source(text)))
             except ValueError:
-                raise SsjError(f"第 {i} 个 --source 无法识别：{text}", "每个来源写一组整数，用空格分隔，如 --source \"2 5 12 8 10\"") from None
-        seed, origin = rfc3797_key(sources), "public"
+                raise BadSeed(f"第 {i} 个 --source 无法识别：{text}", "每个来源写一组整数，用空格分隔，如 --source \"2 5 12 8 10\"") from None
+        text, origin = rfc3797_key([list(s) for s in sources]), "public"
         algorithm = algorithm or "rfc3797"
     elif req.seed is not None:
-        seed, origin = normalize_seed(req.seed), "given"
-        if not seed:
-            raise SsjError("--seed 不能为空", "请填写见证人掷骰结果、公开开奖号码等作为种子，或不写 --seed 由系统生成")
+        text, origin = normalize_seed(req.seed), "given"
+        if not text:
+            raise BadSeed("--seed 不能为空", "请填写见证人掷骰结果、公开开奖号码等作为种子，或不写 --seed 由系统生成")
     else:
-        seed, origin = secrets.token_hex(16), "generated"
+        text, origin = generated, "generated"
     algorithm = algorithm or "sha256-rank"
     if algorithm not in ALGORITHMS:
-        raise SsjError(f"未知的算法 {algorithm}", "可用算法：" + "、".join(ALGORITHMS))
-    return seed, origin, algorithm, sources
+        raise UnknownAlgorithm(f"未知的算法 {algorithm}", "可用算法：" + "、".join(ALGORITHMS))
+    return Seed(text, origin, algorithm, tuple(sources))
 
 
-def get_task(inputs: Inputs, task_id: str) -> Task:
-    task = inputs.plan.task(task_id)
-    if task is None:
-        known = "、".join(t.id for t in inputs.plan.tasks)
-        raise UnknownTask(f"计划中没有任务 {task_id}", f"可用任务：{known}（见 ssj plan）")
-    return task
+def prepare_draw(
+    inputs: Inputs,
+    rounds: Mapping[RoundKey, Round],
+    req: DrawRequest,
+    seed: Seed,
+    created_at: str,
+    prior_checks: Mapping[str, int] | None = None,
+) -> DrawRecord:
+    """The complete draw record for the next round of a task.
 
+    Args:
+        inputs: the checked plan and registries.
+        rounds: ``ledger.state.build_rounds`` of the whole ledger.
+        req: the task, draw day and --round asked for.
+        seed: from ``resolve_seed``.
+        created_at: when the record is made (ISO 8601), written into it.
+        prior_checks: inspector id -> checks assigned to them earlier in the year (``draw.teams``).
 
-def prepare_draw(inputs: Inputs, events: list[LedgerEvent], req: DrawRequest) -> dict[str, Any]:
-    """The complete draw record for the next round of a task; pure apart from a generated seed."""
+    Raises:
+        UnknownTask, DateOutOfRange, RoundExists, RoundSkipped, SeedReused, EmptyScope,
+        TooManyPicks, NotEnoughInspectors: each names what to change.
+    """
     plan = inputs.plan
-    task = get_task(inputs, req.task)
-    if req.day.year < plan.year:
-        raise SsjError(
-            f"摇号日期 {req.day} 早于计划年度 {plan.year}",
-            f"请用 --today 写 {plan.year} 年内的实际摇号日期",
-        )
-    if req.day > task.end:
-        raise SsjError(
-            f"摇号日期 {req.day} 晚于任务 {task.id} 的抽查时间（{task.start} 至 {task.end}）",
+    task = plan.get_task(req.task)
+    _check_day(plan, task, req.day)
+    existing = task_rounds(rounds, plan.year, task.id)
+    number = _next_number(task, existing, req.round)
+    _check_seed_unused(rounds, seed.text)
+    scope = sorted(inputs.scope_ids(task))
+    k = _draw_count(task, scope, seed.algorithm)
+    excluded = sorted(cycle_drawn([r for r in existing if not r.voided]).intersection(scope))
+    excluded_set = set(excluded)
+    pool = [i for i in scope if i not in excluded_set]  # ids are unique and sorted, so the pool is too
+    result = draw_round(seed.algorithm, seed.text, scope, excluded_set, k)
+    prior = {i: n for i, n in sorted((prior_checks or {}).items()) if n}
+    picks = _picks(inputs, task, plan.local_avoidance, seed.text, result, prior)
+    return DrawRecord(
+        schema=RECORD_SCHEMA, algorithm=seed.algorithm, year=plan.year, task=task.id, task_name=task.name,
+        round=number, date=req.day.isoformat(), created_at=created_at, ssj_version=__version__, seed=seed.text,
+        seed_origin=seed.origin, sources=seed.sources, inputs=dict(inputs.hashes), ratio=str(task.ratio),
+        categories=tuple(task.scope), inspectors_per_check=task.inspectors_per_check,
+        local_avoidance=plan.local_avoidance, scope=tuple(scope), excluded=tuple(excluded), pool=tuple(pool),
+        pool_sha256=ids_sha256(pool), k=k, new_cycle=result.new_cycle, cycle_picks=tuple(result.cycle_picks),
+        inspector_pool=tuple(sorted(i.id for i in inputs.inspectors)), picks=picks, prior_checks=prior,
+    )
+
+
+def _check_day(plan: Plan, task: Task, day: date) -> None:
+    if day.year < plan.year:
+        raise DateOutOfRange(f"摇号日期 {day} 早于计划年度 {plan.year}", f"请用 --today 写 {plan.year} 年内的实际摇号日期")
+    if day > task.end:
+        raise DateOutOfRange(
+            f"摇号日期 {day} 晚于任务 {task.id} 的抽查时间（{task.start} 至 {task.end}）",
             "抽查时间结束后不能再摇号；补录历史摇号请用 --today 写实际摇号日期",
         )
-    rounds = build_rounds(events)
-    existing = task_rounds(rounds, plan.year, task.id)
+
+
+def _next_number(task: Task, existing: list[Round], asked: int | None) -> int:
+    """The number of the round to draw; refuses a --round that is not it."""
     number = (existing[-1].number + 1) if existing else 1
-    if req.round is not None and req.round != number:
-        if any(r.number == req.round for r in existing):
-            raise RoundExists(f"{task.id} 第 {req.round} 轮已经摇过号，摇号结果不能重摇或覆盖", f"如需作废请用 ssj void --task {task.id} --round {req.round} --reason ...；下一轮是第 {number} 轮")
-        raise SsjError(f"{task.id} 的下一轮是第 {number} 轮，不能跳到第 {req.round} 轮", f"请用 --round {number}，或不写 --round")
-    seed, origin, algorithm, sources = resolve_seed(req)
-    scope = inputs.scope_ids(task)
-    scope.sort()
+    if asked is None or asked == number:
+        return number
+    if any(r.number == asked for r in existing):
+        raise RoundExists(
+            f"{task.id} 第 {asked} 轮已经摇过号，摇号结果不能重摇或覆盖",
+            f"如需作废请用 ssj void --task {task.id} --round {asked} --reason ...；下一轮是第 {number} 轮",
+        )
+    raise RoundSkipped(f"{task.id} 的下一轮是第 {number} 轮，不能跳到第 {asked} 轮", f"请用 --round {number}，或不写 --round")
+
+
+def _check_seed_unused(rounds: Mapping[RoundKey, Round], seed: str) -> None:
+    earlier = seed_round(rounds, seed)
+    if earlier is not None:
+        state = "，该轮已作废" if earlier.voided else ""
+        raise SeedReused(
+            f"种子“{seed}”已用于 {earlier.year} 年 {earlier.task} 第 {earlier.number} 轮（{earlier.draw_date} 摇号{state}），不能再用",
+            "种子公开后，用它摇号的结果可以事先算出；请现场另取新的种子（重新掷骰、新一期开奖号码），或不写 --seed 由系统生成",
+        )
+
+
+def _draw_count(task: Task, scope: list[str], algorithm: str) -> int:
     if not scope:
-        raise SsjError(f"任务 {task.id} 的抽查范围内没有在营企业", "请检查名录库中该类别企业的状态，或计划中的 scope")
+        raise EmptyScope(f"任务 {task.id} 的抽查范围内没有在营企业", "请检查名录库中该类别企业的状态，或计划中的 scope")
     k = task.draw_count(len(scope))
     if algorithm == "rfc3797" and k > RFC3797_MAX_PICKS:
-        raise SsjError(
+        raise TooManyPicks(
             f"rfc3797 算法一次最多抽取 {RFC3797_MAX_PICKS} 家，本次需抽取 {k} 家",
             "RFC 3797 的序号只有两个字节；请改用默认的 sha256-rank 算法",
         )
-    live = [r for r in existing if not r.voided]
-    excluded = sorted(cycle_drawn(live).intersection(scope))
-    excluded_set = set(excluded)
-    pool = [i for i in scope if i not in excluded_set]  # ids are unique and sorted, so the pool is too
-    result = draw_round(algorithm, seed, scope, excluded_set, k)
+    return k
+
+
+def _picks(
+    inputs: Inputs, task: Task, local_avoidance: bool, seed: str, result: PoolDraw, prior: Mapping[str, int]
+) -> tuple[Pick, ...]:
+    """The picks with their teams, in pick order."""
     by_id = inputs.entities_with_ids(i for _, i in result.picks)  # only the picks: the registry may hold millions
-    picked = [by_id[i] for _, i in result.picks]
-    teams = assign_teams(seed, picked, inputs.inspectors, task.inspectors_per_check, plan.local_avoidance)
+    picked: list[Entity] = [by_id[i] for _, i in result.picks]
+    teams = assign_teams(seed, picked, inputs.inspectors, task.inspectors_per_check, local_avoidance, prior)
     names = {i.id: i.name for i in inputs.inspectors}
-    first_inspector: dict[str, Inspector] = {}
-    for i in inputs.inspectors:
-        first_inspector.setdefault(i.id, i)  # what inputs.inspector(id) returns, without a scan per call
-    # Picks with the same exclusions (most picks of a category) share the read-only entries;
-    # each pick still gets its own list.
-    shared: dict[tuple[tuple[str, str], ...], list[dict[str, str]]] = {}
+    entries = _ExclusionEntries(inputs.inspectors)
+    return tuple(
+        Pick(
+            entity=e.id, rank=rank, inspectors=team.inspectors, name=e.name, category=e.category, town=e.town,
+            inspector_names=tuple(names[i] for i in team.inspectors), excluded_inspectors=entries.of(team),
+        )
+        for (rank, _), e, team in zip(result.picks, picked, teams)
+    )
 
-    def exclusion_entries(excluded: tuple[tuple[str, str], ...]) -> list[dict[str, str]]:
-        found = shared.get(excluded)
+
+class _ExclusionEntries:
+    """Picks with the same exclusions (most picks of a category) share one tuple of entries."""
+
+    def __init__(self, inspectors: tuple[Inspector, ...]) -> None:
+        self.first: dict[str, Inspector] = {}
+        for i in inspectors:
+            self.first.setdefault(i.id, i)  # what inputs.inspector(id) returns, without a scan per call
+        self.shared: dict[tuple[tuple[str, str], ...], tuple[ExcludedInspector, ...]] = {}
+
+    def of(self, team: Team) -> tuple[ExcludedInspector, ...]:
+        found = self.shared.get(team.excluded)
         if found is None:
-            found = shared[excluded] = [
-                {"id": iid, "reason": code, "text": reason_text(code, first_inspector.get(iid))} for iid, code in excluded
-            ]
+            found = self.shared[team.excluded] = tuple(
+                ExcludedInspector(iid, code, reason_text(code, self.first.get(iid))) for iid, code in team.excluded
+            )
         return found
-
-    picks = []
-    for (rank, entity_id), team in zip(result.picks, teams):
-        e = by_id[entity_id]
-        picks.append({
-            "entity": entity_id,
-            "rank": rank,
-            "inspectors": list(team.inspectors),
-            "name": e.name,
-            "category": e.category,
-            "town": e.town,
-            "inspector_names": [names[i] for i in team.inspectors],
-            "excluded_inspectors": list(exclusion_entries(team.excluded)),
-        })
-    return {
-        "schema": RECORD_SCHEMA,
-        "algorithm": algorithm,
-        "year": plan.year,
-        "task": task.id,
-        "task_name": task.name,
-        "round": number,
-        "date": req.day.isoformat(),
-        "created_at": now_china().isoformat(),
-        "ssj_version": __version__,
-        "seed": seed,
-        "seed_origin": origin,
-        "sources": sources,
-        "inputs": dict(inputs.hashes),
-        "ratio": str(task.ratio),
-        "categories": list(task.scope),
-        "inspectors_per_check": task.inspectors_per_check,
-        "local_avoidance": plan.local_avoidance,
-        "scope": scope,
-        "excluded": excluded,
-        "pool": pool,
-        "pool_sha256": ids_sha256(pool),
-        "k": k,
-        "new_cycle": result.new_cycle,
-        "cycle_picks": list(result.cycle_picks),
-        "inspector_pool": sorted(i.id for i in inputs.inspectors),
-        "picks": picks,
-    }
-
-

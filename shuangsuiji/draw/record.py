@@ -1,11 +1,30 @@
-"""The draw record: its bytes and the hash of its pool."""
+"""The draw record (摇号记录): the typed record auditors read, its JSON, its bytes, the hash of its pool.
+
+A draw record is written once, as ``draws/<year>/<task>-r<n>.json``, and never changed; the
+ledger's draw line holds the SHA-256 of its bytes. ``DrawRecord.to_json`` gives the JSON
+object in the order of the fields below, and ``record_bytes`` its bytes
+(``json.dumps(obj, ensure_ascii=False, indent=2)`` plus a newline, UTF-8);
+``DrawRecord.from_json`` reads such an object back, so that reading a record and writing it
+again gives the same bytes (``tests/test_record.py`` checks this on every record of
+``examples/2022``).
+
+``prior_checks`` (inspector id -> checks already assigned in the year before this draw, see
+``draw.teams``) is written only when some inspector has earlier checks: a first draw of the
+year, and every record made before the year-long balance existed, has no such key.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from itertools import islice
-from typing import Any, Sequence
+from typing import Any
+
+from shuangsuiji.errors import RecordMalformed
+
+RECORD_SCHEMA = "ssj.draw/1"
 
 
 def ids_sha256(ids: Sequence[str]) -> str:
@@ -13,16 +32,212 @@ def ids_sha256(ids: Sequence[str]) -> str:
     return hashlib.sha256("".join(f"{i}\n" for i in ids).encode("utf-8")).hexdigest()
 
 
-def record_bytes(record: dict[str, Any]) -> bytes:
+@dataclass(frozen=True, slots=True)
+class ExcludedInspector:
+    """An inspector left out of one pick's team, with the reason code and its Chinese text."""
+
+    id: str
+    reason: str  # a key of codes.EXCLUSION_REASONS
+    text: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "reason": self.reason, "text": self.text}
+
+
+@dataclass(frozen=True, slots=True)
+class Pick:
+    """One drawn entity, its rank, its team, and who could not go."""
+
+    entity: str
+    rank: str
+    inspectors: tuple[str, ...]
+    name: str
+    category: str
+    town: str
+    inspector_names: tuple[str, ...]
+    excluded_inspectors: tuple[ExcludedInspector, ...]
+
+    def to_json(self, excluded: list[dict[str, str]] | None = None) -> dict[str, Any]:
+        """The pick's JSON object; ``excluded`` is its excluded_inspectors already as JSON (shared between picks)."""
+        return {
+            "entity": self.entity,
+            "rank": self.rank,
+            "inspectors": list(self.inspectors),
+            "name": self.name,
+            "category": self.category,
+            "town": self.town,
+            "inspector_names": list(self.inspector_names),
+            "excluded_inspectors": excluded if excluded is not None else [x.to_json() for x in self.excluded_inspectors],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class DrawRecord:
+    """Everything one draw computed, as written to its record file."""
+
+    schema: str
+    algorithm: str
+    year: int
+    task: str
+    task_name: str
+    round: int
+    date: str  # the draw day, YYYY-MM-DD
+    created_at: str  # ISO 8601 with +08:00
+    ssj_version: str
+    seed: str
+    seed_origin: str  # a key of codes.SEED_ORIGINS
+    sources: tuple[tuple[int, ...], ...]  # RFC 3797 public sources; empty for other seeds
+    inputs: Mapping[str, str]  # shown path -> SHA-256 of the plan and registries
+    ratio: str
+    categories: tuple[str, ...]
+    inspectors_per_check: int
+    local_avoidance: bool
+    scope: tuple[str, ...]
+    excluded: tuple[str, ...]
+    pool: tuple[str, ...]
+    pool_sha256: str
+    k: int
+    new_cycle: bool
+    cycle_picks: tuple[str, ...]
+    inspector_pool: tuple[str, ...]
+    picks: tuple[Pick, ...]
+    prior_checks: Mapping[str, int]  # inspector id -> checks earlier in the year; {} for none
+
+    @property
+    def pick_ids(self) -> list[str]:
+        return [p.entity for p in self.picks]
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as a JSON object, keys in the order the record file has them."""
+        shared: dict[int, list[dict[str, str]]] = {}  # picks drawn together share their exclusions tuple
+
+        def excluded(p: Pick) -> list[dict[str, str]]:
+            key = id(p.excluded_inspectors)
+            if key not in shared:
+                shared[key] = [x.to_json() for x in p.excluded_inspectors]
+            return list(shared[key])
+
+        obj: dict[str, Any] = {
+            "schema": self.schema, "algorithm": self.algorithm, "year": self.year, "task": self.task,
+            "task_name": self.task_name, "round": self.round, "date": self.date, "created_at": self.created_at,
+            "ssj_version": self.ssj_version, "seed": self.seed, "seed_origin": self.seed_origin,
+            "sources": [list(s) for s in self.sources], "inputs": dict(self.inputs), "ratio": self.ratio,
+            "categories": list(self.categories), "inspectors_per_check": self.inspectors_per_check,
+            "local_avoidance": self.local_avoidance, "scope": list(self.scope), "excluded": list(self.excluded),
+            "pool": list(self.pool), "pool_sha256": self.pool_sha256, "k": self.k, "new_cycle": self.new_cycle,
+            "cycle_picks": list(self.cycle_picks), "inspector_pool": list(self.inspector_pool),
+        }
+        if self.prior_checks:
+            obj["prior_checks"] = dict(self.prior_checks)
+        obj["picks"] = [p.to_json(excluded(p)) for p in self.picks]
+        return obj
+
+    @classmethod
+    def from_json(cls, obj: Any) -> DrawRecord:
+        """The record a JSON object holds. Raises RecordMalformed naming the first field that is wrong."""
+        if not isinstance(obj, dict):
+            raise RecordMalformed("摇号记录不是 JSON 对象", "请运行 ssj verify，并从备份恢复该文件")
+        r = _Fields(obj)
+        return cls(
+            schema=r.text("schema"), algorithm=r.text("algorithm"), year=r.integer("year"), task=r.text("task"),
+            task_name=r.text("task_name"), round=r.integer("round"), date=r.text("date"),
+            created_at=r.text("created_at"), ssj_version=r.text("ssj_version"), seed=r.text("seed"),
+            seed_origin=r.text("seed_origin"), sources=tuple(tuple(r.ints(s, "sources")) for s in r.items("sources")),
+            inputs=r.mapping("inputs", str), ratio=r.text("ratio"), categories=r.texts("categories"),
+            inspectors_per_check=r.integer("inspectors_per_check"), local_avoidance=r.flag("local_avoidance"),
+            scope=r.texts("scope"), excluded=r.texts("excluded"), pool=r.texts("pool"),
+            pool_sha256=r.text("pool_sha256"), k=r.integer("k"), new_cycle=r.flag("new_cycle"),
+            cycle_picks=r.texts("cycle_picks"), inspector_pool=r.texts("inspector_pool"),
+            picks=_picks(r.items("picks")),
+            prior_checks=r.mapping("prior_checks", int) if "prior_checks" in obj else {},
+        )
+
+
+def _picks(items: list[Any]) -> tuple[Pick, ...]:
+    shared: dict[tuple[ExcludedInspector, ...], tuple[ExcludedInspector, ...]] = {}
+    out = []
+    for item in items:
+        p = _Fields(item, "picks")
+        fields = [_Fields(x, "picks.excluded_inspectors") for x in p.items("excluded_inspectors")]
+        entries = tuple(ExcludedInspector(x.text("id"), x.text("reason"), x.text("text")) for x in fields)
+        entries = shared.setdefault(entries, entries)  # most picks of a category share one tuple
+        out.append(Pick(
+            entity=p.text("entity"), rank=p.text("rank"), inspectors=p.texts("inspectors"), name=p.text("name"),
+            category=p.text("category"), town=p.text("town"), inspector_names=p.texts("inspector_names"),
+            excluded_inspectors=entries,
+        ))
+    return tuple(out)
+
+
+class _Fields:
+    """Typed access to one JSON object of a record; every wrong field raises RecordMalformed."""
+
+    def __init__(self, obj: Any, where: str = "") -> None:
+        if not isinstance(obj, dict):
+            raise RecordMalformed(f"摇号记录的 {where} 中有一项不是 JSON 对象", "请运行 ssj verify，并从备份恢复该文件")
+        self.obj = obj
+        self.where = where
+
+    def _bad(self, key: str, kind: str) -> RecordMalformed:
+        name = f"{self.where}.{key}" if self.where else key
+        return RecordMalformed(f"摇号记录的 {name} 应为{kind}", "请运行 ssj verify，并从备份恢复该文件")
+
+    def _get(self, key: str, types: tuple[type, ...], kind: str) -> Any:
+        value = self.obj.get(key)
+        if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
+            raise self._bad(key, kind)
+        return value
+
+    def text(self, key: str) -> str:
+        return self._get(key, (str,), "文本")
+
+    def integer(self, key: str) -> int:
+        return self._get(key, (int,), "整数")
+
+    def flag(self, key: str) -> bool:
+        return self._get(key, (bool,), " true 或 false")
+
+    def items(self, key: str) -> list[Any]:
+        return self._get(key, (list,), "列表")
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        values = self.items(key)
+        if not all(isinstance(v, str) for v in values):
+            raise self._bad(key, "文本的列表")
+        return tuple(values)
+
+    def ints(self, values: Any, key: str) -> list[int]:
+        if not isinstance(values, list) or not all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+            raise self._bad(key, "整数列表的列表")
+        return values
+
+    def mapping(self, key: str, kind: type) -> dict[str, Any]:
+        value = self._get(key, (dict,), "对象")
+        if not all(isinstance(v, kind) and not isinstance(v, bool) for v in value.values()):
+            raise self._bad(key, "对象（值为" + ("文本" if kind is str else "整数") + "）")
+        return dict(value)
+
+
+def record_bytes(record: DrawRecord | dict[str, Any]) -> bytes:
     """``(json.dumps(record, ensure_ascii=False, indent=2) + "\\n").encode("utf-8")``, a piece at a time.
 
     A draw of tens of thousands of picks makes a record of some 100 MB; as one str (two
     bytes a character once there is Chinese in it), plus its copy with the newline, it
     would need several times that before encoding.
     """
-    chunks = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(record)
+    obj = record.to_json() if isinstance(record, DrawRecord) else record
+    chunks = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(obj)
     pieces = []
     while piece := "".join(islice(chunks, 1 << 16)):
         pieces.append(piece.encode("utf-8"))
     pieces.append(b"\n")
     return b"".join(pieces)
+
+
+def parse_record(data: bytes) -> DrawRecord:
+    """The record in a record file's bytes. Raises RecordMalformed when it is not a valid record."""
+    try:
+        obj = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise RecordMalformed("摇号记录不是有效的 JSON", "请运行 ssj verify，并从备份恢复该文件") from None
+    return DrawRecord.from_json(obj)

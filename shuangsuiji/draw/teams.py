@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from shuangsuiji.codes import EXCLUSION_REASONS
@@ -29,6 +29,8 @@ def reason_text(code: str, inspector: Inspector | None = None) -> str:
 
 
 def _exclusion_reason(entity: Entity, inspector: Inspector, local_avoidance: bool) -> str | None:
+    if inspector.never_drawn:
+        return "not_drawn"
     if not inspector.on_duty:
         return "off_duty"
     if not inspector.qualified_for(entity.category):
@@ -45,7 +47,8 @@ def exclusions(
 ) -> tuple[list[Inspector], list[tuple[str, str]]]:
     """(eligible inspectors in input order, [(inspector_id, reason_code)] sorted by id).
 
-    The reason is the first that applies of: off_duty, unqualified, conflict, local.
+    The reason is the first that applies of: not_drawn (status 不参与抽取), off_duty,
+    unqualified, conflict, local.
     """
     eligible: list[Inspector] = []
     excluded: list[tuple[str, str]] = []
@@ -59,12 +62,28 @@ def exclusions(
     return eligible, excluded
 
 
+def checks_by_inspector(teams: Iterable[Sequence[str]]) -> dict[str, int]:
+    """How many checks each inspector has in the given teams (one per team they are in), sorted by id."""
+    counts: dict[str, int] = {}
+    for team in teams:
+        for inspector_id in dict.fromkeys(team):
+            counts[inspector_id] = counts.get(inspector_id, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def add_checks(total: dict[str, int], counts: Mapping[str, int]) -> None:
+    """Add one round's checks per inspector to a running total."""
+    for inspector_id, n in counts.items():
+        total[inspector_id] = total.get(inspector_id, 0) + n
+
+
 def team_from_eligible(
     seed: str, entity_id: str, eligible_ids: Sequence[str], load: Mapping[str, int], n: int
 ) -> tuple[str, ...]:
     """The first n eligible ids ordered by (load, team_rank(seed, entity_id, id), id).
 
-    ``load`` counts the teams each inspector already joined in this draw. Returns fewer
+    ``load`` counts the checks each inspector already has this year: those of earlier rounds
+    (the record's ``prior_checks``) plus the teams joined so far in this draw. Returns fewer
     than n ids when fewer are eligible; callers that need a full team check the length.
     """
     if n < 0:
@@ -117,8 +136,13 @@ def assign_teams(
     inspectors: Sequence[Inspector],
     n: int,
     local_avoidance: bool,
+    prior_checks: Mapping[str, int] | None = None,
 ) -> list[Team]:
     """One team of n inspectors per drawn entity, in pick order.
+
+    Inspectors are ordered by their checks so far in the year (``prior_checks``, from the
+    live rounds of every task of the year drawn before this one, plus the teams already
+    formed in this draw), then by ``team_rank``: the workload evens out over the year.
 
     Raises NotEnoughInspectors, naming the entity and why each inspector was excluded,
     when an entity has fewer than n eligible inspectors.
@@ -128,7 +152,7 @@ def assign_teams(
     # Who may go depends on the entity only through its category, its town (under 属地回避)
     # and the avoid lists; entities no one avoids share the answer for their category and town.
     shared: dict[tuple[str, str], tuple[list[Inspector], list[tuple[str, str]]]] = {}
-    load: dict[str, int] = {}
+    load: dict[str, int] = dict(prior_checks or {})
     teams: list[Team] = []
     for entity in picks:
         if entity.id in avoided:

@@ -18,7 +18,7 @@ from shuangsuiji.codes import TYPE_ALIASES
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.files.text import read_text
 from shuangsuiji.files.yaml_nodes import NodeReader, compose
-from shuangsuiji.records import Plan, Task
+from shuangsuiji.records import MIN_INSPECTORS, Plan, Task
 
 PLAN_FIELDS = {
     "year": "计划年度",
@@ -45,7 +45,6 @@ TASK_FIELDS = {
     "inspectors_per_check": "每户执法人员数",
 }
 TASK_REQUIRED = ("id", "name", "type", "matter", "scope_label", "scope", "ratio", "start", "end")
-MIN_INSPECTORS = 2
 
 _TASK_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*[%％]$")
@@ -212,11 +211,11 @@ def _load_task(r: NodeReader, node: yaml.Node, index: int, year: int | None, cat
     department = plan_department
     if "department" in f:
         department = r.text(f["department"], "department")
-    per_check = 2
+    per_check = MIN_INSPECTORS
     if "inspectors_per_check" in f:
         value = r.integer(f["inspectors_per_check"], "inspectors_per_check")
         if value is not None and value < MIN_INSPECTORS:
-            r.error(f["inspectors_per_check"], f"每户执法人员数为 {value}，少于 2 名", "计划要求每次检查至少 2 名执法人员，请改为 2 或更多")
+            r.error(f["inspectors_per_check"], f"每户执法人员数为 {value}，少于 {MIN_INSPECTORS} 名", f"计划要求每次检查至少 {MIN_INSPECTORS} 名执法人员，请改为 {MIN_INSPECTORS} 或更多")
         elif value is not None:
             per_check = value
     if len(r.errors) > before:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from shuangsuiji.codes import EVENT_TYPES
-from shuangsuiji.errors import LedgerBusy, LedgerCorrupt
+from shuangsuiji.errors import InputError, LedgerBusy, LedgerCorrupt
 
 GENESIS = "0" * 64
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991
@@ -57,13 +57,6 @@ class LedgerEvent:
         return self.data.get(key, default)
 
 
-@dataclass(frozen=True, slots=True)
-class LedgerProblem:
-    line: int
-    seq: int | None
-    message: str
-
-
 def line_digest(raw: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
@@ -77,14 +70,22 @@ def encode_event(seq: int, kind: str, at: str, prev: str, data: dict[str, Any]) 
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def parse_ledger(data: bytes) -> tuple[list[LedgerEvent], list[LedgerProblem], bool]:
+SHOWN = "draws/ledger.jsonl"
+
+
+def parse_ledger(data: bytes, shown: str = SHOWN) -> tuple[list[LedgerEvent], list[InputError], bool]:
     """Parse ledger bytes into events, problems found, and whether a torn final line was dropped.
 
     Every line is parsed and checked against the chain; parsing goes on after a problem so
-    that all of them are reported.
+    that all of them are reported. Each problem names ``shown:line`` and, when the line has
+    one, its ``seq``.
     """
     events: list[LedgerEvent] = []
-    problems: list[LedgerProblem] = []
+    problems: list[InputError] = []
+
+    def problem(line: int, seq: object, message: str) -> None:
+        problems.append(InputError(shown, line, message, "", seq if isinstance(seq, int) else None))
+
     torn = False
     lines = data.split(b"\n")
     if lines and lines[-1] == b"":
@@ -98,7 +99,7 @@ def parse_ledger(data: bytes) -> tuple[list[LedgerEvent], list[LedgerProblem], b
         if not raw.strip():
             # ssj never writes a blank line: an editor did. Name it, and keep checking the chain
             # across it, so one stray newline is one problem rather than three.
-            problems.append(LedgerProblem(number, None, "该行是空行：账本被文本编辑器改动过（ssj 不会写入空行），删除这一空行即可"))
+            problem(number, None, "该行是空行：账本被文本编辑器改动过（ssj 不会写入空行），删除这一空行即可")
             continue
         digest = line_digest(raw)
         try:
@@ -106,17 +107,17 @@ def parse_ledger(data: bytes) -> tuple[list[LedgerEvent], list[LedgerProblem], b
             if not isinstance(obj, dict):
                 raise ValueError("not an object")
         except (UnicodeDecodeError, ValueError):
-            problems.append(LedgerProblem(number, None, "该行不是有效的 JSON，账本被改动或损坏"))
+            problem(number, None, "该行不是有效的 JSON，账本被改动或损坏")
             prev = digest
             expected_seq += 1
             continue
         seq = obj.get("seq")
         if obj.get("prev") != prev:
-            problems.append(LedgerProblem(number, seq, "prev 与上一行的 SHA-256 不符：本行或上一行被改动过，哈希链断裂"))
+            problem(number, seq, "prev 与上一行的 SHA-256 不符：本行或上一行被改动过，哈希链断裂")
         if seq != expected_seq:
-            problems.append(LedgerProblem(number, seq, f"序号应为 {expected_seq}，实为 {seq}：有行被删除、插入或调换"))
+            problem(number, seq, f"序号应为 {expected_seq}，实为 {seq}：有行被删除、插入或调换")
         if obj.get("type") not in EVENT_TYPES:
-            problems.append(LedgerProblem(number, seq, f"未知的事件类型 {obj.get('type')}"))
+            problem(number, seq, f"未知的事件类型 {obj.get('type')}")
         data_fields = {k: v for k, v in obj.items() if k not in _HEAD}
         events.append(LedgerEvent(
             seq if isinstance(seq, int) else expected_seq,
@@ -132,19 +133,19 @@ def parse_ledger(data: bytes) -> tuple[list[LedgerEvent], list[LedgerProblem], b
     return events, problems, torn
 
 
-def read_ledger(path: Path) -> tuple[list[LedgerEvent], list[LedgerProblem], bool]:
+def read_ledger(path: Path, shown: str = SHOWN) -> tuple[list[LedgerEvent], list[InputError], bool]:
     if not path.exists():
         return [], [], False
-    return parse_ledger(path.read_bytes())
+    return parse_ledger(path.read_bytes(), shown)
 
 
 def load_events(path: Path, shown: str) -> list[LedgerEvent]:
     """Committed events for commands that build on the ledger; raises LedgerCorrupt if the chain is broken."""
-    events, problems, _ = read_ledger(path)
+    events, problems, _ = read_ledger(path, shown)
     if problems:
         first = problems[0]
         raise LedgerCorrupt(
-            f"{shown}:{first.line}: {first.message}（共 {len(problems)} 处问题）",
+            f"{first.location()}: {first.message}（共 {len(problems)} 处问题）",
             "账本不可信时不能继续登记；请运行 ssj verify 查看全部问题，并从备份恢复账本",
         )
     return events
@@ -197,10 +198,10 @@ class Ledger:
         keep = existing
         if existing and not existing.endswith(b"\n"):
             keep = existing[: existing.rfind(b"\n") + 1]  # drop the torn, uncommitted tail
-        events, problems, _ = parse_ledger(keep)
+        events, problems, _ = parse_ledger(keep, self.shown)
         if problems:
             p = problems[0]
-            raise LedgerCorrupt(f"{self.shown}:{p.line}: {p.message}", "账本损坏时不能追加；请运行 ssj verify 查看，并从备份恢复")
+            raise LedgerCorrupt(f"{p.location()}: {p.message}", "账本损坏时不能追加；请运行 ssj verify 查看，并从备份恢复")
         seq = events[-1].seq + 1 if events else 1
         prev = events[-1].digest if events else GENESIS
         line = len(events) + 1

@@ -8,28 +8,42 @@ does not exist (a result for an entity that was not drawn, a void of an unknown 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from shuangsuiji.codes import RESULT_CODES
-from shuangsuiji.errors import InputError, RoundNotFound
+from shuangsuiji.errors import InputError, RoundNotFound, RoundVoided
 from shuangsuiji.ledger.chain import LedgerEvent
+from shuangsuiji.ledger.events import (
+    DrawEvent,
+    PublishEvent,
+    ResultEvent,
+    VoidEvent,
+    typed,
+)
+
+RoundKey = tuple[int, str, int]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Round:
-    """One drawn round of a task and what happened to it since."""
+    """One drawn round of a task and what happened to it since (as far as the events folded go)."""
 
     year: int
     task: str
     number: int
-    draw: LedgerEvent
-    void: LedgerEvent | None = None
-    results: dict[str, list[LedgerEvent]] = field(default_factory=dict)  # entity -> result events, oldest first
-    publications: list[LedgerEvent] = field(default_factory=list)
+    draw: DrawEvent
+    void: VoidEvent | None = None
+    results: Mapping[str, tuple[ResultEvent, ...]] = field(default_factory=dict)  # entity -> results, oldest first
+    publications: tuple[PublishEvent, ...] = ()
+    pick_set: frozenset[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "pick_set", frozenset(self.draw.picks))
 
     @property
-    def key(self) -> tuple[int, str, int]:
+    def key(self) -> RoundKey:
         return (self.year, self.task, self.number)
 
     @property
@@ -37,14 +51,14 @@ class Round:
         return self.void is not None
 
     @property
-    def picks(self) -> list[str]:
-        return list(self.draw["picks"])
+    def picks(self) -> tuple[str, ...]:
+        return self.draw.picks
 
     @property
     def draw_date(self) -> str:
-        return self.draw["date"]
+        return self.draw.date
 
-    def current(self, entity: str) -> LedgerEvent | None:
+    def current(self, entity: str) -> ResultEvent | None:
         """The result in force for an entity: the latest one recorded (a correction supersedes)."""
         history = self.results.get(entity)
         return history[-1] if history else None
@@ -54,37 +68,55 @@ class Round:
 
     @property
     def complete(self) -> bool:
-        return not self.missing()
+        return len(self.results) == len(self.pick_set)
 
     def check_end(self) -> str | None:
         """The latest current result date once every pick has a result."""
         if not self.complete:
             return None
-        return max(self.current(e)["date"] for e in self.picks)
+        return max(history[-1].date for history in self.results.values())
 
 
-def build_rounds(events: list[LedgerEvent]) -> dict[tuple[int, str, int], Round]:
-    """Fold ledger events into rounds, keyed by (year, task, round). Ignores events that refer to nothing."""
-    rounds: dict[tuple[int, str, int], Round] = {}
+def build_rounds(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
+    """Fold ledger events into frozen rounds, keyed by (year, task, round), in draw order.
+
+    Linear in the events: a result is kept when its entity is one of the round's picks (a
+    frozenset lookup) and the round was not voided before it. Events that refer to nothing
+    are ignored (``event_problems`` reports them).
+    """
+    draws: dict[RoundKey, DrawEvent] = {}
+    picks: dict[RoundKey, frozenset[str]] = {}
+    voids: dict[RoundKey, VoidEvent] = {}
+    results: dict[RoundKey, dict[str, list[ResultEvent]]] = {}
+    publications: dict[RoundKey, list[PublishEvent]] = {}
     for ev in events:
-        key = (ev.get("year"), ev.get("task"), ev.get("round"))
-        if ev.type == "draw":
-            if key not in rounds:
-                rounds[key] = Round(key[0], key[1], key[2], ev)
+        t = typed(ev)
+        if t is None:
             continue
-        r = rounds.get(key)
-        if r is None:
+        key = (t.year, t.task, t.round)
+        if isinstance(t, DrawEvent):
+            if key not in draws:
+                draws[key] = t
+                picks[key] = frozenset(t.picks)
+        elif key not in draws or key in voids:
             continue
-        if ev.type == "void" and r.void is None:
-            r.void = ev
-        elif ev.type == "result" and not r.voided and ev.get("entity") in r.picks:
-            r.results.setdefault(ev["entity"], []).append(ev)
-        elif ev.type == "publish" and not r.voided:
-            r.publications.append(ev)
-    return rounds
+        elif isinstance(t, VoidEvent):
+            voids[key] = t
+        elif isinstance(t, ResultEvent):
+            if t.entity in picks[key]:
+                results.setdefault(key, {}).setdefault(t.entity, []).append(t)
+        else:
+            publications.setdefault(key, []).append(t)
+    return {
+        key: Round(
+            key[0], key[1], key[2], d, voids.get(key),
+            {e: tuple(h) for e, h in results.get(key, {}).items()}, tuple(publications.get(key, ())),
+        )
+        for key, d in draws.items()
+    }
 
 
-def task_rounds(rounds: dict[tuple[int, str, int], Round], year: int, task: str) -> list[Round]:
+def task_rounds(rounds: Mapping[RoundKey, Round], year: int, task: str) -> list[Round]:
     return sorted((r for r in rounds.values() if r.year == year and r.task == task), key=lambda r: r.number)
 
 
@@ -135,19 +167,34 @@ def _iso_date(value: object) -> bool:
     return len(str(value)) == 10
 
 
-def find_round(events: list[LedgerEvent], year: int, task: str, number: int | None) -> Round:
-    """The requested round, or the task's latest live round when ``number`` is None."""
-    rounds = task_rounds(build_rounds(events), year, task)
+def find_round(rounds: Mapping[RoundKey, Round], year: int, task: str, number: int | None, live: bool = False) -> Round:
+    """The requested round, or the task's latest live round when ``number`` is None.
+
+    Raises:
+        RoundNotFound: the task has no such round (or no live round at all).
+        RoundVoided: with ``live``, the round asked for was voided.
+    """
+    found = task_rounds(rounds, year, task)
     if number is None:
-        live = [r for r in rounds if not r.voided]
-        if not live:
+        alive = [r for r in found if not r.voided]
+        if not alive:
             raise RoundNotFound(f"{year} 年任务 {task} 还没有有效的摇号", f"请先运行 ssj draw --task {task}")
-        return live[-1]
-    for r in rounds:
+        return alive[-1]
+    for r in found:
         if r.number == number:
+            if live and r.void is not None:
+                raise RoundVoided(f"{task} 第 {r.number} 轮已于 {r.void.date} 作废", "请用 ssj draws 查看有效的轮次")
             return r
-    have = "、".join(str(r.number) for r in rounds) or "无"
-    raise RoundNotFound(f"{year} 年任务 {task} 没有第 {number} 轮（已有：{have}）", "请用 ssj draws 查看已有的轮次")
+    have = "、".join(str(r.number) for r in found) or "无"
+    raise RoundNotFound(f"{year} 年任务 {task} 没有第 {number} 轮（已有：{have}）", "请用 ssj draws 或 ssj results 查看已有的轮次")
+
+
+def seed_round(rounds: Mapping[RoundKey, Round], seed: str) -> Round | None:
+    """The first round of any task and year (voided ones included) drawn with this seed."""
+    for r in rounds.values():
+        if r.draw.seed == seed:
+            return r
+    return None
 
 
 def event_day(ev: LedgerEvent) -> str:

@@ -18,9 +18,10 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Mapping
 
 from shuangsuiji.codes import SEED_ORIGINS
+from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.inputs.plan import period_label
 from shuangsuiji.records import Plan, Task
 from shuangsuiji.render.page import chinese_date, chinese_datetime, page
@@ -77,7 +78,7 @@ class DrawFacts:
 def render_sheet(
     plan: Plan,
     task: Task,
-    record: Mapping[str, Any],
+    record: DrawRecord,
     facts: DrawFacts,
     names: Mapping[str, str] | None = None,
     void: str | None = None,
@@ -91,7 +92,7 @@ def render_sheet(
         void: when the round was voided, the date and reason, printed as a warning at the top.
     """
     e = html.escape
-    title = f"{task.name} 第 {record['round']} 轮摇号记录表"
+    title = f"{task.name} 第 {record.round} 轮摇号记录表"
     body = [f"<h1>摇号记录表</h1>\n<p class=\"sub\">{e(title)}</p>\n"]
     if void:
         body.append(f"<p class=\"void\">本轮已作废（{e(void)}），抽中的企业已回到备选池；本表仅作存档。</p>\n")
@@ -109,10 +110,10 @@ def render_sheet(
     return page(title, _CSS, "".join(body)).encode("utf-8")
 
 
-def _names(record: Mapping[str, Any], names: Mapping[str, str] | None) -> dict[str, str]:
+def _names(record: DrawRecord, names: Mapping[str, str] | None) -> dict[str, str]:
     out = dict(names or {})
-    for p in record["picks"]:
-        out.update(zip(p.get("inspectors", []), p.get("inspector_names", [])))
+    for p in record.picks:
+        out.update(zip(p.inspectors, p.inspector_names))
     return out
 
 
@@ -126,54 +127,54 @@ def _rows(rows: list[tuple[str, str]], mono: frozenset[str] = frozenset()) -> st
     return "".join(out)
 
 
-def count_text(record: Mapping[str, Any], task: Task) -> str:
+def count_text(record: DrawRecord, task: Task) -> str:
     """How many were drawn and why, in plain words: 9 家（范围内 41 家 × 抽查比例 20% = 8.2，有小数时进为整数，至少 1 家）."""
-    scope, k = len(record["scope"]), record["k"]
+    scope, k = len(record.scope), record.k
     product = format((Decimal(scope) * task.ratio).normalize(), "f")
     text = f"{k} 家（范围内 {scope} 家 × 抽查比例 {task.ratio_text()} = {product}，有小数时进为整数，至少 1 家）"
-    if record.get("new_cycle"):
+    if record.new_cycle:
         text += f"；备选池不足 {k} 家，备选池企业全部入选，差额从本周期已抽过的企业中抽取，开始新一轮循环"
     return text
 
 
-def _facts(plan: Plan, task: Task, record: Mapping[str, Any]) -> str:
+def _facts(plan: Plan, task: Task, record: DrawRecord) -> str:
     labels = plan.categories
-    origin = SEED_ORIGINS.get(record.get("seed_origin", ""), record.get("seed_origin", ""))
-    cats = "、".join(labels.get(c, c) for c in record.get("categories", []))
+    origin = SEED_ORIGINS.get(record.seed_origin, record.seed_origin)
+    cats = "、".join(labels.get(c, c) for c in record.categories)
     rows = [
         ("抽查工作计划", f"{plan.title}（{plan.document}）"),
         ("抽查任务", f"{task.name}（任务代号 {task.id}）"),
         ("抽查类型 / 事项", f"{task.type}；{task.matter}"),
         ("抽查时间 / 发起部门", f"{period_label(task.start, task.end)}；{task.department}"),
-        ("轮次 / 摇号日期", f"第 {record['round']} 轮；{chinese_date(record['date'])}"),
-        ("种子", record["seed"]),
+        ("轮次 / 摇号日期", f"第 {record.round} 轮；{chinese_date(record.date)}"),
+        ("种子", record.seed),
         ("种子来源", origin),
     ]
-    for i, src in enumerate(record.get("sources") or [], start=1):
+    for i, src in enumerate(record.sources, start=1):
         rows.append((f"公开来源 {i}", " ".join(str(x) for x in src)))
     rows += [
-        ("抽查范围", f"{len(record['scope'])} 家（类别：{cats}，状态为在营）；此前已抽中、本轮不再抽取 "
-         f"{len(record['excluded'])} 家；备选 {len(record['pool'])} 家"),
+        ("抽查范围", f"{len(record.scope)} 家（类别：{cats}，状态为在营）；此前已抽中、本轮不再抽取 "
+         f"{len(record.excluded)} 家；备选 {len(record.pool)} 家"),
         ("抽取家数", count_text(record, task)),
-        ("抽取方法", METHOD_TEXT.get(record["algorithm"], record["algorithm"]).format(k=record["k"])),
-        ("每户执法人员", f"{record.get('inspectors_per_check', 2)} 名" + ("；属地回避" if record.get("local_avoidance") else "")),
-        ("记录生成时间", chinese_datetime(record["created_at"]) if record.get("created_at") else ""),
+        ("抽取方法", METHOD_TEXT.get(record.algorithm, record.algorithm).format(k=record.k)),
+        ("每户执法人员", f"{record.inspectors_per_check} 名" + ("；属地回避" if record.local_avoidance else "")),
+        ("记录生成时间", chinese_datetime(record.created_at) if record.created_at else ""),
     ]
     return _rows(rows, frozenset({"种子"}))
 
 
-def _picks(plan: Plan, record: Mapping[str, Any]) -> str:
+def _picks(plan: Plan, record: DrawRecord) -> str:
     e = html.escape
     labels = plan.categories
-    out = [f"<h2>抽中企业及执法检查人员（{len(record['picks'])} 户）</h2>\n<table class=\"picks\">\n<thead><tr>"]
+    out = [f"<h2>抽中企业及执法检查人员（{len(record.picks)} 户）</h2>\n<table class=\"picks\">\n<thead><tr>"]
     out += [f"<th>{h}</th>" for h in ("序号", "企业名称", "统一社会信用代码", "类别", "乡镇", "执法人员")]
     out.append("</tr></thead>\n<tbody>\n")
-    for n, p in enumerate(record["picks"], start=1):
-        team = "、".join(f"<span class=\"nw\">{e(nm)}（{e(i)}）</span>" for nm, i in zip(p.get("inspector_names", []), p.get("inspectors", [])))
-        category = p.get("category", "")
+    for n, p in enumerate(record.picks, start=1):
+        team = "、".join(f"<span class=\"nw\">{e(nm)}（{e(i)}）</span>" for nm, i in zip(p.inspector_names, p.inspectors))
+        category = p.category
         out.append(
-            f"<tr><td class=\"c\">{n}</td><td>{e(p.get('name', ''))}</td><td class=\"uscc\">{e(p['entity'])}</td>"
-            f"<td class=\"c\">{e(labels.get(category, category))}</td><td class=\"c\">{e(p.get('town', ''))}</td>"
+            f"<tr><td class=\"c\">{n}</td><td>{e(p.name)}</td><td class=\"uscc\">{e(p.entity)}</td>"
+            f"<td class=\"c\">{e(labels.get(category, category))}</td><td class=\"c\">{e(p.town)}</td>"
             f"<td>{team}</td></tr>\n"
         )
     out.append("</tbody>\n</table>\n")
@@ -185,42 +186,42 @@ def _signatures() -> str:
     return f"<div class=\"signs\"><table><tr>{cells}</tr></table></div>\n"
 
 
-def _hashes(record: Mapping[str, Any], facts: DrawFacts) -> str:
+def _hashes(record: DrawRecord, facts: DrawFacts) -> str:
     line = f"账本第 {facts.seq} 号事件 SHA-256"
     rows = [
         ("记入账本", f"{facts.ledger_path} 第 {facts.seq} 号事件，{chinese_datetime(facts.at)}"),
         (line, facts.line_sha256),
         ("摇号记录文件", facts.record_path),
         ("记录文件 SHA-256", facts.record_sha256),
-        ("备选池 SHA-256", record["pool_sha256"]),
+        ("备选池 SHA-256", record.pool_sha256),
     ]
     return "<h2>账本与记录文件</h2>\n" + _rows(rows, frozenset({line, "摇号记录文件", "记录文件 SHA-256", "备选池 SHA-256"}))
 
 
-def _ranks_and_pool(plan: Plan, record: Mapping[str, Any]) -> str:
+def _ranks_and_pool(plan: Plan, record: DrawRecord) -> str:
     e = html.escape
     out = ["<h2>抽中企业的排序值</h2>\n<table class=\"picks\">\n<thead><tr><th>序号</th><th>统一社会信用代码</th><th>排序值</th></tr></thead>\n<tbody>\n"]
-    for n, p in enumerate(record["picks"], start=1):
-        out.append(f"<tr><td class=\"c\">{n}</td><td class=\"uscc\">{e(p['entity'])}</td>"
-                   f"<td><span class=\"mono\">{e(str(p.get('rank', '')))}</span></td></tr>\n")
+    for n, p in enumerate(record.picks, start=1):
+        out.append(f"<tr><td class=\"c\">{n}</td><td class=\"uscc\">{e(p.entity)}</td>"
+                   f"<td><span class=\"mono\">{e(str(p.rank))}</span></td></tr>\n")
     out.append("</tbody>\n</table>\n")
-    out.append(f"<h2>备选池（{len(record['pool'])} 家，按统一社会信用代码排序）</h2>\n<ul class=\"pool\">")
-    out += [f"<li>{e(i)}</li>" for i in record["pool"]]
+    out.append(f"<h2>备选池（{len(record.pool)} 家，按统一社会信用代码排序）</h2>\n<ul class=\"pool\">")
+    out += [f"<li>{e(i)}</li>" for i in record.pool]
     out.append("</ul>\n")
-    if record["excluded"]:
-        out.append(f"<h2>此前已抽中、本轮不再抽取的企业（{len(record['excluded'])} 家）</h2>\n<ul class=\"pool\">")
-        out += [f"<li>{e(str(i))}</li>" for i in record["excluded"]]
+    if record.excluded:
+        out.append(f"<h2>此前已抽中、本轮不再抽取的企业（{len(record.excluded)} 家）</h2>\n<ul class=\"pool\">")
+        out += [f"<li>{e(str(i))}</li>" for i in record.excluded]
         out.append("</ul>\n")
     return "".join(out)
 
 
-def _left_out(record: Mapping[str, Any], names: Mapping[str, str]) -> list[tuple[str, str, str]]:
+def _left_out(record: DrawRecord, names: Mapping[str, str]) -> list[tuple[str, str, str]]:
     """(inspector, reason, which picks) for every inspector left out of some team, grouped."""
-    picks = record["picks"]
+    picks = record.picks
     groups: dict[tuple[str, str], list[str]] = {}
     for p in picks:
-        for x in p.get("excluded_inspectors", []):
-            groups.setdefault((x.get("id", ""), x.get("text") or x.get("reason", "")), []).append(p.get("name") or p["entity"])
+        for x in p.excluded_inspectors:
+            groups.setdefault((x.id, x.text or x.reason), []).append(p.name or p.entity)
     out = []
     for (iid, reason), entities in sorted(groups.items()):
         label = f"{names[iid]}（{iid}）" if names.get(iid) else iid
@@ -229,7 +230,7 @@ def _left_out(record: Mapping[str, Any], names: Mapping[str, str]) -> list[tuple
     return out
 
 
-def _left_out_table(record: Mapping[str, Any], names: Mapping[str, str]) -> str:
+def _left_out_table(record: DrawRecord, names: Mapping[str, str]) -> str:
     e = html.escape
     left = _left_out(record, names)
     out = ["<h2>未被派出的执法人员及原因</h2>\n"]
@@ -243,9 +244,9 @@ def _left_out_table(record: Mapping[str, Any], names: Mapping[str, str]) -> str:
     return "".join(out)
 
 
-def _recipe(record: Mapping[str, Any], facts: DrawFacts) -> str:
+def _recipe(record: DrawRecord, facts: DrawFacts) -> str:
     e = html.escape
-    k = record["k"]
+    k = record.k
     out = ["<h2>如何不用 ssj 复核本次摇号</h2>\n<ol class=\"steps\">\n"]
     out.append(
         f"<li>账本未被整体改写：运行 <code>ssj verify --expect {e(facts.line_sha256)}</code>，"
@@ -256,8 +257,8 @@ def _recipe(record: Mapping[str, Any], facts: DrawFacts) -> str:
         "<li>备选池未被改动：把记录文件中 <code>pool</code> 列表的统一社会信用代码逐行存为 <code>pool.txt</code>"
         "（UTF-8、无 BOM、行尾为 LF，末行也有换行），运行 <code>sha256sum pool.txt</code>，输出应为上表的备选池 SHA-256。</li>\n"
     )
-    if record["algorithm"] == "sha256-rank":
-        seed_sh = record["seed"].replace("'", "'\\''")
+    if record.algorithm == "sha256-rank":
+        seed_sh = record.seed.replace("'", "'\\''")
         one_liner = (
             f"seed='{seed_sh}'; n={k}; while IFS= read -r id; do printf '%s %s\\n' "
             "\"$(printf '%s' \"$seed:$id\" | sha256sum | cut -d' ' -f1)\" \"$id\"; done < pool.txt | LC_ALL=C sort | head -n \"$n\""
@@ -266,7 +267,7 @@ def _recipe(record: Mapping[str, Any], facts: DrawFacts) -> str:
             "<li>抽中名单：在 Linux、macOS（把 <code>sha256sum</code> 换成 <code>shasum -a 256</code>）或 Windows 的 Git Bash 中运行下面一行，"
             f"输出的 {k} 行应依次为上表抽中企业的排序值和统一社会信用代码：\n<pre>{e(one_liner)}</pre></li>\n"
         )
-        if record.get("new_cycle"):
+        if record.new_cycle:
             out.append("<li>本轮开始了新一轮循环：备选池企业全部入选后，差额按同一方法从“抽查范围 − 备选池”中抽取，详见 docs/draw-algorithm.md 第 3、4 节。</li>\n")
     else:
         out.append("<li>抽中名单：按 RFC 3797 第 4 节，用第 1 页的种子（由公开来源拼成）对按代码排序的备选池逐一计算 MD5，详见 docs/draw-algorithm.md 第 5 节。</li>\n")

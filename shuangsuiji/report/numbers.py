@@ -31,12 +31,13 @@ half-integer at most), given as a string such as ``"3.5"``.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 from shuangsuiji.codes import FOUND_PROBLEM, PUBLICATION_STATES, RESULT_CODES
 from shuangsuiji.deadlines.due import deadline, due_item, finished_late
 from shuangsuiji.deadlines.due import on_time as publication_on_time
 from shuangsuiji.deadlines.workdays import WorkCalendar
+from shuangsuiji.draw.record import DrawRecord, Pick
 from shuangsuiji.ledger.chain import LedgerEvent
 from shuangsuiji.ledger.state import Round, build_rounds
 from shuangsuiji.records import Entity, Inspector, Plan, Task
@@ -65,7 +66,7 @@ def build_report(
     entities: Sequence[Entity],
     inspectors: Sequence[Inspector],
     events: Sequence[LedgerEvent],
-    records: Mapping[tuple[str, int], Mapping[str, Any] | None],
+    records: Mapping[tuple[str, int], DrawRecord | None],
     cal: WorkCalendar,
     today: date,
     integrity: Integrity,
@@ -132,35 +133,35 @@ def _round_row(task: Task, r: Round, cal: WorkCalendar, today: date) -> RoundRow
             ev = r.current(e)
             if ev is not None:
                 inspected += 1
-                results[ev["result"]] = results.get(ev["result"], 0) + 1
+                results[ev.result] = results.get(ev.result, 0) + 1
     due_day, provisional, published, state, late = None, False, None, None, False
     if not r.voided:
         due_day, provisional, published, state, late = _publication(task, r, cal, today)
     return RoundRow(
-        task=task.id, number=r.number, date=r.draw_date, k=int(r.draw.get("k") or 0), picks=len(r.picks),
-        voided=r.voided, void_date=r.void["date"] if r.void else None, void_reason=r.void.get("reason") if r.void else None,
+        task=task.id, number=r.number, date=r.draw_date, k=r.draw.k, picks=len(r.picks),
+        voided=r.voided, void_date=r.void.date if r.void else None, void_reason=r.void.reason if r.void else None,
         inspected=inspected, results=results, check_end=r.check_end() if not r.voided else None, late_check=late,
         due=due_day, due_provisional=provisional, published=published, publication=state,
-        publish_events=len(r.publications), record=str(r.draw.get("record", "")),
+        publish_events=len(r.publications), record=r.draw.record,
     )
 
 
 def _publication(task: Task, r: Round, cal: WorkCalendar, today: date) -> tuple[str, bool, str | None, str, bool]:
     """(due date, provisional, publication date, state, finished late) of a live round, on publish-due's rules."""
     dl = deadline(r, task, cal)
-    done = next((p for p in r.publications if not p.get("partial")), None)
+    done = next((p for p in r.publications if not p.partial), None)
     if done is None:
         # The same rule as `ssj publish-due`: a round still missing results after its
         # period, or complete and past its due date, is overdue.
         item = due_item(r, task, cal, today)
         state = "overdue" if item.level == "overdue" else "pending"
         return item.due.isoformat(), item.provisional, None, state, item.late_check
-    published = str(done["date"])
-    on_time = done.get("on_time")
+    published = done.date
+    on_time = done.on_time
     if on_time is None:
         on_time = publication_on_time(date.fromisoformat(published), dl)
-    due_day = str(done.get("due") or dl.due.isoformat())
-    provisional = bool(done.get("provisional", dl.provisional))
+    due_day = done.due or dl.due.isoformat()
+    provisional = done.provisional
     return due_day, provisional, published, "on_time" if on_time else "late", finished_late(dl)
 
 
@@ -203,11 +204,11 @@ def _sum_tallies(tallies: list[Tally], by_task: dict[str, list[Round]]) -> Tally
     )
 
 
-def _pick_info(records: Mapping[tuple[str, int], Mapping[str, Any] | None], r: Round) -> dict[str, Mapping[str, Any]]:
+def _pick_info(records: Mapping[tuple[str, int], DrawRecord | None], r: Round) -> dict[str, Pick]:
     rec = records.get((r.task, r.number))
     if not rec:
         return {}
-    return {p.get("entity"): p for p in rec.get("picks", []) if isinstance(p, Mapping)}
+    return {p.entity: p for p in rec.picks}
 
 
 def _frequency(plan: Plan, by_task: dict[str, list[Round]], entities: Sequence[Entity], by_id: dict[str, Entity],
@@ -286,11 +287,12 @@ def _findings(plan: Plan, tasks: Sequence[TaskFrequency], categories: Sequence[C
     return findings
 
 
-def _category(entity_id: str, by_id: dict[str, Entity], info: Mapping[str, Mapping[str, Any]]) -> str:
+def _category(entity_id: str, by_id: dict[str, Entity], info: Mapping[str, Pick]) -> str:
     e = by_id.get(entity_id)
     if e is not None:
         return e.category
-    return str(info.get(entity_id, {}).get("category", ""))
+    p = info.get(entity_id)
+    return p.category if p else ""
 
 
 def _inspectors(registry: Sequence[Inspector], live: list[Round], records: Mapping) -> Inspectors:
@@ -310,21 +312,20 @@ def _inspectors(registry: Sequence[Inspector], live: list[Round], records: Mappi
             p = info.get(entity)
             if p is None:
                 continue
-            team = list(dict.fromkeys(p.get("inspectors") or []))
-            for iid, name in zip(p.get("inspectors") or [], p.get("inspector_names") or []):
+            team = list(dict.fromkeys(p.inspectors))
+            for iid, name in zip(p.inspectors, p.inspector_names):
                 names.setdefault(iid, name)
             for iid in team:
                 checks[iid] = checks.get(iid, 0) + 1
                 by_task.setdefault(iid, {}).setdefault(r.task, 0)
                 by_task[iid][r.task] += 1
             if len(team) < 2:
-                small.append(SmallTeam(r.task, r.number, entity, str(p.get("name", "")), tuple(team)))
-            for x in p.get("excluded_inspectors") or []:
-                if x.get("reason") in AVOIDANCE_REASONS:
-                    iid = str(x.get("id"))
+                small.append(SmallTeam(r.task, r.number, entity, p.name, tuple(team)))
+            for x in p.excluded_inspectors:
+                if x.reason in AVOIDANCE_REASONS:
+                    iid = x.id
                     who = reg[iid].name if iid in reg else names.get(iid, "")
-                    avoid.append(Avoidance(r.task, r.number, entity, str(p.get("name", "")), iid, who,
-                                           str(x.get("reason")), str(x.get("text", ""))))
+                    avoid.append(Avoidance(r.task, r.number, entity, p.name, iid, who, x.reason, x.text))
     population = [i.id for i in registry if i.on_duty or i.id in checks]
     population += sorted(i for i in checks if i not in reg)
     rows = []
@@ -340,30 +341,22 @@ def _inspectors(registry: Sequence[Inspector], live: list[Round], records: Mappi
                       rounds_without_record=tuple(missing))
 
 
-def _measures_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (list, tuple)):
-        return "；".join(str(v) for v in value if str(v).strip())
-    return str(value)
-
-
 def _follow_up(live: list[Round], records: Mapping, by_id: dict[str, Entity]) -> tuple[FollowUp, ...]:
     out: list[FollowUp] = []
     for r in live:
         info = _pick_info(records, r)
         for entity in r.picks:
             ev = r.current(entity)
-            if ev is None or ev["result"] not in FOUND_PROBLEM:
+            if ev is None or ev.result not in FOUND_PROBLEM:
                 continue
-            p = info.get(entity, {})
+            p = info.get(entity)
             e = by_id.get(entity)
             out.append(FollowUp(
-                date=str(ev["date"]), task=r.task, round=r.number, entity=entity,
-                name=str(p.get("name") or (e.name if e else "")), category=str(p.get("category") or (e.category if e else "")),
-                town=str(p.get("town") or (e.town if e else "")), result=ev["result"],
-                measures=measures_text(ev["result"], _measures_text(ev.get("measures"))), note=_measures_text(ev.get("note")),
-                inspectors=tuple(p.get("inspector_names") or p.get("inspectors") or ()),
+                date=ev.date, task=r.task, round=r.number, entity=entity,
+                name=(p.name if p else "") or (e.name if e else ""), category=(p.category if p else "") or (e.category if e else ""),
+                town=(p.town if p else "") or (e.town if e else ""), result=ev.result,
+                measures=measures_text(ev.result, ev.measures), note=ev.note,
+                inspectors=(p.inspector_names or p.inspectors) if p else (),
             ))
     out.sort(key=lambda f: (f.date, f.task, f.round, f.entity))
     return tuple(out)
@@ -386,9 +379,9 @@ def _timeline(year: int, rounds: list[Round]) -> tuple[Month, ...]:
         for e in r.picks:
             ev = r.current(e)
             if ev is not None:
-                bump(checks, str(ev["date"]))
+                bump(checks, ev.date)
         for ev in r.publications:
-            bump(pubs, str(ev["date"]))
+            bump(pubs, ev.date)
     months = [f"{year}-{m:02d}" for m in range(1, 13)]
     later = sorted(m for m in set(draws) | set(checks) | set(pubs) if m > months[-1])
     if later:

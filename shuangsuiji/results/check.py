@@ -22,16 +22,19 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping
+from typing import Callable, Mapping
 
 from shuangsuiji.codes import DEFAULT_MEASURES, RESULT_ALIASES, RESULT_CODES
-from shuangsuiji.errors import InputError, InputErrors
+from shuangsuiji.errors import (
+    InputError,
+    InputErrors,
+    RoundNotFound,
+    RoundVoided,
+    UnknownTask,
+)
 from shuangsuiji.files.tables import Column, read_table
-
-if TYPE_CHECKING:  # events.py checks result codes with this module: no import cycle at run time
-    from shuangsuiji.ledger.state import Round
-    from shuangsuiji.records import Plan
-
+from shuangsuiji.ledger.state import Round, RoundKey, find_round
+from shuangsuiji.records import Plan, Task
 
 RESULT_COLUMNS = (
     Column("task", "任务代号", ("任务", "任务代号"), False, False),
@@ -129,18 +132,18 @@ def read_result_file(path: Path, shown: str) -> list[ResultRow]:
 def check_rows(
     rows: list[ResultRow],
     plan: Plan,
-    rounds: Mapping[tuple[int, str, int], Round],
+    rounds: Mapping[RoundKey, Round],
     today: date,
     default_task: str | None = None,
     default_round: int | None = None,
     pick_names: Callable[[Round], Mapping[str, str]] | None = None,
 ) -> tuple[list[InputError], Checked]:
-    """Check every row; returns (all problems, what to append when there are none).
+    """Check every row; returns (every problem of every row, what to append when there are none).
 
     Args:
         rows: the results as given.
         plan: the year's plan (tasks and year).
-        rounds: ``events.build_rounds`` of the ledger.
+        rounds: ``ledger.state.build_rounds`` of the ledger.
         today: results dated after it are refused.
         default_task, default_round: the command's --task / --round, for rows that leave them empty.
         pick_names: the names the draw record holds for a round's picks, to check a row's name.
@@ -151,103 +154,105 @@ def check_rows(
     warnings: list[str] = []
     touched: list[tuple[str, int]] = []
     seen: dict[tuple[str, int, str], ResultRow] = {}
-    year = plan.year
     for row in rows:
-        def bad(message: str, hint: str) -> None:
-            errors.append(InputError(row.path, row.line, message, hint))
-
-        task_id = row.task.strip() or (default_task or "")
-        if not task_id:
-            bad("没有指定任务", "请用 --task 指定任务，或在文件中加 task（任务代号）列")
+        problems: list[tuple[str, str]] = []
+        r = _row_round(row, plan, rounds, default_task, default_round, problems)
+        data = _row_data(row, plan.year, r, today, pick_names, problems)
+        if r is not None and data is not None:
+            key = (r.task, r.number, data["entity"])
+            if key in seen:
+                first = seen[key]
+                problems.append((f"企业 {key[2]} 在本次登记中出现了两次（另一处：{first.path}:{first.line}）",
+                                 "一家企业一次只登记一个结果，请删除或合并重复的一行"))
+            seen.setdefault(key, row)
+        errors.extend(InputError(row.path, row.line, message, hint) for message, hint in problems)
+        if problems or r is None or data is None:
             continue
-        task = plan.task(task_id)
-        if task is None:
-            bad(f"{year} 年计划中没有任务 {task_id}", "可用任务：" + "、".join(t.id for t in plan.tasks) + "（见 ssj plan）")
-            continue
-        task_rounds = sorted((r for r in rounds.values() if r.year == year and r.task == task_id), key=lambda r: r.number)
-        raw_round = row.round.strip()
-        if raw_round:
-            if not (raw_round.isascii() and raw_round.isdigit()):
-                bad(f"轮次 {raw_round} 不是整数", "请写 1、2 这样的轮次号，或留空表示该任务最近一轮")
-                continue
-            number: int | None = int(raw_round)
-        else:
-            number = default_round
-        if number is None:
-            live = [r for r in task_rounds if not r.voided]
-            if not live:
-                bad(f"{year} 年任务 {task_id} 还没有有效的摇号", f"请先运行 ssj draw --task {task_id}")
-                continue
-            r = live[-1]
-        else:
-            found = [r for r in task_rounds if r.number == number]
-            if not found:
-                have = "、".join(str(r.number) for r in task_rounds) or "无"
-                bad(f"{year} 年任务 {task_id} 没有第 {number} 轮（已有：{have}）", "请用 ssj draws 或 ssj results 查看已有的轮次")
-                continue
-            r = found[0]
-        where = f"{task_id} 第 {r.number} 轮"
-        if r.voided:
-            bad(f"{where}已于 {r.void['date']} 作废，不能登记结果", "请登记在有效的轮次上（ssj draws 查看）")
-            continue
-        entity = row.entity.strip().upper()
-        if entity not in r.picks:
-            bad(f"企业 {entity or '(空)'} 不是 {where}抽中的对象", f"请核对统一社会信用代码；该轮抽中的企业见 ssj results --year {year} --task {task_id} --round {r.number}")
-            continue
-        if row.name.strip() and pick_names is not None:
-            recorded = pick_names(r).get(entity)
-            if recorded and row.name.strip() != recorded:
-                bad(f"企业名称“{row.name.strip()}”与摇号记录中 {entity} 的名称“{recorded}”不符",
-                    "请核对这一行的统一社会信用代码是否填错；名称列仅用于核对，也可以删掉该列")
-                continue
-        day = parse_date_text(row.date)
-        if day is None:
-            bad(f"检查日期 {row.date or '(空)'} 无法识别", "日期请写成 YYYY-MM-DD，如 2022-06-20")
-            continue
-        if day < date.fromisoformat(r.draw_date):
-            bad(f"检查日期 {day} 早于 {where}的摇号日期 {r.draw_date}", "检查只能在摇号之后进行，请核对日期")
-            continue
-        if day > today:
-            bad(f"检查日期 {day} 晚于今天（{today}）", "不能登记将来的检查；补录时请用 --today 写实际登记日期")
-            continue
-        code = parse_result(row.result)
-        if code is None:
-            bad(f"未知的检查结果：{row.result or '(空)'}", "可用结果（代码或中文均可）：" + codes_help())
-            continue
-        key = (task_id, r.number, entity)
-        if key in seen:
-            first = seen[key]
-            bad(f"企业 {entity} 在本次登记中出现了两次（另一处：{first.path}:{first.line}）", "一家企业一次只登记一个结果，请删除或合并重复的一行")
-            continue
-        seen[key] = row
-        data = {
-            "year": year, "task": task_id, "round": r.number, "entity": entity, "date": day.isoformat(),
-            "result": code, "measures": row.measures.strip(), "note": row.note.strip(),
-        }
-        if (task_id, r.number) not in touched:
-            touched.append((task_id, r.number))
-        current = r.current(entity)
-        if current is not None and all(current.get(k) == data[k] for k in ("date", "result", "measures", "note")):
+        if (r.task, r.number) not in touched:
+            touched.append((r.task, r.number))
+        current = r.current(data["entity"])
+        if current is not None and current.same_result(data["date"], data["result"], data["measures"], data["note"]):
             unchanged.append(data)
             continue
-        if day > task.end:
-            warnings.append(f"{entity} 的检查日期 {day} 晚于任务 {task_id} 的抽查时间（至 {task.end}），属逾期完成")
-        if current is not None and r.publications:
-            warnings.append(f"{where}已于 {r.publications[-1]['date']} 公示，{entity} 的结果更正后请重新公示：ssj publish --task {task_id} --round {r.number}")
+        warnings.extend(_row_warnings(plan.get_task(r.task), r, data, current is not None))
         events.append(data)
     return errors, Checked(tuple(events), tuple(unchanged), tuple(dict.fromkeys(warnings)), tuple(touched))
 
 
-def round_results(r: "Round", names: Mapping[str, str]) -> list[dict]:
+def _row_round(
+    row: ResultRow, plan: Plan, rounds: Mapping[RoundKey, Round], default_task: str | None, default_round: int | None,
+    problems: list[tuple[str, str]],
+) -> Round | None:
+    """The live round a row belongs to (the same resolution as every command: ``ledger.state.find_round``)."""
+    task_id = row.task.strip() or (default_task or "")
+    raw_round = row.round.strip()
+    try:
+        if not task_id:
+            raise UnknownTask("没有指定任务", "请用 --task 指定任务，或在文件中加 task（任务代号）列")
+        plan.get_task(task_id)
+        if raw_round and not (raw_round.isascii() and raw_round.isdigit()):
+            raise RoundNotFound(f"轮次 {raw_round} 不是整数", "请写 1、2 这样的轮次号，或留空表示该任务最近一轮")
+        return find_round(rounds, plan.year, task_id, int(raw_round) if raw_round else default_round, live=True)
+    except (UnknownTask, RoundNotFound, RoundVoided) as exc:
+        problems.append((exc.message, exc.hint))
+        return None
+
+
+def _row_data(
+    row: ResultRow, year: int, r: Round | None, today: date, pick_names: Callable[[Round], Mapping[str, str]] | None,
+    problems: list[tuple[str, str]],
+) -> dict | None:
+    """The result event a row makes, or None; every problem of the row is added to ``problems``."""
+    entity = row.entity.strip().upper()
+    before = len(problems)
+    if r is not None:
+        where = f"{r.task} 第 {r.number} 轮"
+        if entity not in r.pick_set:
+            problems.append((f"企业 {entity or '(空)'} 不是 {where}抽中的对象",
+                             f"请核对统一社会信用代码；该轮抽中的企业见 ssj results --year {year} --task {r.task} --round {r.number}"))
+        elif row.name.strip() and pick_names is not None:
+            recorded = pick_names(r).get(entity)
+            if recorded and row.name.strip() != recorded:
+                problems.append((f"企业名称“{row.name.strip()}”与摇号记录中 {entity} 的名称“{recorded}”不符",
+                                 "请核对这一行的统一社会信用代码是否填错；名称列仅用于核对，也可以删掉该列"))
+    day = parse_date_text(row.date)
+    if day is None:
+        problems.append((f"检查日期 {row.date or '(空)'} 无法识别", "日期请写成 YYYY-MM-DD，如 2022-06-20"))
+    elif r is not None and day < date.fromisoformat(r.draw_date):
+        problems.append((f"检查日期 {day} 早于 {r.task} 第 {r.number} 轮的摇号日期 {r.draw_date}", "检查只能在摇号之后进行，请核对日期"))
+    elif day > today:
+        problems.append((f"检查日期 {day} 晚于今天（{today}）", "不能登记将来的检查；补录时请用 --today 写实际登记日期"))
+    code = parse_result(row.result)
+    if code is None:
+        problems.append((f"未知的检查结果：{row.result or '(空)'}", "可用结果（代码或中文均可）：" + codes_help()))
+    if r is None or day is None or code is None or len(problems) > before:
+        return None
+    return {
+        "year": year, "task": r.task, "round": r.number, "entity": entity, "date": day.isoformat(),
+        "result": code, "measures": row.measures.strip(), "note": row.note.strip(),
+    }
+
+
+def _row_warnings(task: Task, r: Round, data: dict, correction: bool) -> list[str]:
+    out = []
+    if data["date"] > task.end.isoformat():
+        out.append(f"{data['entity']} 的检查日期 {data['date']} 晚于任务 {r.task} 的抽查时间（至 {task.end}），属逾期完成")
+    if correction and r.publications:
+        out.append(f"{r.task} 第 {r.number} 轮已于 {r.publications[-1].date} 公示，{data['entity']} 的结果更正后请重新公示："
+                   f"ssj publish --task {r.task} --round {r.number}")
+    return out
+
+
+def round_results(r: Round, names: Mapping[str, str]) -> list[dict]:
     """One row per pick, in draw order, with the result in force and every result recorded (oldest first)."""
     rows = []
     for entity in r.picks:
         history = [
             {
-                "seq": ev.seq, "at": ev.at, "date": ev.get("date"), "result": ev.get("result"),
-                "result_label": result_label(str(ev.get("result"))), "measures": ev.get("measures", ""), "note": ev.get("note", ""),
+                "seq": ev.seq, "at": ev.at, "date": ev.date, "result": ev.result,
+                "result_label": result_label(ev.result), "measures": ev.measures, "note": ev.note,
             }
-            for ev in r.results.get(entity, [])
+            for ev in r.results.get(entity, ())
         ]
         current = history[-1] if history else {}
         rows.append({

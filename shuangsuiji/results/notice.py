@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
+from shuangsuiji.draw.record import DrawRecord
+from shuangsuiji.ledger.events import ResultEvent
 from shuangsuiji.records import Plan, Task
 from shuangsuiji.results.check import measures_text, result_label
 
@@ -68,8 +70,8 @@ def inspectors_text(names: Sequence[str], ids: Sequence[str]) -> str:
 def build_notice(
     plan: Plan,
     task: Task,
-    record: Mapping[str, Any],
-    results: Mapping[str, Mapping[str, Any]],
+    record: DrawRecord,
+    results: Mapping[str, ResultEvent],
     day: date,
     partial: bool,
 ) -> Notice:
@@ -77,21 +79,21 @@ def build_notice(
 
     Args:
         record: the round's draw record (names and teams as drawn).
-        results: entity -> data of the result event in force.
+        results: entity -> the result event in force.
         day: the publication date.
         partial: whether picks without a result are left out on purpose.
     """
     rows = []
-    for pick in record["picks"]:
-        res = results.get(pick["entity"])
+    for pick in record.picks:
+        res = results.get(pick.entity)
         if res is None:
             continue
         rows.append(NoticeRow(
             index=len(rows) + 1, task_name=task.name, task_type=task.type, matter=task.matter,
-            entity_name=pick.get("name", ""), entity=pick["entity"], date=res["date"],
-            result=result_label(res["result"]), measures=measures_text(res["result"], res.get("measures", "")),
-            inspectors=inspectors_text(pick.get("inspector_names", []), pick.get("inspectors", [])),
+            entity_name=pick.name, entity=pick.entity, date=res.date,
+            result=result_label(res.result), measures=measures_text(res.result, res.measures),
+            inspectors=inspectors_text(pick.inspector_names, pick.inspectors),
             department=task.department,
         ))
-    title = f"{task.name}（第 {record['round']} 轮）抽查结果公示"
-    return Notice(title, plan.document, plan.title, task.department, day.isoformat(), partial, len(record["picks"]), tuple(rows))
+    title = f"{task.name}（第 {record.round} 轮）抽查结果公示"
+    return Notice(title, plan.document, plan.title, task.department, day.isoformat(), partial, len(record.picks), tuple(rows))

@@ -1,0 +1,151 @@
+"""Typed ledger events: what a draw, void, result or publish line says, as frozen records.
+
+``chain.parse_ledger`` gives ``LedgerEvent`` records (the line's head and its fields as
+parsed JSON); ``typed`` turns one into the record of its type, so the fold into rounds and
+everything after it reads attributes, not dictionary keys. A field missing or of the wrong
+type in a hand-edited line does not raise here: it takes a neutral value (``""``, 0, an
+empty tuple), and ``state.event_problems`` and ``ssj verify`` report the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Union
+
+from shuangsuiji.ledger.chain import LedgerEvent
+
+
+def _text(data: dict[str, Any], key: str) -> str:
+    value = data.get(key)
+    return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+def _words(data: dict[str, Any], key: str) -> str:
+    """A free-text field; a list (as a hand-written line may hold) is joined with "；"."""
+    value = data.get(key)
+    if isinstance(value, list):
+        return "；".join(str(v) for v in value if str(v).strip())
+    return _text(data, key)
+
+
+def _ids(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    value = data.get(key)
+    return tuple(str(v) for v in value) if isinstance(value, list) else ()
+
+
+def _int(data: dict[str, Any], key: str) -> int:
+    value = data.get(key)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+@dataclass(frozen=True, slots=True)
+class DrawEvent:
+    """A round was drawn; its record file holds the rest."""
+
+    seq: int
+    line: int
+    at: str
+    digest: str  # SHA-256 of the ledger line
+    year: Any  # an int in every line ssj writes; kept as found so a hand-edited line still folds
+    task: Any
+    round: Any
+    date: str
+    record: str  # path of the record under draws/
+    record_sha256: str
+    algorithm: str
+    seed: str
+    k: int
+    picks: tuple[str, ...]
+    new_cycle: bool
+    cycle_picks: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class VoidEvent:
+    """A round was voided; its picks go back into the pool."""
+
+    seq: int
+    line: int
+    at: str
+    digest: str  # SHA-256 of the ledger line
+    year: Any
+    task: Any
+    round: Any
+    date: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResultEvent:
+    """The result of checking one drawn entity (a later one for the same entity corrects it)."""
+
+    seq: int
+    line: int
+    at: str
+    digest: str  # SHA-256 of the ledger line
+    year: Any
+    task: Any
+    round: Any
+    entity: str
+    date: str
+    result: str  # a key of codes.RESULT_CODES
+    measures: str
+    note: str
+
+    def same_result(self, date: str, result: str, measures: str, note: str) -> bool:
+        return (self.date, self.result, self.measures, self.note) == (date, result, measures, note)
+
+
+@dataclass(frozen=True, slots=True)
+class PublishEvent:
+    """The results of a round (all, or with ``partial`` some) were published as notice files."""
+
+    seq: int
+    line: int
+    at: str
+    digest: str  # SHA-256 of the ledger line
+    year: Any
+    task: Any
+    round: Any
+    date: str
+    check_end: str | None
+    due: str
+    provisional: bool
+    on_time: bool | None  # None in a line that does not say
+    partial: bool
+    entities: tuple[str, ...]
+    files: tuple[dict[str, str], ...]  # {"path": under draws/, "sha256": ...}
+
+
+Event = Union[DrawEvent, VoidEvent, ResultEvent, PublishEvent]
+
+
+def _head(ev: LedgerEvent) -> dict[str, Any]:
+    d = ev.data
+    return {"seq": ev.seq, "line": ev.line, "at": ev.at, "digest": ev.digest, "year": d.get("year"), "task": d.get("task"),
+            "round": d.get("round"), "date": _text(d, "date")}
+
+
+def typed(ev: LedgerEvent) -> Event | None:
+    """The typed record of one ledger line; None for a line of an unknown type."""
+    d = ev.data
+    if ev.type == "draw":
+        return DrawEvent(**_head(ev), record=_text(d, "record"), record_sha256=_text(d, "record_sha256"),
+                         algorithm=_text(d, "algorithm"), seed=_text(d, "seed"), k=_int(d, "k"), picks=_ids(d, "picks"),
+                         new_cycle=d.get("new_cycle") is True, cycle_picks=_ids(d, "cycle_picks"))
+    if ev.type == "void":
+        return VoidEvent(**_head(ev), reason=_text(d, "reason"))
+    if ev.type == "result":
+        return ResultEvent(**_head(ev), entity=_text(d, "entity"), result=_text(d, "result"),
+                           measures=_words(d, "measures"), note=_words(d, "note"))
+    if ev.type == "publish":
+        files = d.get("files")
+        on_time = d.get("on_time")
+        return PublishEvent(
+            **_head(ev), check_end=d.get("check_end") if isinstance(d.get("check_end"), str) else None,
+            due=_text(d, "due"), provisional=d.get("provisional") is True,
+            on_time=on_time if isinstance(on_time, bool) else None, partial=d.get("partial") is True,
+            entities=_ids(d, "entities"),
+            files=tuple(f for f in files if isinstance(f, dict)) if isinstance(files, list) else (),
+        )
+    return None
