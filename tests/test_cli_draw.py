@@ -564,5 +564,7 @@ def test_the_quickstart_command_run_twice_keeps_one_draw(ssj, ws):
     res = ssj(*command)
     assert res.exit_code == 2, res.output
     assert "hazchem 第 1 轮已经摇过号，摇号结果不能重摇或覆盖" in res.stderr
+    res = ssj(*command[:5], *command[7:])  # without --round: the seed the ledger holds is refused
+    assert res.exit_code == 2 and "已用于 2022 年 hazchem 第 1 轮" in res.stderr, res.output
     assert [line["type"] for line in ledger_lines(ws)] == ["draw"]
     assert tree_digest(ws) == before
