@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import sys
 from datetime import date
 from pathlib import Path
@@ -170,6 +171,19 @@ def emit_json(obj: Any) -> None:
         typer.echo(json_text.dumps(obj))
     else:
         typer.echo(json.dumps(obj, ensure_ascii=True, indent=2))
+
+
+def emit_json_bytes(data: bytes, obj: Callable[[], Any]) -> None:
+    """JSON already encoded as ``emit_json`` would print it (UTF-8, indent 2, final newline), printed as it is.
+
+    A draw record of 55,501 picks is some 90 MB: the bytes the draw wrote are printed rather
+    than encoded a second time. Where stdout is not UTF-8, or text mode would turn newlines
+    into CRLF (Windows), ``obj()`` is printed through ``emit_json`` instead.
+    """
+    if _stdout_is_unicode() and os.linesep == "\n":
+        typer.echo(data, nl=False)
+    else:
+        emit_json(obj())
 
 
 def _stdout_is_unicode() -> bool:

@@ -15,6 +15,7 @@ from shuangsuiji.cli.common import (
     command,
     console,
     emit_json,
+    emit_json_bytes,
     guarded,
     today,
     workspace,
@@ -47,6 +48,7 @@ def draw(
 ) -> None:
     from shuangsuiji.actions.draw import draw_task, record_path
     from shuangsuiji.draw.prepare import DrawRequest
+    from shuangsuiji.draw.record import record_bytes
 
     ws = workspace()
     req = DrawRequest(task=task, day=today(today_), seed=seed, sources=tuple(source or ()), algorithm=algorithm, round=round_)
@@ -54,7 +56,9 @@ def draw(
         record, event, inputs = draw_task(ws, year, req, dry_run)
     path = record_path(ws, record.year, record.task, record.round)
     if as_json:
-        emit_json(record.to_json())
+        # The record file holds exactly the JSON to print: print its bytes (a dry run encodes them once).
+        data = path.read_bytes() if event is not None else record_bytes(record)
+        emit_json_bytes(data, record.to_json)
         return
     _render_draw(record, ws.show(path), event, dry_run, inputs.plan.categories)
 

@@ -19,10 +19,10 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
 from typing import Any
 
 from shuangsuiji.errors import RecordMalformed
+from shuangsuiji.files import json_text
 
 RECORD_SCHEMA = "ssj.draw/1"
 
@@ -223,13 +223,11 @@ def record_bytes(record: DrawRecord | dict[str, Any]) -> bytes:
 
     A draw of tens of thousands of picks makes a record of some 100 MB; as one str (two
     bytes a character once there is Chinese in it), plus its copy with the newline, it
-    would need several times that before encoding.
+    would need several times that before encoding. ``files.json_text`` gives the pieces: the
+    same text as ``json.dumps``, without its pure-Python indenting encoder.
     """
     obj = record.to_json() if isinstance(record, DrawRecord) else record
-    chunks = json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(obj)
-    pieces = []
-    while piece := "".join(islice(chunks, 1 << 16)):
-        pieces.append(piece.encode("utf-8"))
+    pieces = [piece.encode("utf-8") for piece in json_text.iter_pieces(obj)]
     pieces.append(b"\n")
     return b"".join(pieces)
 

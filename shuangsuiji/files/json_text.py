@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from json.encoder import encode_basestring as _string
+from itertools import islice
 from operator import itemgetter
 from typing import Any
 
@@ -143,8 +144,28 @@ class _Indent2:
             return list(map(_string, values))
         if types == {int}:
             return list(map(int.__repr__, values))
+        if types == {list}:
+            lists = self.list_column(values, level)
+            if lists is not None:
+                return lists
         text = self.text
         return [text(v, level) for v in values]
+
+    def list_column(self, values: list[list], level: int) -> list[str] | None:
+        """Lists of same-keyed dicts (each row's history), all their dicts in one pass; None if they are not.
+
+        Not when the dicts are mostly the same few objects (picks' shared exclusions): the
+        remembered texts are cheaper then.
+        """
+        dicts = [d for v in values for d in v]
+        if not dicts or set(map(type, dicts)) != {dict} or not self.same_keys(dicts):
+            return None
+        if 2 * len(set(map(id, dicts))) < len(dicts):
+            return None
+        rows = iter(self.dict_rows(dicts, level + 1))
+        inner, close = self.pad(level + 1), self.pad(level)
+        sep = "," + inner
+        return ["[" + inner + sep.join(islice(rows, len(v))) + close + "]" if v else "[]" for v in values]
 
     def generic(self, o: Any, level: int) -> str:
         """Whatever the fast paths do not take, exactly as ``json.dumps`` would write it."""
