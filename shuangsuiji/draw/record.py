@@ -19,6 +19,8 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
+from operator import itemgetter
 from typing import Any
 
 from shuangsuiji.errors import RecordMalformed
@@ -154,6 +156,9 @@ class DrawRecord:
 
 
 def _picks(items: list[Any]) -> tuple[Pick, ...]:
+    fast = _well_formed_picks(items)
+    if fast is not None:
+        return fast
     shared: dict[tuple[ExcludedInspector, ...], tuple[ExcludedInspector, ...]] = {}
     out = []
     for item in items:
@@ -167,6 +172,47 @@ def _picks(items: list[Any]) -> tuple[Pick, ...]:
             excluded_inspectors=entries,
         ))
     return tuple(out)
+
+
+_PICK_TEXTS = ("entity", "rank", "name", "category", "town")
+_EXCLUSION = itemgetter("id", "reason", "text")
+
+
+def _well_formed_picks(items: list[Any]) -> tuple[Pick, ...] | None:
+    """The picks of a record whose every field has its type (as ssj writes them), checked a column at a
+    time; None when any is wrong, so that ``_picks`` goes through them one by one and names the field."""
+    if set(map(type, items)) - {dict}:
+        return None
+    column = {k: list(map(dict.get, items, repeat(k))) for k in (*_PICK_TEXTS, "inspectors", "inspector_names", "excluded_inspectors")}
+    for k in _PICK_TEXTS:
+        if set(map(type, column[k])) - {str}:
+            return None
+    for k in ("inspectors", "inspector_names", "excluded_inspectors"):
+        if set(map(type, column[k])) - {list}:
+            return None
+    if set(map(type, chain.from_iterable(column["inspectors"] + column["inspector_names"]))) - {str}:
+        return None
+    entries = list(chain.from_iterable(column["excluded_inspectors"]))
+    if set(map(type, entries)) - {dict}:
+        return None
+    try:
+        fields = list(map(_EXCLUSION, entries))
+    except KeyError:
+        return None
+    if set(map(type, chain.from_iterable(fields))) - {str}:
+        return None
+    shared: dict[tuple, tuple[ExcludedInspector, ...]] = {}  # most picks of a category share one tuple
+    excluded = []
+    for lst in column["excluded_inspectors"]:
+        key = tuple(map(_EXCLUSION, lst))
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = tuple(ExcludedInspector(*x) for x in key)
+        excluded.append(found)
+    return tuple(map(
+        Pick, column["entity"], column["rank"], map(tuple, column["inspectors"]), column["name"], column["category"],
+        column["town"], map(tuple, column["inspector_names"]), excluded,
+    ))
 
 
 class _Fields:
