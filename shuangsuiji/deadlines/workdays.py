@@ -301,6 +301,7 @@ class WorkCalendar:
         return [y for y in range(lo, hi + 1) if not self.covers(y)]
 
 
-def publication_due(check_end: date, cal: WorkCalendar) -> tuple[date, bool]:
-    """Last day to publish results: 7 working days after the check ends, end day not counted."""
-    return cal.add_workdays(check_end, PUBLICATION_WORKDAYS)
+def publication_due(check_end: date, cal: WorkCalendar, workdays: int = PUBLICATION_WORKDAYS) -> tuple[date, bool]:
+    """Last day to publish results: ``workdays`` (the plan's, 7 by default) working days after
+    the check ends, end day not counted."""
+    return cal.add_workdays(check_end, workdays)
