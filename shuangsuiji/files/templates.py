@@ -36,6 +36,9 @@ tasks:
     inspectors_per_check: 2         # 每户执法检查人员数，不少于 2
 """
 
+# Text of PLAN_TEMPLATE that a clerk must replace; ``ssj check`` warns while it is still there.
+TEMPLATE_PLACEHOLDERS = ("某县应急管理局", "某应急发〔")
+
 GITIGNORE = """\
 # ssj 运行时的锁文件和临时文件
 *.lock

@@ -48,6 +48,7 @@ TASK_FIELDS = {
     "publish_within_workdays": "检查结束后几个工作日内公示",
 }
 TASK_REQUIRED = ("id", "name", "type", "matter", "scope_label", "scope", "ratio", "start", "end")
+PLAN_YEARS = range(2000, 2101)  # as ssj init: a plan for year 9999 would overflow its deadlines
 DEFAULT_PUBLISH_WORKDAYS = 7  # the seed's plan: results public within 7 working days
 
 _TASK_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
@@ -102,6 +103,9 @@ def load_plan(path: Path, shown: str | None = None) -> Plan:
         return read(top[name], name) if name in top else None
 
     year = field("year", r.integer)
+    if year is not None and year not in PLAN_YEARS:
+        r.error(top["year"], f"计划年度 {year} 不合理", f"请写四位年份（{PLAN_YEARS.start} 到 {PLAN_YEARS.stop - 1}），如 2023")
+        year = None
     file_year = path.stem
     if year is not None and file_year.isdigit() and int(file_year) != year:
         r.error(top["year"], f"计划年度 {year} 与文件名 {path.name} 不一致", f"请把 year 改为 {file_year}，或把文件改名为 {year}.yaml")
