@@ -207,3 +207,17 @@ def test_a_file_of_bad_rows_prints_a_bounded_number_of_errors(ssj, ws):
     assert total >= 500  # and the inspectors' avoid lists now name unknown entities
     assert f"……另有 {total - 200} 处错误未列出（共 {total} 处）" in err
     assert len(re.findall(r"^data/", err, re.M)) == 200
+
+
+def test_import_refuses_number_cells_in_id_columns(ssj, ws, tmp_path):
+    """Issue 9 item 6: 1.40428E+12 stored as a number is refused as the CSV path refuses its text."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["执法证号", "姓名", "股室", "可检查类别", "状态", "家乡乡镇", "回避企业"])
+    book.active.append([1.40428e12, "示例张明", "执法大队", None, "在岗", "丹朱镇", None])
+    book.active.append(["1404282201002", "示例李华", "危化股", None, "在岗", "鲍店镇", None])
+    src = tmp_path / "人员.xlsx"
+    book.save(src)
+    err = refused(ssj, ws, "import", "inspectors", str(src))
+    assert f"{src.as_posix()}:2: 执法证号 1404280000000 在 Excel 中是数字单元格，不是文本，可能已被 Excel 改动" in err
+    assert "15 位有效数字" in err and ":3:" not in err
