@@ -104,11 +104,11 @@ def test_readme_tells_how_to_run_ssj_after_setup():
 
 
 def _layout_tree() -> set[str]:
-    """The files the tree in docs/architecture.md names, as paths under the repository."""
+    """The files the tree in docs/architecture.md names, as paths under the repository (each on one line only)."""
     text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
     block = text.split("<!-- layout -->", 1)[1].split("```", 2)[1]
     stack: list[tuple[int, str]] = []
-    files = set()
+    files: list[str] = []
     for line in block.splitlines():
         if not line.strip():
             continue
@@ -120,8 +120,10 @@ def _layout_tree() -> set[str]:
         if name.endswith("/"):
             stack.append((depth, name.rstrip("/")))
         else:
-            files.add(path)
-    return files
+            files.append(path)
+    twice = sorted({f for f in files if files.count(f) > 1})
+    assert not twice, f"docs/architecture.md lists these more than once: {twice}"
+    return set(files)
 
 
 def _docstring_only(path: Path) -> bool:
