@@ -45,3 +45,23 @@ def test_warnings_do_not_hide_errors(ssj, ws):
     (ws / "data" / "entities.csv").write_bytes("\ufeffid,name,category,town,status\r\nX,甲,coal_mine,丹朱镇,在营\r\n".encode())
     res = ssj("check")
     assert res.exit_code == 2 and "统一社会信用代码应为 18 位" in res.stderr
+
+
+def test_check_lists_who_may_be_drawn_for_what(ssj, ws):
+    """Issue 9 item 15: an empty 可检查类别 means every category, and ssj check says so;
+    a person with status 不参与抽取 is listed as never drawn."""
+    path = ws / "data" / "inspectors.csv"
+    text = path.read_bytes().decode("utf-8-sig").replace("示例马超,法规科,,在岗", "示例马超,法规科,,不参与抽取")
+    path.write_bytes(("\ufeff" + text).encode("utf-8"))
+    res = ssj("check")
+    assert res.exit_code == 0, res.output
+    rows = {line.split("│")[2].strip(): line for line in res.stdout.splitlines() if line.count("│") == 6}
+    assert "全部类别（可检查类别未填写）" in rows["示例张明"]
+    assert "不参与抽取" in rows["示例马超"].split("│")[5]
+    assert "不派（休假）" in rows["示例赵强"]
+    assert "危险化学品生产、危险化学品经营" in rows["示例刘洋"]
+    data = json.loads(ssj("check", "--json").stdout)
+    by_name = {r["name"]: r for r in data["inspectors"]["who_may_inspect"]}
+    assert by_name["示例张明"]["all_categories"] is True and len(by_name["示例张明"]["categories"]) == 5
+    assert by_name["示例马超"]["categories"] == []
+    assert by_name["示例刘洋"]["categories"] == ["hazchem_production", "hazchem_trading"]

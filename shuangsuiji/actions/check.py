@@ -41,7 +41,8 @@ class CheckResult:
             "errors": [e.to_json() for e in self.errors],
             "warnings": [w.to_json() for w in self.warnings],
             "entities": {"total": s.get("entities", {}).get("total", 0), "by_category": s.get("entities", {}).get("by_category", {})},
-            "inspectors": {"total": s.get("inspectors", {}).get("total", 0)},
+            "inspectors": {"total": s.get("inspectors", {}).get("total", 0),
+                           "who_may_inspect": s.get("inspectors", {}).get("who_may_inspect", [])},
             "tasks": [{k: t[k] for k in ("id", "scope", "ratio", "draw_count")} for t in s.get("tasks", [])],
             "ledger": {"events": self.ledger_events},
         }

@@ -9,19 +9,17 @@ from pathlib import Path
 
 from shuangsuiji.actions.reading import (
     calendar_warnings,
-    default_year,
-    events_until,
     later_note,
     pick_names,
-    plan_of,
     read_record,
     work_calendar,
+    year_state,
 )
 from shuangsuiji.deadlines.due import Deadline, deadline
 from shuangsuiji.errors import DateOutOfRange, NothingToPublish
 from shuangsuiji.files.text import atomic_write_bytes
 from shuangsuiji.ledger.chain import Ledger, LedgerEvent
-from shuangsuiji.ledger.state import Round, build_rounds, find_round
+from shuangsuiji.ledger.state import Round, find_round
 from shuangsuiji.workspace import Workspace
 
 
@@ -69,12 +67,10 @@ def publish_round(
     cal = work_calendar(ws)
     ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
     with ledger.locked():
-        events, left_out = events_until(ws, today)
-        rounds = build_rounds(events)
-        y = default_year(ws, rounds, task, year)
-        plan = plan_of(ws, y)
+        st = year_state(ws, today, task, year)
+        left_out, y, plan = st.left_out, st.year, st.plan
         t = plan.get_task(task)
-        r = find_round(rounds, y, task, number, live=True)
+        r = find_round(st.rounds, y, task, number, live=True)
         have, missing = _publishable(ws, r, day, partial)
         record = read_record(ws, r)
         dl = deadline(r, t, cal)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 
 from shuangsuiji.deadlines.workdays import WorkCalendar, load_calendars
@@ -10,7 +11,7 @@ from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.errors import PlanNotFound, SsjError
 from shuangsuiji.inputs.plan import load_plan
 from shuangsuiji.ledger.chain import LedgerEvent, load_events
-from shuangsuiji.ledger.state import Round, RoundKey, events_as_of
+from shuangsuiji.ledger.state import Round, RoundKey, build_rounds, events_as_of
 from shuangsuiji.records import Plan
 from shuangsuiji.workspace import Workspace
 
@@ -81,3 +82,22 @@ def calendar_warnings(ws: Workspace, years: list[int]) -> list[str]:
         f"国务院办公厅公布 {y} 年节假日安排后，请照通知填写 {ws.show(ws.calendar_path(y))}，截止日即成为确定日期。"
         for y in years
     ]
+
+
+@dataclass(frozen=True)
+class YearState:
+    """What a writing action starts from: the ledger as of ``--today``, folded once, and the year's plan."""
+
+    events: list[LedgerEvent]
+    left_out: int  # events dated after --today, left out
+    rounds: Mapping[RoundKey, Round]
+    year: int
+    plan: Plan
+
+
+def year_state(ws: Workspace, today: date, task: str | None, year: int | None) -> YearState:
+    """The ledger up to ``today``, its rounds, the year (``default_year``) and that year's plan."""
+    events, left_out = events_until(ws, today)
+    rounds = build_rounds(events)
+    y = default_year(ws, rounds, task, year)
+    return YearState(events, left_out, rounds, y, plan_of(ws, y))

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from shuangsuiji.actions.reading import (
-    default_year,
-    events_until,
     later_note,
     pick_names,
-    plan_of,
+    year_state,
 )
 from shuangsuiji.errors import InputErrors
 from shuangsuiji.ledger.chain import Ledger, LedgerEvent
@@ -50,10 +48,8 @@ def record_results(
     """
     ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
     with ledger.locked():
-        events, left_out = events_until(ws, today)
-        rounds = build_rounds(events)
-        y = default_year(ws, rounds, task, year)
-        plan = plan_of(ws, y)
+        st = year_state(ws, today, task, year)
+        events, left_out, rounds, y, plan = st.events, st.left_out, st.rounds, st.year, st.plan
         cache: dict[tuple, dict[str, str]] = {}
 
         def names(r: Round) -> dict[str, str]:

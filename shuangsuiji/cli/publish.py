@@ -28,7 +28,7 @@ YEAR_FOR_TASK_HELP = "计划年度；默认取该任务最近一次有效摇号�
 def register(app: typer.Typer) -> None:
     command(app, "record", "登记检查结果（单户或批量）。", help="登记检查结果：单户用 --entity/--date/--result，批量用 --from 表格（全部无误才写入）。再次登记同一企业即为更正，原记录保留。")(record)
     command(app, "results", "列出抽中企业及其检查结果。", help="列出抽中企业及其现行检查结果（含更正历史）。")(results)
-    command(app, "publish-due", "列出尚未公示的各轮及公示截止日。", help="列出尚未公示的各轮：状态、检查结束日、公示截止日（7 个工作日）、剩余工作日和提醒级别；适合每天由 cron 运行。")(publish_due)
+    command(app, "publish-due", "列出尚未公示的各轮及公示截止日。", help="列出尚未公示的各轮：状态、检查结束日、公示截止日（检查结束后按计划规定的工作日数，默认 7 个）、剩余工作日和提醒级别；适合每天由 cron 运行。")(publish_due)
     command(app, "publish", "生成抽查结果公示并登记公示日期。", help="生成抽查结果公示（CSV、XLSX、HTML、Markdown）到 draws/<年度>/public/，并在账本中登记公示日期及是否按期。")(publish)
     command(app, "sheet", "生成可打印的摇号记录表。", help="生成可打印的摇号记录表（A4 HTML）：种子、备选池、抽中名单、执法人员、复核方法和签字栏。")(sheet)
 

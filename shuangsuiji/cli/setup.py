@@ -17,6 +17,7 @@ from shuangsuiji.cli.common import (
     stdin_is_tty,
     workspace,
 )
+from shuangsuiji.codes import NOT_DRAWN_STATUS
 from shuangsuiji.errors import EXIT_OK, SsjError
 
 
@@ -74,6 +75,7 @@ def _render_check(result) -> None:
     for unit, statuses in s["inspectors"]["by_unit"].items():
         t.add_row(unit, "，".join(f"{k} {v} 人" for k, v in statuses.items()))
     out.print(t)
+    out.print(_who_may_inspect(s["inspectors"]["who_may_inspect"], labels))
     t = Table(title=f"{s['year']} 年抽查任务")
     for col in ("任务", "名称", "范围内在营家数", "比例", "每轮抽取家数"):
         t.add_column(col, justify="right" if col in ("范围内在营家数", "每轮抽取家数") else "left")
@@ -83,7 +85,25 @@ def _render_check(result) -> None:
     if result.ledger_events is not None:
         out.print(f"账本：{result.ledger_events} 条事件，哈希链完整。" if not result.errors else f"账本：{result.ledger_events} 条事件。")
     if not result.errors:
-        out.print("检查通过，没有发现错误。")
+        out.print(f"检查通过，没有发现错误；另有 {len(result.warnings)} 条警告，见上。" if result.warnings else "检查通过，没有发现错误。")
+
+
+def _who_may_inspect(rows: list[dict], labels: dict[str, str]):
+    """The table of who may be drawn for which category (可检查类别为空 = 全部类别)."""
+    from rich.table import Table
+
+    t = Table(title="执法人员可派类别（可检查类别为空的人员可派往全部类别）")
+    for col in ("执法证号", "姓名", "股室", "状态", "可派类别"):
+        t.add_column(col)
+    for r in rows:
+        if not r["categories"]:
+            what = NOT_DRAWN_STATUS if r["status"] == NOT_DRAWN_STATUS else f"不派（{r['status']}）"
+        elif r["all_categories"]:
+            what = "全部类别（可检查类别未填写）"
+        else:
+            what = "、".join(labels.get(c, c) for c in r["categories"])
+        t.add_row(r["id"], r["name"], r["unit"], r["status"], what)
+    return t
 
 
 @guarded

@@ -127,7 +127,24 @@ def summarize(inputs: Inputs) -> dict:
             "total": len(inputs.inspectors),
             "on_duty": sum(1 for i in inputs.inspectors if i.on_duty),
             "by_unit": units,
+            "who_may_inspect": who_may_inspect(inputs),
         },
         "tasks": tasks,
     }
 
+
+def who_may_inspect(inputs: Inputs) -> list[dict]:
+    """Per inspector, the categories they may be drawn for: what ``ssj check`` lists so the clerk
+    sees that an empty 可检查类别 means every category, and who is never drawn at all."""
+    plan = inputs.plan
+    rows = []
+    for i in inputs.inspectors:
+        if i.never_drawn or not i.on_duty:
+            categories: list[str] = []
+        else:
+            categories = [c for c in plan.categories if i.qualified_for(c)]
+        rows.append({
+            "id": i.id, "name": i.name, "unit": i.unit, "status": i.status,
+            "all_categories": not i.qualifications, "categories": categories,
+        })
+    return rows
