@@ -182,9 +182,16 @@ class CheckFailed(SsjError):
     exit_code = EXIT_CHECK_FAILED
 
 
+MAX_SHOWN_ERRORS = 200  # a file of bad rows would print one error per row without end
+
+
 def render_errors(errors: list[InputError]) -> str:
-    """Every error as ``path:line: message`` plus its hint, one after another."""
-    return "\n".join(e.render() for e in errors)
+    """The errors as ``path:line: message`` plus their hints, the first ``MAX_SHOWN_ERRORS`` of them."""
+    text = "\n".join(e.render() for e in errors[:MAX_SHOWN_ERRORS])
+    if len(errors) > MAX_SHOWN_ERRORS:
+        text += (f"\n……另有 {len(errors) - MAX_SHOWN_ERRORS} 处错误未列出（共 {len(errors)} 处）；"
+                 "请先改正上面这些，或用 --json 查看全部")
+    return text
 
 
 def errors_json(errors: list[InputError]) -> str:

@@ -87,6 +87,7 @@ class Task:
     end: date
     department: str
     inspectors_per_check: int
+    publish_within_workdays: int = 7  # results go public within this many working days after the check ends
     path: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
 

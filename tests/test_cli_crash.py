@@ -122,7 +122,8 @@ def test_version_starts_without_the_heavy_modules(tmp_path):
         "sys.argv = ['ssj', '--version']\n"
         "try:\n    runpy.run_module('shuangsuiji', run_name='__main__')\n"
         "except SystemExit as exc:\n    assert exc.code == 0, exc.code\n"
-        "heavy = ('openpyxl', 'yaml', 'chinese_calendar', 'shuangsuiji.report', 'shuangsuiji.render', 'shuangsuiji.inputs')\n"
+        "heavy = ('openpyxl', 'yaml', 'chinese_calendar', 'shuangsuiji.report', 'shuangsuiji.render', 'shuangsuiji.inputs',\n"
+        "         'shuangsuiji.draw', 'shuangsuiji.ledger', 'shuangsuiji.files', 'shuangsuiji.actions')\n"
         "print(sorted(m for m in sys.modules if m.startswith(heavy)))\n"
     )
     res = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, timeout=60,

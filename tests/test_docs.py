@@ -104,11 +104,11 @@ def test_readme_tells_how_to_run_ssj_after_setup():
 
 
 def _layout_tree() -> set[str]:
-    """The files the tree in docs/architecture.md names, as paths under the repository."""
+    """The files the tree in docs/architecture.md names, as paths under the repository (each on one line only)."""
     text = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
     block = text.split("<!-- layout -->", 1)[1].split("```", 2)[1]
     stack: list[tuple[int, str]] = []
-    files = set()
+    files: list[str] = []
     for line in block.splitlines():
         if not line.strip():
             continue
@@ -120,8 +120,10 @@ def _layout_tree() -> set[str]:
         if name.endswith("/"):
             stack.append((depth, name.rstrip("/")))
         else:
-            files.add(path)
-    return files
+            files.append(path)
+    twice = sorted({f for f in files if files.count(f) > 1})
+    assert not twice, f"docs/architecture.md lists these more than once: {twice}"
+    return set(files)
 
 
 def _docstring_only(path: Path) -> bool:
@@ -148,3 +150,45 @@ def test_the_layout_tree_parser_sees_a_missing_module():
 def test_readme_links_the_architecture():
     text = (REPO / "README.md").read_text(encoding="utf-8")
     assert "(docs/architecture.md)" in text
+
+
+def _drawn_coal(ssj) -> dict:
+    import json
+
+    res = ssj("draw", "--task", "coal", "--seed", "README 种子", "--today", "2022-04-06", "--json")
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+def test_readme_on_batch_errors_is_true(ssj, ws, tmp_path):
+    """“任何一行有错，全部不写入，所有错误连同 文件:行号 一次列出”: every error of every row, nothing written."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "任何一行有错，全部不写入，所有错误连同 `文件:行号` 一次列出" in text
+    first, second = (p["entity"] for p in _drawn_coal(ssj)["picks"][:2])
+    ledger = (ws / "draws" / "ledger.jsonl").read_bytes()
+    batch = tmp_path / "结果.csv"
+    batch.write_text(
+        f"entity,date,result\n{first},2022-04-07,no_problem\n{second},不是日期,不是结果\n91140428MA0010110X,2022-04-07,no_problem\n",
+        encoding="utf-8",
+    )
+    res = ssj("record", "--task", "coal", "--from", str(batch), "--today", "2022-04-08")
+    assert res.exit_code == 2
+    shown = batch.as_posix()
+    lines = [line for line in res.stderr.splitlines() if line.startswith(shown + ":")]
+    assert [line.split(": ", 1)[0] for line in lines] == [f"{shown}:3", f"{shown}:3", f"{shown}:4"], res.stderr
+    assert (ws / "draws" / "ledger.jsonl").read_bytes() == ledger
+
+
+def test_readme_on_the_sheet_is_true(ssj, ws):
+    """Page 1 holds the seed, the picks with their inspectors and the signatures; the appendix holds the rest."""
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert "**第 1 页**供在场人员签字" in text and "**附页**（从第\n2 页起）供复核" in text
+    record = _drawn_coal(ssj)
+    assert ssj("sheet", "--task", "coal", "--round", "1").exit_code == 0
+    html = (ws / "draws" / "2022" / "coal-r1-sheet.html").read_text(encoding="utf-8")
+    page_one, appendix = html.split('<section class="appendix">', 1)
+    for needle in ("README 种子", "摇号人", "监督人", "见证人", record["picks"][0]["entity"], record["picks"][0]["inspector_names"][0]):
+        assert needle in page_one, needle
+    for needle in ("sha256sum", "备选池", "排序值", "SHA-256"):
+        assert needle in appendix, needle
+    assert "sha256sum" not in page_one

@@ -176,3 +176,48 @@ def test_calendar_with_an_alias_bomb_or_deep_nesting_through_check(ssj, ws):
     assert "calendar/2022.yaml:1: YAML 语法错误（第 1 行第 4 列）：不支持锚点和别名（& 和 *）" in refused(ssj, ws, "check")
     bomb.write_text("year: " + "[" * 1000 + "]" * 1000 + "\n", encoding="utf-8")
     assert "嵌套超过 32 层" in refused(ssj, ws, "check")
+
+
+def test_plan_for_year_9999_is_refused_before_any_deadline_overflows(ssj, ws):
+    plan = (ws / "plans" / "2022.yaml").read_text(encoding="utf-8")
+    (ws / "plans" / "9999.yaml").write_text(plan.replace("2022", "9999"), encoding="utf-8")
+    assert "plans/9999.yaml:6: 计划年度 9999 不合理" in refused(ssj, ws, "check", "--year", "9999")
+    err = refused(ssj, ws, "draw", "--task", "hazchem", "--year", "9999", "--seed", "s", "--today", "2200-04-06")
+    assert "计划年度 9999 不合理" in err
+
+
+def test_dates_far_in_the_future_are_refused(ssj, ws):
+    from tests.resultkit import draw
+
+    rec = draw(ssj)
+    err = refused(ssj, ws, "record", "--task", "hazchem", "--entity", rec["picks"][0]["entity"], "--date", "9999-12-31",
+                  "--result", "no_problem", "--today", "9999-12-31")
+    assert "--today 的日期 9999-12-31 无法识别：年份 9999 不合理（应在 1900 到 2200 之间）" in err
+
+
+def test_a_file_of_bad_rows_prints_a_bounded_number_of_errors(ssj, ws):
+    rows = "".join(f"BAD{n},甲,coal_mine,丹朱镇,在营\r\n" for n in range(500))
+    (ws / "data" / "entities.csv").write_bytes(("\ufeffid,name,category,town,status\r\n" + rows).encode("utf-8"))
+    err = refused(ssj, ws, "check")
+    assert err.count("统一社会信用代码应为 18 位") == 200
+    import json
+    import re
+
+    total = len(json.loads(ssj("check", "--json").stdout)["errors"])  # --json carries every one
+    assert total >= 500  # and the inspectors' avoid lists now name unknown entities
+    assert f"……另有 {total - 200} 处错误未列出（共 {total} 处）" in err
+    assert len(re.findall(r"^data/", err, re.M)) == 200
+
+
+def test_import_refuses_number_cells_in_id_columns(ssj, ws, tmp_path):
+    """Issue 9 item 6: 1.40428E+12 stored as a number is refused as the CSV path refuses its text."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    book.active.append(["执法证号", "姓名", "股室", "可检查类别", "状态", "家乡乡镇", "回避企业"])
+    book.active.append([1.40428e12, "示例张明", "执法大队", None, "在岗", "丹朱镇", None])
+    book.active.append(["1404282201002", "示例李华", "危化股", None, "在岗", "鲍店镇", None])
+    src = tmp_path / "人员.xlsx"
+    book.save(src)
+    err = refused(ssj, ws, "import", "inspectors", str(src))
+    assert f"{src.as_posix()}:2: 执法证号 1404280000000 在 Excel 中是数字单元格，不是文本，可能已被 Excel 改动" in err
+    assert "15 位有效数字" in err and ":3:" not in err

@@ -1,16 +1,24 @@
 """``ssj check``: every input problem of a workspace, collected, plus the summary numbers.
 
 The plan, both registries, any calendar/<year>.yaml overrides and the ledger are all
-checked, and every problem is returned together.
+checked, and every problem is returned together. Warnings (empty registries, template text
+left in the plan, a year without holiday data, a task that cannot be staffed) are returned
+beside them and do not change the exit code.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from shuangsuiji.deadlines.workdays import WorkCalendar
 from shuangsuiji.errors import EXIT_BAD_INPUT, EXIT_OK, InputError, InputErrors
-from shuangsuiji.inputs.year import load_inputs, summarize
+from shuangsuiji.files.templates import TEMPLATE_PLACEHOLDERS
+from shuangsuiji.files.text import read_text
+from shuangsuiji.inputs.year import Inputs, load_inputs, summarize
 from shuangsuiji.ledger.chain import read_ledger
+from shuangsuiji.records import Inspector, Plan
 from shuangsuiji.workspace import Workspace
 
 
@@ -20,6 +28,7 @@ class CheckResult:
     summary: dict | None
     labels: dict[str, str] = field(default_factory=dict)
     ledger_events: int | None = None
+    warnings: list[InputError] = field(default_factory=list)  # shown, but the exit code ignores them
 
     @property
     def exit_code(self) -> int:
@@ -30,6 +39,7 @@ class CheckResult:
         return {
             "ok": not self.errors,
             "errors": [e.to_json() for e in self.errors],
+            "warnings": [w.to_json() for w in self.warnings],
             "entities": {"total": s.get("entities", {}).get("total", 0), "by_category": s.get("entities", {}).get("by_category", {})},
             "inspectors": {"total": s.get("inspectors", {}).get("total", 0)},
             "tasks": [{k: t[k] for k in ("id", "scope", "ratio", "draw_count")} for t in s.get("tasks", [])],
@@ -49,10 +59,11 @@ def check_workspace(ws: Workspace, year: int | None) -> CheckResult:
         labels = inputs.plan.categories
     except InputErrors as exc:
         errors.extend(exc.items)
+    calendars = None
     try:
         from shuangsuiji.deadlines.workdays import load_calendars
 
-        load_calendars(ws.calendar_dir, ws.show)
+        calendars = load_calendars(ws.calendar_dir, ws.show)
     except InputErrors as exc:
         errors.extend(exc.items)
     count = None
@@ -66,4 +77,52 @@ def check_workspace(ws: Workspace, year: int | None) -> CheckResult:
             errors.append(InputError(shown, p.line, p.message, "请运行 ssj verify 查看详情，并从备份恢复账本"))
         if not problems and inputs is not None:
             errors.extend(event_problems(events, shown))
-    return CheckResult(errors, summary, labels, count)
+    warnings = input_warnings(ws, inputs, calendars) if inputs is not None else []
+    return CheckResult(errors, summary, labels, count, warnings)
+
+
+def input_warnings(ws: Workspace, inputs: Inputs, calendars: dict | None) -> list[InputError]:
+    """What is not wrong but should not stay so: empty registries, the template's placeholders
+    in the plan, a year without holiday data, tasks that cannot be staffed."""
+    plan_shown = ws.show(ws.plan_path(inputs.plan.year))
+    warnings = [*_empty_registries(ws, inputs), *_placeholders(ws.plan_path(inputs.plan.year), plan_shown)]
+    year = inputs.plan.year
+    if calendars is not None and not WorkCalendar(calendars).covers(year):
+        warnings.append(InputError(plan_shown, 0, f"{year} 年没有节假日数据，公示期限只能按周末估算（标为“暂定”）",
+                                   f"请按国务院办公厅的节假日安排通知添加 calendar/{year}.yaml（可参照 ssj init 生成的 calendar/{year}.yaml.example）"))
+    return warnings + understaffed(inputs.plan, inputs.inspectors)
+
+
+def _empty_registries(ws: Workspace, inputs: Inputs) -> list[InputError]:
+    out = []
+    if not len(inputs.entities):
+        out.append(InputError(ws.show(ws.entities_path), 0, "检查对象名录库是空的（0 家）", "请用 ssj import entities <文件> 导入名录库"))
+    if not inputs.inspectors:
+        out.append(InputError(ws.show(ws.inspectors_path), 0, "执法检查人员名录库是空的（0 人）", "请用 ssj import inspectors <文件> 导入名录库"))
+    return out
+
+
+def _placeholders(path: Path, shown: str) -> list[InputError]:
+    """Lines of the plan that still hold the template's placeholder text."""
+    out = []
+    for number, line in enumerate(read_text(path, shown).splitlines(), start=1):
+        text = line.split("#", 1)[0]
+        for placeholder in TEMPLATE_PLACEHOLDERS:
+            if placeholder in text:
+                out.append(InputError(shown, number, f"计划中仍是模板的示例文字“{placeholder}”", "请改为本局的实际名称或文号"))
+    return out
+
+
+def understaffed(plan: Plan, inspectors: Iterable[Inspector]) -> list[InputError]:
+    """Per task and category in its scope: fewer qualified, on-duty inspectors than a check needs."""
+    inspectors = [i for i in inspectors if i.on_duty]
+    out = []
+    for task in plan.tasks:
+        for category in task.scope:
+            n = sum(1 for i in inspectors if i.qualified_for(category))
+            if n < task.inspectors_per_check:
+                label = plan.categories.get(category, category)
+                out.append(InputError(task.path, task.line, f"任务 {task.id} 的类别 {label}（{category}）只有 {n} 名在岗且有检查资格的执法人员，"
+                                      f"少于每户所需的 {task.inspectors_per_check} 名，摇号时将无法组队",
+                                      "请在执法人员名录库中补充该类别的检查资格或在岗人员，或调整计划的 inspectors_per_check"))
+    return out

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from shuangsuiji.actions.reading import events_of, plan_of, work_calendar
+from shuangsuiji.actions.reading import plan_of, work_calendar
 from shuangsuiji.actions.record import Recorded, record_results
 from shuangsuiji.errors import InputErrors
-from shuangsuiji.ledger.state import build_rounds
+from shuangsuiji.ledger.state import Round, RoundKey
 from shuangsuiji.results.check import ResultRow
 from shuangsuiji.workspace import Workspace
 
@@ -53,12 +54,15 @@ def record_command(
 
     rows = read_result_file(source, source.as_posix()) if source is not None else [single] if single else []
     done = record_results(ws, rows, today, year, task, number)
-    progress, notes = round_progress(ws, done.year, done.checked.rounds, today)
+    progress, notes = round_progress(ws, done.year, done.checked.rounds, today, done.rounds)
     return RecordOutcome(done, progress, tuple(done.checked.warnings) + notes)
 
 
-def round_progress(ws: Workspace, year: int, touched, day: date) -> tuple[tuple[RoundProgress, ...], tuple[str, ...]]:
-    """Per round touched: how many picks have results, and the deadline. Never fails the command."""
+def round_progress(
+    ws: Workspace, year: int, touched, day: date, rounds: Mapping[RoundKey, Round]
+) -> tuple[tuple[RoundProgress, ...], tuple[str, ...]]:
+    """Per round touched (in ``rounds``, the ledger as record_results left it): how many picks have
+    results, and the deadline. Never fails the command."""
     from shuangsuiji.deadlines.due import due_item
 
     try:
@@ -66,7 +70,6 @@ def round_progress(ws: Workspace, year: int, touched, day: date) -> tuple[tuple[
     except InputErrors as exc:
         return (), (f"节假日文件有误，未能计算公示期限（{exc.items[0].render()}）；请运行 ssj check",)
     plan = plan_of(ws, year)
-    rounds = build_rounds(events_of(ws))
     out = []
     for task_id, number in touched:
         item = due_item(rounds[(year, task_id, number)], plan.get_task(task_id), cal, day)

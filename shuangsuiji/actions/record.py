@@ -9,7 +9,8 @@ atomically first, and the ledger line that names them is the commit point.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from shuangsuiji.actions.reading import (
@@ -21,7 +22,7 @@ from shuangsuiji.actions.reading import (
 )
 from shuangsuiji.errors import InputErrors
 from shuangsuiji.ledger.chain import Ledger, LedgerEvent
-from shuangsuiji.ledger.state import Round, build_rounds
+from shuangsuiji.ledger.state import Round, RoundKey, build_rounds
 from shuangsuiji.results.check import Checked, ResultRow, check_rows
 from shuangsuiji.workspace import Workspace
 
@@ -31,6 +32,7 @@ class Recorded:
     checked: Checked
     events: tuple[LedgerEvent, ...]
     year: int
+    rounds: Mapping[RoundKey, Round] = field(default_factory=dict)  # the rounds with the new results, as of today
 
 
 def record_results(
@@ -65,5 +67,5 @@ def record_results(
         appended = ledger.append_many("result", list(checked.events))
     if left_out:
         checked = replace(checked, warnings=checked.warnings + (later_note(left_out, today),))
-    return Recorded(checked, tuple(appended), y)
+    return Recorded(checked, tuple(appended), y, build_rounds(events + appended) if appended else rounds)
 

@@ -4,8 +4,9 @@ For each draw line of the ledger: the record file exists and its SHA-256 is the 
 ledger holds; the record agrees with the ledger line; the excluded entities are exactly
 those drawn earlier in the cycle (re-computed from the ledger as it stood before that
 line); the pool is the scope less the excluded; k follows from the scope size and ratio;
-the picks and their ranks follow from the seed; each team follows from the eligible
-inspectors. Publication lines must point at notice files that still hold their bytes.
+the picks and their ranks follow from the seed; the record's ``prior_checks`` are the
+checks per inspector in the year's live rounds drawn before it (summed from their records),
+and each team follows from the eligible inspectors, those counts and the seed. Publication lines must point at notice files that still hold their bytes.
 Record files and notice files (draws/<year>/public/) that no ledger line names are
 reported as orphans; a record an interrupted draw left behind, which ssj set aside as
 ``<task>-r<n>.orphan-<m>.json``, is noted as kept evidence.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import TYPE_CHECKING, List, Optional
 
 import typer
 
@@ -21,8 +21,10 @@ from shuangsuiji.cli.common import (
     workspace,
 )
 from shuangsuiji.codes import SEED_ORIGINS
-from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.errors import EXIT_CHECK_FAILED
+
+if TYPE_CHECKING:  # the record module (and its JSON encoder) loads only when a command needs it
+    from shuangsuiji.draw.record import DrawRecord
 
 TABLE_ROWS = 200  # a terminal table longer than this helps nobody; the record holds every pick
 

@@ -53,6 +53,11 @@ def _render_check(result) -> None:
 
         typer.echo(render_errors(result.errors), err=True)
         typer.echo(f"共 {len(result.errors)} 处错误，请逐条修改后重新运行 ssj check。", err=True)
+    if result.warnings:
+        from shuangsuiji.errors import render_errors
+
+        typer.echo(render_errors(result.warnings), err=True)
+        typer.echo(f"共 {len(result.warnings)} 条警告（不影响检查结果，但请尽快处理）。", err=True)
     s = result.summary
     if s is None:
         return

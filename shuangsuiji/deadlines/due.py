@@ -110,10 +110,10 @@ def check_end_date(r: Round) -> date | None:
 
 
 def deadline(r: Round, task: Task, cal: WorkCalendar) -> Deadline:
-    """The round's due date: 7 working days after min(check end, period end)."""
+    """The round's due date: the task's working days (7 unless the plan says otherwise) after min(check end, period end)."""
     end = check_end_date(r)
     counted_from = task.end if end is None else min(end, task.end)
-    due, provisional = publication_due(counted_from, cal)
+    due, provisional = publication_due(counted_from, cal, task.publish_within_workdays)
     late = end is None or end > task.end
     return Deadline(end, counted_from, due, provisional, late, tuple(cal.missing_years(counted_from, due)))
 

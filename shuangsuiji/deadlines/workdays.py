@@ -141,62 +141,75 @@ def load_calendar_file(path: Path, shown: str) -> YearCalendar:
 
     holidays: set[date] = set()
     names: list[str] = []
-    holiday_dates_ok = True
+    dates_ok = True
     if "holidays" in top:
-        node = top["holidays"]
-        if not isinstance(node, yaml.SequenceNode) or not node.value:
-            r.error(node, "holidays 应为放假安排的列表，且至少一项", "每项写成“- name: 节日名称”和“days: [第一天, 最后一天]”")
-            holiday_dates_ok = False
-        for index, entry in enumerate(node.value if isinstance(node, yaml.SequenceNode) else [], start=1):
-            before = len(r.errors)
-            f = r.mapping(entry, f"第 {index} 项放假安排", HOLIDAY_FIELDS, tuple(HOLIDAY_FIELDS))
-            if f is None:
-                holiday_dates_ok = False
-                continue
-            if "name" in f and (name := r.text(f["name"], "name")) is not None:
-                names.append(name)
-            if "days" in f:
-                holidays |= _holiday_days(r, f["days"], in_year)
-            if len(r.errors) > before:
-                holiday_dates_ok = False
-
-    workdays: set[date] = set()
-    if "workdays" in top:
-        node = top["workdays"]
-        items = node.value if isinstance(node, yaml.SequenceNode) else None
-        if items is None:
-            r.error(node, "workdays 应为调休上班日期的列表", "每行写“- YYYY-MM-DD”；当年没有调休上班就写 workdays: []")
-        for item in items or []:
-            d = in_year(item, "workdays")
-            if d is None:
-                continue
-            if d.weekday() < 5:
-                r.error(item, f"调休上班日期 {d} 是周{'一二三四五'[d.weekday()]}，不是周六或周日", "workdays 只写调休上班的周六、周日；平常的工作日不必列出")
-            elif d in holidays:
-                r.error(item, f"日期 {d} 既列为放假又列为调休上班", "请对照通知，删除错误的一处")
-            else:
-                workdays.add(d)
-
-    if "holidays" in top and holiday_dates_ok:
-        holidays_key = next(k for k, _ in root.value if k.value == "holidays")
-        missing = [festival for festival, words in FESTIVALS.items() if not any(w in n for n in names for w in words)]
-        if missing:
-            r.error(
-                holidays_key,
-                f"日历不完整，缺少 {'、'.join(missing)} 的放假安排；本文件会整年取代程序自带的节假日数据，不完整的文件不予采用",
-                "请照国务院办公厅当年的通知，列全元旦、春节、清明节、劳动节、端午节、中秋节、国庆节（name 中须含节日名称）",
-            )
-        elif len(holidays) < MIN_HOLIDAY_DAYS:
-            r.error(
-                holidays_key,
-                f"日历不完整，只列出 {len(holidays)} 天放假，少于 {MIN_HOLIDAY_DAYS} 天；本文件会整年取代程序自带的节假日数据，不完整的文件不予采用",
-                "每个节日请写出整段放假区间 [第一天, 最后一天]，含与周末连休的日子",
-            )
-
+        holidays, names, dates_ok = _holidays(r, top["holidays"], in_year)
+    workdays = _workdays(r, top["workdays"], in_year, holidays) if "workdays" in top else set()
+    if "holidays" in top and dates_ok:
+        _check_complete(r, next(k for k, _ in root.value if k.value == "holidays"), holidays, names)
     if r.errors:
         raise InputErrors(r.errors)
     assert year is not None
     return YearCalendar(year=year, holidays=frozenset(holidays), workdays=frozenset(workdays), path=shown)
+
+
+def _holidays(r: NodeReader, node: yaml.Node, in_year: Callable[[yaml.Node, str], date | None]) -> tuple[set[date], list[str], bool]:
+    """(the days off, the festival names, whether every entry was read without error)."""
+    holidays: set[date] = set()
+    names: list[str] = []
+    ok = True
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        r.error(node, "holidays 应为放假安排的列表，且至少一项", "每项写成“- name: 节日名称”和“days: [第一天, 最后一天]”")
+        ok = False
+    for index, entry in enumerate(node.value if isinstance(node, yaml.SequenceNode) else [], start=1):
+        before = len(r.errors)
+        f = r.mapping(entry, f"第 {index} 项放假安排", HOLIDAY_FIELDS, tuple(HOLIDAY_FIELDS))
+        if f is None:
+            ok = False
+            continue
+        if "name" in f and (name := r.text(f["name"], "name")) is not None:
+            names.append(name)
+        if "days" in f:
+            holidays |= _holiday_days(r, f["days"], in_year)
+        if len(r.errors) > before:
+            ok = False
+    return holidays, names, ok
+
+
+def _workdays(r: NodeReader, node: yaml.Node, in_year: Callable[[yaml.Node, str], date | None], holidays: set[date]) -> set[date]:
+    """The weekend days worked instead (调休上班)."""
+    workdays: set[date] = set()
+    items = node.value if isinstance(node, yaml.SequenceNode) else None
+    if items is None:
+        r.error(node, "workdays 应为调休上班日期的列表", "每行写“- YYYY-MM-DD”；当年没有调休上班就写 workdays: []")
+    for item in items or []:
+        d = in_year(item, "workdays")
+        if d is None:
+            continue
+        if d.weekday() < 5:
+            r.error(item, f"调休上班日期 {d} 是周{'一二三四五'[d.weekday()]}，不是周六或周日", "workdays 只写调休上班的周六、周日；平常的工作日不必列出")
+        elif d in holidays:
+            r.error(item, f"日期 {d} 既列为放假又列为调休上班", "请对照通知，删除错误的一处")
+        else:
+            workdays.add(d)
+    return workdays
+
+
+def _check_complete(r: NodeReader, holidays_key: yaml.Node, holidays: set[date], names: list[str]) -> None:
+    """A file replaces the library's data for its whole year: every festival and enough days must be in it."""
+    missing = [festival for festival, words in FESTIVALS.items() if not any(w in n for n in names for w in words)]
+    if missing:
+        r.error(
+            holidays_key,
+            f"日历不完整，缺少 {'、'.join(missing)} 的放假安排；本文件会整年取代程序自带的节假日数据，不完整的文件不予采用",
+            "请照国务院办公厅当年的通知，列全元旦、春节、清明节、劳动节、端午节、中秋节、国庆节（name 中须含节日名称）",
+        )
+    elif len(holidays) < MIN_HOLIDAY_DAYS:
+        r.error(
+            holidays_key,
+            f"日历不完整，只列出 {len(holidays)} 天放假，少于 {MIN_HOLIDAY_DAYS} 天；本文件会整年取代程序自带的节假日数据，不完整的文件不予采用",
+            "每个节日请写出整段放假区间 [第一天, 最后一天]，含与周末连休的日子",
+        )
 
 
 def _holiday_days(r: NodeReader, node: yaml.Node, in_year: Callable[[yaml.Node, str], date | None]) -> set[date]:
@@ -301,6 +314,7 @@ class WorkCalendar:
         return [y for y in range(lo, hi + 1) if not self.covers(y)]
 
 
-def publication_due(check_end: date, cal: WorkCalendar) -> tuple[date, bool]:
-    """Last day to publish results: 7 working days after the check ends, end day not counted."""
-    return cal.add_workdays(check_end, PUBLICATION_WORKDAYS)
+def publication_due(check_end: date, cal: WorkCalendar, workdays: int = PUBLICATION_WORKDAYS) -> tuple[date, bool]:
+    """Last day to publish results: ``workdays`` (the plan's, 7 by default) working days after
+    the check ends, end day not counted."""
+    return cal.add_workdays(check_end, workdays)

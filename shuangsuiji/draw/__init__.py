@@ -27,12 +27,14 @@ and the shortfall is drawn from the rest of the scope as a new cycle.
 
 How teams are formed
 --------------------
-For each drawn entity, in pick order, the inspectors who may check it are those on duty,
-qualified for its category, without a declared conflict with it, and (when local
-avoidance is on) not from its town. They are ordered by how many teams they already
-lead or join in this draw, then by SHA-256 of ``seed:entity:inspector``; the first n
-form the team. Work is thus spread evenly and the choice among equals is as random and
-as checkable as the entity draw.
+For each drawn entity, in pick order, the inspectors who may check it are those on duty
+(never one whose status is 不参与抽取), qualified for its category, without a declared
+conflict with it, and (when local avoidance is on) not from its town. They are ordered by
+how many checks they already have in the year (the live rounds of every task of the year
+drawn before this one, kept in the record as ``prior_checks``, plus the teams formed so far
+in this draw), then by SHA-256 of ``seed:entity:inspector``; the first n form the team.
+Work is thus spread evenly over the year and the choice among equals is as random and as
+checkable as the entity draw.
 
 Python's ``random`` module is never used: its sequences are not guaranteed to stay the
 same across Python versions, so a draw made with it could not be re-checked later.

@@ -49,9 +49,12 @@ def parse_date(text: str) -> date:
     raise DateProblem("不是可识别的日期格式")
 
 
+YEARS = range(1900, 2201)  # far from date.max: a deadline counted from any day cannot overflow
+
+
 def _day(year: int, month: int, day: int) -> date:
-    if not 1 <= year <= 9999:
-        raise DateProblem(f"年份 {year} 不合理")
+    if year not in YEARS:
+        raise DateProblem(f"年份 {year} 不合理（应在 {YEARS.start} 到 {YEARS.stop - 1} 之间）")
     if not 1 <= month <= 12:
         raise DateProblem(f"没有 {month} 月")
     last = calendar.monthrange(year, month)[1]

@@ -11,6 +11,7 @@ title: {year}年“双随机、一公开”抽查工作计划   # 计划标题
 issued: {year}-01-01              # 印发日期，YYYY-MM-DD
 department: 某县应急管理局          # 抽查发起部门（任务未单独填写时沿用）
 local_avoidance: false          # 属地回避：true 时执法人员不检查其家乡乡镇的企业
+publish_within_workdays: 7      # 检查结束后几个工作日内公示结果（任务中可单独填写）；企业信息公示暂行条例第六条为 20
 
 # 检查对象类别表：类别代号: 中文名称。名录库 category 列可写代号，也可写中文名称。
 categories:
@@ -30,10 +31,13 @@ tasks:
     scope: [hazchem_production, hazchem_trading]   # 抽查类别：从上面的类别表中选
     ratio: 20%                      # 抽查比例：百分数如 20%，或小数如 0.2；抽取 ceil(在营家数×比例) 家
     start: {year}-04-01               # 抽查时间起
-    end: {year}-06-30                 # 抽查时间止；结果须在检查结束后 7 个工作日内公示
+    end: {year}-06-30                 # 抽查时间止；结果须在检查结束后 publish_within_workdays 个工作日内公示
     department: 某县应急管理局        # 抽查发起部门
     inspectors_per_check: 2         # 每户执法检查人员数，不少于 2
 """
+
+# Text of PLAN_TEMPLATE that a clerk must replace; ``ssj check`` warns while it is still there.
+TEMPLATE_PLACEHOLDERS = ("某县应急管理局", "某应急发〔")
 
 GITIGNORE = """\
 # ssj 运行时的锁文件和临时文件

@@ -8,6 +8,7 @@ float), and every problem in the file is collected before anything is reported.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,6 +28,7 @@ PLAN_FIELDS = {
     "issued": "印发日期",
     "department": "抽查发起部门",
     "local_avoidance": "属地回避",
+    "publish_within_workdays": "检查结束后几个工作日内公示",
     "categories": "检查对象类别表",
     "tasks": "抽查任务",
 }
@@ -43,8 +45,11 @@ TASK_FIELDS = {
     "end": "结束日期",
     "department": "抽查发起部门",
     "inspectors_per_check": "每户执法人员数",
+    "publish_within_workdays": "检查结束后几个工作日内公示",
 }
 TASK_REQUIRED = ("id", "name", "type", "matter", "scope_label", "scope", "ratio", "start", "end")
+PLAN_YEARS = range(2000, 2101)  # as ssj init: a plan for year 9999 would overflow its deadlines
+DEFAULT_PUBLISH_WORKDAYS = 7  # the seed's plan: results public within 7 working days
 
 _TASK_ID = re.compile(r"^[a-z][a-z0-9_-]{0,31}$")
 _PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*[%％]$")
@@ -86,8 +91,7 @@ def ratio_problem(text: str) -> tuple[str, str]:
 def load_plan(path: Path, shown: str | None = None) -> Plan:
     """Load and check a plan file. Raises InputErrors listing every problem found."""
     shown = shown or path.as_posix()
-    text = read_text(path, shown)
-    root = compose(text, shown)
+    root = compose(read_text(path, shown), shown)
     r = NodeReader(shown)
     if root is None:
         raise InputErrors([InputError(shown, 1, "计划文件是空的", "请用 ssj init 生成带注释的模板后填写")])
@@ -95,70 +99,93 @@ def load_plan(path: Path, shown: str | None = None) -> Plan:
     if top is None:
         raise InputErrors(r.errors)
 
-    year = r.integer(top["year"], "year") if "year" in top else None
+    def field(name: str, read):  # type: ignore[no-untyped-def]
+        return read(top[name], name) if name in top else None
+
+    year = field("year", r.integer)
+    if year is not None and year not in PLAN_YEARS:
+        r.error(top["year"], f"计划年度 {year} 不合理", f"请写四位年份（{PLAN_YEARS.start} 到 {PLAN_YEARS.stop - 1}），如 2023")
+        year = None
     file_year = path.stem
     if year is not None and file_year.isdigit() and int(file_year) != year:
         r.error(top["year"], f"计划年度 {year} 与文件名 {path.name} 不一致", f"请把 year 改为 {file_year}，或把文件改名为 {year}.yaml")
-    document = r.text(top["document"], "document") if "document" in top else None
-    title = r.text(top["title"], "title") if "title" in top else None
-    issued = r.day(top["issued"], "issued") if "issued" in top else None
-    department = r.text(top["department"], "department") if "department" in top else None
-    local_avoidance = r.boolean(top["local_avoidance"], "local_avoidance") if "local_avoidance" in top else False
-
-    categories: dict[str, str] = {}
-    if "categories" in top:
-        node = top["categories"]
-        if not isinstance(node, yaml.MappingNode) or not node.value:
-            r.error(node, "categories 应为“类别代号: 中文名称”的映射，且至少一项", "例如 coal_mine: 煤矿")
-        else:
-            for key_node, value_node in node.value:
-                code = str(key_node.value).strip()
-                if not _TASK_ID.match(code.replace("-", "_")):
-                    r.error(key_node, f"类别代号 {code} 不合规", "代号用小写英文字母、数字和下划线，如 coal_mine")
-                    continue
-                if code in categories:
-                    r.error(key_node, f"类别代号 {code} 重复", "请删除重复的一项")
-                    continue
-                label = r.text(value_node, f"categories.{code}")
-                if label is not None:
-                    if label in categories.values():
-                        r.error(value_node, f"类别名称 {label} 重复", "每个类别的中文名称应唯一")
-                    categories[code] = label
-
-    tasks: list[Task] = []
-    if "tasks" in top:
-        node = top["tasks"]
-        if not isinstance(node, yaml.SequenceNode) or not node.value:
-            r.error(node, "tasks 应为抽查任务列表，且至少一项", "每项以“- id: ...”开头")
-        else:
-            seen: dict[str, int] = {}
-            for index, task_node in enumerate(node.value, start=1):
-                task = _load_task(r, task_node, index, year, categories, department, shown)
-                if task is None:
-                    continue
-                if task.id in seen:
-                    r.error(task_node, f"任务代号 {task.id} 重复（第 {seen[task.id]} 行已有）", "每个任务的 id 应唯一，请改名")
-                    continue
-                seen[task.id] = task.line
-                tasks.append(task)
-
+    document, title, issued = field("document", r.text), field("title", r.text), field("issued", r.day)
+    department = field("department", r.text)
+    local_avoidance = field("local_avoidance", r.boolean) or False
+    within = _publish_within(r, top, DEFAULT_PUBLISH_WORKDAYS)
+    categories = _categories(r, top["categories"]) if "categories" in top else {}
+    defaults = TaskDefaults(year, categories, department, within, shown)
+    tasks = _tasks(r, top["tasks"], defaults) if "tasks" in top else []
     if r.errors:
         raise InputErrors(r.errors)
     assert year is not None and document and title and issued and department  # guaranteed by the checks above
-    return Plan(
-        year=year,
-        document=document,
-        title=title,
-        issued=issued,
-        department=department,
-        local_avoidance=bool(local_avoidance),
-        categories=categories,
-        tasks=tuple(tasks),
-        path=shown,
-    )
+    return Plan(year=year, document=document, title=title, issued=issued, department=department,
+                local_avoidance=bool(local_avoidance), categories=categories, tasks=tuple(tasks), path=shown)
 
 
-def _load_task(r: NodeReader, node: yaml.Node, index: int, year: int | None, categories: dict[str, str], plan_department: str | None, shown: str) -> Task | None:
+@dataclass(frozen=True)
+class TaskDefaults:
+    """What a task takes from its plan: the year, the categories, and the fields it may override."""
+
+    year: int | None
+    categories: dict[str, str]
+    department: str | None
+    publish_within_workdays: int
+    shown: str
+
+
+def _publish_within(r: NodeReader, fields: dict[str, yaml.Node], default: int) -> int:
+    """``publish_within_workdays``: 1 to 60 working days; ``default`` when absent or wrong (an error)."""
+    if "publish_within_workdays" not in fields:
+        return default
+    node = fields["publish_within_workdays"]
+    value = r.integer(node, "publish_within_workdays")
+    if value is not None and not 1 <= value <= 60:
+        r.error(node, f"公示期限 {value} 个工作日不合理", "请写 1 到 60 之间的整数，如 7 或 20（企业信息公示暂行条例第六条为 20 个工作日）")
+        return default
+    return default if value is None else value
+
+
+def _categories(r: NodeReader, node: yaml.Node) -> dict[str, str]:
+    categories: dict[str, str] = {}
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        r.error(node, "categories 应为“类别代号: 中文名称”的映射，且至少一项", "例如 coal_mine: 煤矿")
+        return categories
+    for key_node, value_node in node.value:
+        code = str(key_node.value).strip()
+        if not _TASK_ID.match(code.replace("-", "_")):
+            r.error(key_node, f"类别代号 {code} 不合规", "代号用小写英文字母、数字和下划线，如 coal_mine")
+            continue
+        if code in categories:
+            r.error(key_node, f"类别代号 {code} 重复", "请删除重复的一项")
+            continue
+        label = r.text(value_node, f"categories.{code}")
+        if label is not None:
+            if label in categories.values():
+                r.error(value_node, f"类别名称 {label} 重复", "每个类别的中文名称应唯一")
+            categories[code] = label
+    return categories
+
+
+def _tasks(r: NodeReader, node: yaml.Node, defaults: TaskDefaults) -> list[Task]:
+    tasks: list[Task] = []
+    if not isinstance(node, yaml.SequenceNode) or not node.value:
+        r.error(node, "tasks 应为抽查任务列表，且至少一项", "每项以“- id: ...”开头")
+        return tasks
+    seen: dict[str, int] = {}
+    for index, task_node in enumerate(node.value, start=1):
+        task = _load_task(r, task_node, index, defaults)
+        if task is None:
+            continue
+        if task.id in seen:
+            r.error(task_node, f"任务代号 {task.id} 重复（第 {seen[task.id]} 行已有）", "每个任务的 id 应唯一，请改名")
+            continue
+        seen[task.id] = task.line
+        tasks.append(task)
+    return tasks
+
+
+def _load_task(r: NodeReader, node: yaml.Node, index: int, defaults: TaskDefaults) -> Task | None:
     before = len(r.errors)
     f = r.mapping(node, f"第 {index} 个任务", TASK_FIELDS, TASK_REQUIRED)
     if f is None:
@@ -166,41 +193,63 @@ def _load_task(r: NodeReader, node: yaml.Node, index: int, year: int | None, cat
     task_id = r.text(f["id"], "id") if "id" in f else None
     if task_id is not None and not _TASK_ID.match(task_id):
         r.error(f["id"], f"任务代号 {task_id} 不合规", "代号用小写英文字母开头，只含字母、数字、- 和 _，如 hazchem")
-    name = r.text(f["name"], "name") if "name" in f else None
-    kind = None
-    if "type" in f:
-        raw = r.text(f["type"], "type")
-        if raw is not None:
-            kind = TYPE_ALIASES.get(raw)
-            if kind is None:
-                r.error(f["type"], f"抽查类型 {raw} 无法识别", "请写 定向 或 不定向")
-    matter = r.text(f["matter"], "matter") if "matter" in f else None
-    scope_label = r.text(f["scope_label"], "scope_label") if "scope_label" in f else None
+    name, matter, scope_label = (r.text(f[k], k) if k in f else None for k in ("name", "matter", "scope_label"))
+    kind = _task_type(r, f["type"]) if "type" in f else None
+    scope = _scope(r, f["scope"], defaults.categories) if "scope" in f else []
+    ratio = _ratio(r, f["ratio"]) if "ratio" in f else None
+    start, end = _period(r, f, defaults.year)
+    department = r.text(f["department"], "department") if "department" in f else defaults.department
+    per_check = _per_check(r, f["inspectors_per_check"]) if "inspectors_per_check" in f else MIN_INSPECTORS
+    within = _publish_within(r, f, defaults.publish_within_workdays)
+    if len(r.errors) > before:
+        return None
+    return Task(index=index, id=task_id or "", name=name or "", type=kind or "", matter=matter or "",
+                scope_label=scope_label or "", scope=tuple(scope), ratio=ratio or Decimal(0),
+                start=start or date.min, end=end or date.min, department=department or "",
+                inspectors_per_check=per_check, publish_within_workdays=within,
+                path=defaults.shown, line=node.start_mark.line + 1)
+
+
+def _task_type(r: NodeReader, node: yaml.Node) -> str | None:
+    raw = r.text(node, "type")
+    if raw is None:
+        return None
+    kind = TYPE_ALIASES.get(raw)
+    if kind is None:
+        r.error(node, f"抽查类型 {raw} 无法识别", "请写 定向 或 不定向")
+    return kind
+
+
+def _scope(r: NodeReader, s: yaml.Node, categories: dict[str, str]) -> list[str]:
     scope: list[str] = []
-    if "scope" in f:
-        s = f["scope"]
-        items = s.value if isinstance(s, yaml.SequenceNode) else [s]
-        for item in items:
-            code = str(item.value).strip() if isinstance(item, yaml.ScalarNode) else ""
-            # A Chinese label is accepted and mapped to its code.
-            by_label = {v: k for k, v in categories.items()}
-            code = by_label.get(code, code)
-            if code not in categories:
-                known = "、".join(f"{k}（{v}）" for k, v in categories.items())
-                r.error(item, f"抽查类别 {code or '(空)'} 不在计划的 categories 中", f"请使用已声明的类别：{known}，或先在 categories 中声明")
-            elif code in scope:
-                r.error(item, f"抽查类别 {code} 重复", "请删除重复的一项")
-            else:
-                scope.append(code)
-        if not items:
-            r.error(s, "scope 至少应列出一个类别", "例如 scope: [coal_mine]")
-    ratio = None
-    if "ratio" in f:
-        raw = r.text(f["ratio"], "ratio")
-        if raw is not None:
-            ratio = parse_ratio(raw)
-            if ratio is None:
-                r.error(f["ratio"], *ratio_problem(raw))
+    items = s.value if isinstance(s, yaml.SequenceNode) else [s]
+    by_label = {v: k for k, v in categories.items()}  # a Chinese label is accepted and mapped to its code
+    for item in items:
+        code = str(item.value).strip() if isinstance(item, yaml.ScalarNode) else ""
+        code = by_label.get(code, code)
+        if code not in categories:
+            known = "、".join(f"{k}（{v}）" for k, v in categories.items())
+            r.error(item, f"抽查类别 {code or '(空)'} 不在计划的 categories 中", f"请使用已声明的类别：{known}，或先在 categories 中声明")
+        elif code in scope:
+            r.error(item, f"抽查类别 {code} 重复", "请删除重复的一项")
+        else:
+            scope.append(code)
+    if not items:
+        r.error(s, "scope 至少应列出一个类别", "例如 scope: [coal_mine]")
+    return scope
+
+
+def _ratio(r: NodeReader, node: yaml.Node) -> Decimal | None:
+    raw = r.text(node, "ratio")
+    if raw is None:
+        return None
+    ratio = parse_ratio(raw)
+    if ratio is None:
+        r.error(node, *ratio_problem(raw))
+    return ratio
+
+
+def _period(r: NodeReader, f: dict[str, yaml.Node], year: int | None) -> tuple[date | None, date | None]:
     start = r.day(f["start"], "start") if "start" in f else None
     end = r.day(f["end"], "end") if "end" in f else None
     if start and end:
@@ -208,34 +257,14 @@ def _load_task(r: NodeReader, node: yaml.Node, index: int, year: int | None, cat
             r.error(f["end"], f"结束日期 {end} 早于开始日期 {start}", "请核对抽查时间")
         elif year is not None and (start.year != year or end.year != year):
             r.error(f["start"] if start.year != year else f["end"], f"抽查时间 {start} 至 {end} 超出计划年度 {year}", f"抽查时间应在 {year} 年之内")
-    department = plan_department
-    if "department" in f:
-        department = r.text(f["department"], "department")
-    per_check = MIN_INSPECTORS
-    if "inspectors_per_check" in f:
-        value = r.integer(f["inspectors_per_check"], "inspectors_per_check")
-        if value is not None and value < MIN_INSPECTORS:
-            r.error(f["inspectors_per_check"], f"每户执法人员数为 {value}，少于 {MIN_INSPECTORS} 名", f"计划要求每次检查至少 {MIN_INSPECTORS} 名执法人员，请改为 {MIN_INSPECTORS} 或更多")
-        elif value is not None:
-            per_check = value
-    if len(r.errors) > before:
-        return None
-    return Task(
-        index=index,
-        id=task_id or "",
-        name=name or "",
-        type=kind or "",
-        matter=matter or "",
-        scope_label=scope_label or "",
-        scope=tuple(scope),
-        ratio=ratio or Decimal(0),
-        start=start or date.min,
-        end=end or date.min,
-        department=department or "",
-        inspectors_per_check=per_check,
-        path=shown,
-        line=node.start_mark.line + 1,
-    )
+    return start, end
+
+
+def _per_check(r: NodeReader, node: yaml.Node) -> int:
+    value = r.integer(node, "inspectors_per_check")
+    if value is not None and value < MIN_INSPECTORS:
+        r.error(node, f"每户执法人员数为 {value}，少于 {MIN_INSPECTORS} 名", f"计划要求每次检查至少 {MIN_INSPECTORS} 名执法人员，请改为 {MIN_INSPECTORS} 或更多")
+    return value if value is not None else MIN_INSPECTORS
 
 
 def period_label(start: date, end: date) -> str:

@@ -39,8 +39,8 @@ def _int(data: dict[str, Any], key: str) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class DrawEvent:
-    """A round was drawn; its record file holds the rest."""
+class EventHead:
+    """What every event line says: where it is in the ledger, and which round it is about."""
 
     seq: int
     line: int
@@ -50,6 +50,12 @@ class DrawEvent:
     task: Any
     round: Any
     date: str
+
+
+@dataclass(frozen=True, slots=True)
+class DrawEvent(EventHead):
+    """A round was drawn; its record file holds the rest."""
+
     record: str  # path of the record under draws/
     record_sha256: str
     algorithm: str
@@ -61,33 +67,17 @@ class DrawEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class VoidEvent:
+class VoidEvent(EventHead):
     """A round was voided; its picks go back into the pool."""
 
-    seq: int
-    line: int
-    at: str
-    digest: str  # SHA-256 of the ledger line
-    year: Any
-    task: Any
-    round: Any
-    date: str
     reason: str
 
 
 @dataclass(frozen=True, slots=True)
-class ResultEvent:
+class ResultEvent(EventHead):
     """The result of checking one drawn entity (a later one for the same entity corrects it)."""
 
-    seq: int
-    line: int
-    at: str
-    digest: str  # SHA-256 of the ledger line
-    year: Any
-    task: Any
-    round: Any
     entity: str
-    date: str
     result: str  # a key of codes.RESULT_CODES
     measures: str
     note: str
@@ -97,17 +87,9 @@ class ResultEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class PublishEvent:
+class PublishEvent(EventHead):
     """The results of a round (all, or with ``partial`` some) were published as notice files."""
 
-    seq: int
-    line: int
-    at: str
-    digest: str  # SHA-256 of the ledger line
-    year: Any
-    task: Any
-    round: Any
-    date: str
     check_end: str | None
     due: str
     provisional: bool
