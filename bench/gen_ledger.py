@@ -118,7 +118,7 @@ def generate_ledger(events: int, out: Path, entities: int = 6800) -> dict:
             rounds += 1
             picks = line["picks"]
             done = _results(chain, events, record, picks, day)
-            if done == len(picks):
+            if done == len(picks) or correct is None:  # a ledger shorter than one round: its first pick
                 last_complete, correct = record.round, picks[0]
     meta = {
         "events": chain.seq, "entities": entities, "task": TASK, "k": k, "rounds": rounds,

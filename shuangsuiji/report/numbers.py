@@ -30,8 +30,10 @@ half-integer at most), given as a string such as ``"3.5"``.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from collections.abc import Mapping as AbcMapping
 from datetime import date
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from shuangsuiji.codes import FOUND_PROBLEM, PUBLICATION_STATES, RESULT_CODES
 from shuangsuiji.deadlines.due import deadline, due_item, finished_late
@@ -85,7 +87,7 @@ def build_report(
         left_out: events of the ledger dated after ``today`` that the caller left out of ``events``.
     """
     year = plan.year
-    by_id = {e.id: e for e in entities}
+    by_id = _by_id(entities)
     all_rounds = build_rounds(list(events))
     planned = {t.id for t in plan.tasks}
     notes: list[str] = []
@@ -121,8 +123,38 @@ def build_report(
 
 
 def _scope(task: Task, entities: Sequence[Entity]) -> set[str]:
-    cats = set(task.scope)
-    return {e.id for e in entities if e.active and e.category in cats}
+    return _active_ids(entities, set(task.scope))
+
+
+def _active_ids(entities: Sequence[Entity], categories: set[str]) -> set[str]:
+    """Ids of the active entities in the categories: the registry's own scan when it has one (no Entity per row)."""
+    ids_where = getattr(entities, "ids_where", None)
+    if ids_where is not None:
+        return set(ids_where(categories))
+    return {e.id for e in entities if e.active and e.category in categories}
+
+
+class _Registry(AbcMapping):
+    """id -> Entity, looked up in the registry when asked: a dict of a million entities would hold them all."""
+
+    def __init__(self, table: Any) -> None:
+        self.table = table
+
+    def __getitem__(self, key: str) -> Entity:
+        found = self.table.find(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __iter__(self) -> Iterator[str]:
+        return (e.id for e in self.table)
+
+    def __len__(self) -> int:
+        return len(self.table)
+
+
+def _by_id(entities: Sequence[Entity]) -> Mapping[str, Entity]:
+    return _Registry(entities) if hasattr(entities, "find") else {e.id: e for e in entities}
 
 
 def _round_row(task: Task, r: Round, cal: WorkCalendar, today: date) -> RoundRow:
@@ -231,7 +263,7 @@ def _frequency(plan: Plan, by_task: dict[str, list[Round]], entities: Sequence[E
 def _category_frequency(code: str, label: str, plan: Plan, by_task: dict[str, list[Round]], entities: Sequence[Entity],
                         by_id: dict[str, Entity], records: Mapping) -> CategoryFrequency:
     covering = [t for t in plan.tasks if code in t.scope]
-    scope = {e.id for e in entities if e.active and e.category == code}
+    scope = _active_ids(entities, {code})
     rounds = with_picks = picks = 0
     drawn: set[str] = set()
     for t in covering:
