@@ -5,16 +5,12 @@ Tests never write into the repository's own plans/, data/ or draws/.
 
 from __future__ import annotations
 
-import hashlib
 import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from shuangsuiji.cli import app
-
-REPO = Path(__file__).resolve().parent.parent
+from tests.helpers import CODES, REPO, Ssj, Year
 
 
 @pytest.fixture
@@ -28,42 +24,41 @@ def ws(tmp_path: Path) -> Path:
     return root
 
 
-class Ssj:
-    """Runs ``ssj --root <ws> ...`` through Typer's CliRunner."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        # Click < 8.2 (which Typer < 0.16 may bring) mixes stderr into stdout unless told not to.
-        try:
-            self.runner = CliRunner(mix_stderr=False)
-        except TypeError:
-            self.runner = CliRunner()
-
-    def __call__(self, *args: str, input: str | None = None):
-        result = self.runner.invoke(app, ["--root", str(self.root), *args], input=input, catch_exceptions=False)
-        return result
-
-
 @pytest.fixture
 def ssj(ws: Path) -> Ssj:
     return Ssj(ws)
 
 
-def tree_digest(root: Path) -> dict[str, str]:
-    """SHA-256 of every file under root, to assert that a failed command changed nothing."""
-    return {
-        p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and not p.name.endswith(".lock")
-    }
+@pytest.fixture
+def year(ssj, ws, tmp_path) -> Year:
+    y = Year(ssj, ws)
+    coal1 = y.draw("coal", "煤矿第一轮 见证人掷骰 4-1-6", "2022-03-10")
+    for i, (entity, code) in enumerate(zip(coal1.picks, CODES)):
+        y.record(coal1, entity, f"2022-03-1{4 + i % 5}", code, "责令限期整改" if code == "rectify" else "")
+    y.publish(coal1, "2022-03-21")
 
+    haz1 = y.draw("hazchem", "危化第一轮", "2022-04-06")
+    y.void(haz1, "2022-04-07")
+    haz2 = y.draw("hazchem", "危化第二轮", "2022-04-08")
+    singles = ["no_problem"] * 4 + ["rectify", "penalty"]
+    for entity, code in zip(haz2.picks, singles):
+        y.record(haz2, entity, "2022-05-06", code)
+    batch = list(zip(haz2.picks[6:], ["2022-05-10"] * 3, ["no_problem", "transfer", "not_operating"], ["", "移交市场监管局", ""]))
+    y.record_batch(haz2, batch, "2022-05-10", tmp_path / "batch.csv")
+    ev = y.publish(haz2, "2022-06-20")
+    assert ev["on_time"] is False  # due 7 working days after 2022-05-10
 
-def console_script() -> list[str]:
-    """The installed ``ssj`` next to this Python (what a clerk runs), else ``python -m shuangsuiji``."""
-    import sys
+    ind = y.draw("industry", "工贸", "2022-07-05")
+    for entity, code in zip(ind.picks[:4], ["judicial", "no_problem", "no_problem", "no_problem"]):
+        y.record(ind, entity, "2022-08-10", code, "移送公安机关" if code == "judicial" else "")
+    y.publish(ind, "2022-08-20", partial=True)
 
-    folder = Path(sys.executable).parent
-    for name in ("ssj", "ssj.exe"):
-        if (folder / name).is_file():
-            return [str(folder / name)]
-    return [sys.executable, "-m", "shuangsuiji"]
+    coal2 = y.draw("coal", "煤矿第二轮", "2022-09-01")
+    y.record(coal2, coal2.picks[0], "2022-09-15", "rectify", "整改")
+    for entity in coal2.picks:
+        y.record(coal2, entity, "2022-09-16", "no_problem")  # the first is a correction
+
+    wash = y.draw("coalwash", "洗煤", "2022-12-01")
+    for entity, code in zip(wash.picks[:2], ["rectify", "no_problem"]):
+        y.record(wash, entity, "2022-12-10", code, "责令整改" if code == "rectify" else "")
+    return y

@@ -20,7 +20,7 @@ from bench.measure import measure
 from shuangsuiji.draw.ranking import rank_smallest
 from shuangsuiji.inputs import uscc
 from shuangsuiji.inputs.plan import load_plan
-from tests.conftest import Ssj
+from tests.helpers import Ssj
 
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "bench"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import Ssj
+from tests.helpers import Ssj
 
 
 def test_fresh_init_workspace_warns_on_everything(tmp_path):

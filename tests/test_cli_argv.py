@@ -11,7 +11,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import console_script, tree_digest
+
+from tests.helpers import console_script, tree_digest
 
 
 def _run(ws, *args: str | bytes) -> subprocess.CompletedProcess:

@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import REPO, console_script, tree_digest
+
+from tests.helpers import REPO, console_script, tree_digest
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Ssj, tree_digest
+from tests.helpers import Ssj, tree_digest
 
 DAY = "2022-04-06"
 
@@ -540,7 +540,7 @@ def test_a_record_of_the_wrong_shape_is_a_failure_not_a_crash(ssj, ws, field, va
 
 def test_a_seed_the_ledger_holds_is_refused_for_any_task_and_year(ssj, ws):
     """Issue 9 item 3: a published seed lets anyone compute the picks of a new round in advance."""
-    from tests.resultkit import plan_for_year
+    from tests.helpers import plan_for_year
 
     draw(ssj, "hazchem", "s1")
     ssj("void", "--task", "hazchem", "--round", "1", "--reason", "名录库有误", "--today", "2022-04-07")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import tree_digest
 
 from shuangsuiji.actions.output import REPORT, SHEET, OutputRefused, check_output
 from shuangsuiji.deadlines.workdays import CALENDAR_TEMPLATE
 from shuangsuiji.workspace import Workspace
+from tests.helpers import tree_digest
 
 
 def test_init_writes_the_calendar_template_the_hint_names(ssj, tmp_path):

@@ -9,8 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import REPO, tree_digest
-from tests.resultkit import draw, ledger_bytes, ok, record_all
+from tests.helpers import REPO, draw, ledger_bytes, ok, record_all, tree_digest
 
 NAME = "长子县示例丹朱第1煤业有限公司"
 

@@ -24,7 +24,7 @@ from shuangsuiji.cli import app
 from shuangsuiji.files.tables import header_only_csv
 from shuangsuiji.inputs.entity_rules import ENTITY_COLUMNS
 from shuangsuiji.inputs.inspectors import INSPECTOR_COLUMNS
-from tests.conftest import Ssj, tree_digest
+from tests.helpers import Ssj, tree_digest
 
 LABELS = {
     "coal_mine": "煤矿",

@@ -9,8 +9,16 @@ from __future__ import annotations
 import json
 import shutil
 
-from tests.conftest import REPO, Ssj, tree_digest
-from tests.resultkit import draw, ledger_events, ok, picks, record_all
+from tests.helpers import (
+    REPO,
+    Ssj,
+    draw,
+    ledger_events,
+    ok,
+    picks,
+    record_all,
+    tree_digest,
+)
 
 
 def _independent_due(ledger: list[dict], day: str) -> set[tuple[str, int]]:

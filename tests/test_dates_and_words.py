@@ -9,8 +9,7 @@ from datetime import date
 import pytest
 
 from shuangsuiji.files.dates import DateProblem, parse_date
-from tests.conftest import tree_digest
-from tests.resultkit import draw, ledger_events, ok
+from tests.helpers import draw, ledger_events, ok, tree_digest
 
 FORMS = ["2022-04-06", "2022/4/6", "2022.4.6", "2022年4月6日", "20220406"]
 

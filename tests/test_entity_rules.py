@@ -10,8 +10,7 @@ import pytest
 from shuangsuiji.errors import InputError
 from shuangsuiji.files.tables import NumericCell
 from shuangsuiji.inputs.entity_rules import EntityRules, id_cell_problem
-from tests.conftest import REPO, tree_digest
-from tests.registrykit import CATEGORIES
+from tests.helpers import CATEGORIES, REPO, tree_digest
 
 HEADER = "id,name,category,town,status,risk\r\n"
 GOOD = "91140428MA001007XX,长子县示例丹朱第1煤业有限公司,coal_mine,丹朱镇,在营,B\r\n"

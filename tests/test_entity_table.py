@@ -19,7 +19,7 @@ from shuangsuiji.inputs import entity_table as entitytable
 from shuangsuiji.inputs import uscc
 from shuangsuiji.inputs.entities import load_entity_table
 from shuangsuiji.inputs.entity_table import EntityTable
-from tests.registrykit import CATEGORIES, load_entities, rules_row_by_row
+from tests.helpers import CATEGORIES, load_entities, rules_row_by_row
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -12,7 +12,7 @@ import io
 import zipfile
 from pathlib import Path
 
-from tests.resultkit import draw, ok
+from tests.helpers import draw, ok
 
 FORMULA = "=cmd|' /C calc'!A0"
 SCRIPT = "<script>alert(1)</script>"

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import tree_digest
+from tests.helpers import tree_digest
 
 ENTITY_HEADER_ZH = ["统一社会信用代码", "名称", "类别", "乡镇", "状态", "风险等级"]
 
@@ -187,7 +187,7 @@ def test_plan_for_year_9999_is_refused_before_any_deadline_overflows(ssj, ws):
 
 
 def test_dates_far_in_the_future_are_refused(ssj, ws):
-    from tests.resultkit import draw
+    from tests.helpers import draw
 
     rec = draw(ssj)
     err = refused(ssj, ws, "record", "--task", "hazchem", "--entity", rec["picks"][0]["entity"], "--date", "9999-12-31",

@@ -18,8 +18,7 @@ from shuangsuiji.render.notice import (
     render_md,
 )
 from shuangsuiji.results.notice import COLUMNS, build_notice
-from tests.conftest import REPO
-from tests.resultkit import draw, ledger_events, ok
+from tests.helpers import REPO, draw, ledger_events, ok
 
 PLAN = load_plan(REPO / "plans" / "2022.yaml", "plans/2022.yaml")
 TASK = PLAN.task("hazchem")

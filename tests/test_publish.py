@@ -21,8 +21,7 @@ from pathlib import Path
 import pytest
 
 from shuangsuiji.ledger.chain import Ledger
-from tests.conftest import tree_digest
-from tests.resultkit import (
+from tests.helpers import (
     FULL_2027,
     draw,
     due,
@@ -31,6 +30,7 @@ from tests.resultkit import (
     ok,
     plan_for_year,
     record_all,
+    tree_digest,
 )
 
 JSON_KEYS = {"task", "round", "state", "check_end", "due", "workdays_left", "level", "provisional"}

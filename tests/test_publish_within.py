@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.resultkit import draw, due, ok, record_all
+from tests.helpers import draw, due, ok, record_all
 
 
 def set_plan(ws, plan_level: str | None = None, hazchem: str | None = None) -> None:

@@ -16,7 +16,7 @@ from shuangsuiji.inputs.inspectors import (
     inspectors_csv,
     load_inspectors,
 )
-from tests.registrykit import CATEGORIES, load_entities
+from tests.helpers import CATEGORIES, load_entities
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -14,17 +14,13 @@ import csv
 import json
 import statistics
 from collections import Counter
-from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO
+from tests.helpers import CODES, REPO, TODAY, Rnd, report_json
 
-TODAY = "2022-12-20"
-CODES = ("no_problem", "rectify", "penalty", "transfer", "judicial", "not_operating")
 PROBLEMS = {"rectify", "penalty", "transfer", "judicial"}
 CATEGORIES = {"coal": ["coal_mine"], "hazchem": ["hazchem_production", "hazchem_trading"],
               "industry": ["industry_trade"], "coalwash": ["coal_washing"]}
@@ -41,111 +37,6 @@ def percent(num: int, den: int) -> str | None:
 
 def share(num: int, den: int) -> dict:
     return {"num": num, "den": den, "percent": percent(num, den)}
-
-
-@dataclass
-class Rnd:
-    task: str
-    number: int
-    date: str
-    record: dict
-    voided: bool = False
-    results: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # entity -> (code, date, measures), current
-    published: list[tuple[str, bool, bool]] = field(default_factory=list)  # (date, on_time, partial)
-
-    @property
-    def picks(self) -> list[str]:
-        return [p["entity"] for p in self.record["picks"]]
-
-
-class Year:
-    """Drives the CLI and keeps its own book of what happened."""
-
-    def __init__(self, ssj, root: Path) -> None:
-        self.ssj = ssj
-        self.root = root
-        self.rounds: list[Rnd] = []
-        self.result_dates: list[str] = []  # one per result command row, not used for counting
-        self.publish_dates: list[str] = []
-
-    def run(self, *args: str):
-        res = self.ssj(*args)
-        assert res.exit_code == 0, res.output
-        return res
-
-    def draw(self, task: str, seed: str, day: str) -> Rnd:
-        rec = json.loads(self.run("draw", "--task", task, "--seed", seed, "--today", day, "--json").stdout)
-        r = Rnd(task, rec["round"], day, rec)
-        self.rounds.append(r)
-        return r
-
-    def void(self, r: Rnd, day: str) -> None:
-        self.run("void", "--task", r.task, "--round", str(r.number), "--reason", "见证人未到场", "--today", day)
-        r.voided = True
-
-    def record(self, r: Rnd, entity: str, day: str, code: str, measures: str = "") -> None:
-        self.run("record", "--task", r.task, "--round", str(r.number), "--entity", entity, "--date", day,
-                 "--result", code, "--measures", measures, "--today", day)
-        r.results[entity] = (code, day, measures)
-
-    def record_batch(self, r: Rnd, rows: list[tuple[str, str, str, str]], day: str, path: Path) -> None:
-        with path.open("w", encoding="utf-8-sig", newline="") as fh:
-            w = csv.writer(fh)
-            w.writerow(["统一社会信用代码", "检查日期", "检查结果", "处理措施"])
-            for entity, d, code, measures in rows:
-                w.writerow([entity, d, code, measures])
-        self.run("record", "--task", r.task, "--round", str(r.number), "--from", str(path), "--today", day)
-        for entity, d, code, measures in rows:
-            r.results[entity] = (code, d, measures)
-
-    def publish(self, r: Rnd, day: str, partial: bool = False) -> dict:
-        args = ["publish", "--task", r.task, "--round", str(r.number), "--date", day, "--today", day, "--format", "csv", "--json"]
-        if partial:
-            args.append("--partial")
-        ev = json.loads(self.run(*args).stdout)
-        r.published.append((day, ev["on_time"], ev["partial"]))
-        return ev
-
-
-@pytest.fixture
-def year(ssj, ws, tmp_path) -> Year:
-    y = Year(ssj, ws)
-    coal1 = y.draw("coal", "煤矿第一轮 见证人掷骰 4-1-6", "2022-03-10")
-    for i, (entity, code) in enumerate(zip(coal1.picks, CODES)):
-        y.record(coal1, entity, f"2022-03-1{4 + i % 5}", code, "责令限期整改" if code == "rectify" else "")
-    y.publish(coal1, "2022-03-21")
-
-    haz1 = y.draw("hazchem", "危化第一轮", "2022-04-06")
-    y.void(haz1, "2022-04-07")
-    haz2 = y.draw("hazchem", "危化第二轮", "2022-04-08")
-    singles = ["no_problem"] * 4 + ["rectify", "penalty"]
-    for entity, code in zip(haz2.picks, singles):
-        y.record(haz2, entity, "2022-05-06", code)
-    batch = list(zip(haz2.picks[6:], ["2022-05-10"] * 3, ["no_problem", "transfer", "not_operating"], ["", "移交市场监管局", ""]))
-    y.record_batch(haz2, batch, "2022-05-10", tmp_path / "batch.csv")
-    ev = y.publish(haz2, "2022-06-20")
-    assert ev["on_time"] is False  # due 7 working days after 2022-05-10
-
-    ind = y.draw("industry", "工贸", "2022-07-05")
-    for entity, code in zip(ind.picks[:4], ["judicial", "no_problem", "no_problem", "no_problem"]):
-        y.record(ind, entity, "2022-08-10", code, "移送公安机关" if code == "judicial" else "")
-    y.publish(ind, "2022-08-20", partial=True)
-
-    coal2 = y.draw("coal", "煤矿第二轮", "2022-09-01")
-    y.record(coal2, coal2.picks[0], "2022-09-15", "rectify", "整改")
-    for entity in coal2.picks:
-        y.record(coal2, entity, "2022-09-16", "no_problem")  # the first is a correction
-
-    wash = y.draw("coalwash", "洗煤", "2022-12-01")
-    for entity, code in zip(wash.picks[:2], ["rectify", "no_problem"]):
-        y.record(wash, entity, "2022-12-10", code, "责令整改" if code == "rectify" else "")
-    return y
-
-
-def report_json(ssj, *extra: str) -> dict:
-    res = ssj("report", "--year", "2022", "--today", TODAY, "--format", "json", *extra)
-    assert res.exit_code == 0, res.output
-    return json.loads(res.stdout)
 
 
 def registry(name: str) -> list[dict]:
@@ -408,7 +299,7 @@ def test_report_and_publish_due_agree_on_an_incomplete_round_after_its_period(ss
 
 def test_a_round_checked_after_its_period_is_late_in_report_and_publish_due_alike(ssj):
     """Checks finished after the task's period: publish-due and the report both say 逾期完成, by one rule."""
-    from tests.resultkit import draw, ok, record_all
+    from tests.helpers import draw, ok, record_all
 
     rec = draw(ssj, "hazchem", "2022-04-06", "晚检")
     record_all(ssj, rec, "2022-07-05")  # hazchem's period ends 2022-06-30

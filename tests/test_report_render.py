@@ -17,7 +17,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from shuangsuiji.report.records import Share, fraction_text, median
-from tests.test_report import TODAY, report_json, year  # noqa: F401  (the realistic year fixture)
+from tests.helpers import TODAY, report_json
 
 SECTIONS = ("tasks", "frequency", "inspectors", "follow_up", "timeline", "integrity")
 SHEETS = ["概况", "计划执行", "抽查频次", "执法人员", "后续处理", "月度进度", "账本复核"]

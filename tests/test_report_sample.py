@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, Ssj
+from tests.helpers import REPO, Ssj
 
 SAMPLE = REPO / "examples" / "2022"
 REPORT_DAY = "2023-01-31"

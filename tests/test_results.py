@@ -9,8 +9,7 @@ import pytest
 
 from shuangsuiji.codes import FOUND_PROBLEM, RESULT_CODES
 from shuangsuiji.results.check import parse_date_text, parse_result
-from tests.conftest import tree_digest
-from tests.resultkit import draw, ledger_bytes, ledger_events, ok
+from tests.helpers import draw, ledger_bytes, ledger_events, ok, tree_digest
 
 DAY = "2022-04-06"
 

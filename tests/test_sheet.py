@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from shuangsuiji.render.page import chinese_datetime
-from tests.resultkit import draw, ledger_events, ok
+from tests.helpers import draw, ledger_events, ok
 
 
 def sheet_text(ssj, ws: Path, *args: str) -> str:

@@ -19,33 +19,9 @@ from shuangsuiji.deadlines.workdays import (
     publication_due,
 )
 from shuangsuiji.errors import InputErrors
+from tests.helpers import FULL_2027
 
 D = date.fromisoformat
-
-# A made-up but plausible full 2027 schedule; line numbers are asserted below.
-FULL_2027 = """\
-year: 2027
-holidays:
-  - name: 元旦
-    days: [2027-01-01, 2027-01-03]
-  - name: 春节
-    days: [2027-02-06, 2027-02-14]
-  - name: 清明节
-    days: [2027-04-03, 2027-04-05]
-  - name: 劳动节
-    days: [2027-05-01, 2027-05-05]
-  - name: 端午节
-    days: 2027-06-09
-  - name: 中秋节
-    days: 2027-09-15
-  - name: 国庆节
-    days: [2027-10-01, 2027-10-07]
-workdays:
-  - 2027-02-20
-  - 2027-04-25
-  - 2027-09-26
-  - 2027-10-09
-"""
 
 
 def write(tmp_path: Path, text: str, name: str = "2027.yaml") -> Path:

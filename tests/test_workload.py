@@ -11,7 +11,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from tests.conftest import REPO, tree_digest
+from tests.helpers import REPO, tree_digest
 
 YEAR = REPO / "examples" / "2022"
 
