@@ -5,7 +5,7 @@ ledger's draw line holds the SHA-256 of its bytes. ``DrawRecord.to_json`` gives 
 object in the order of the fields below, and ``record_bytes`` its bytes
 (``json.dumps(obj, ensure_ascii=False, indent=2)`` plus a newline, UTF-8);
 ``DrawRecord.from_json`` reads such an object back, so that reading a record and writing it
-again gives the same bytes (``tests/test_record.py`` checks this on every record of
+again gives the same bytes (``tests/draw/test_record.py`` checks this on every record of
 ``examples/2022``).
 
 ``prior_checks`` (inspector id -> checks already assigned in the year before this draw, see

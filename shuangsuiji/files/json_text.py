@@ -18,7 +18,7 @@ Anything else (a dict key that is not a str, a subclass of a built-in type, a fl
 takes the generic path, which mirrors ``json.encoder._make_iterencode``. ``iter_pieces``
 yields the text in pieces of bounded size (a long list of dicts a slice at a time), so a
 caller can encode each piece to bytes as it goes instead of holding one huge str.
-``tests/test_json_text.py`` checks the text against ``json.dumps`` on arbitrary values.
+``tests/files/test_json_text.py`` checks the text against ``json.dumps`` on arbitrary values.
 """
 
 from __future__ import annotations

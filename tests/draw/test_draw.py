@@ -42,7 +42,7 @@ from shuangsuiji.draw.teams import (
 from shuangsuiji.errors import NotEnoughInspectors
 from shuangsuiji.records import Entity, Inspector
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 # --------------------------------------------------------------------------- RFC 3797
 

@@ -21,7 +21,7 @@ from shuangsuiji.inputs.entities import load_entity_table
 from shuangsuiji.inputs.entity_table import EntityTable
 from tests.helpers import CATEGORIES, load_entities, rules_row_by_row
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 TOWNS = ("丹朱镇", "鲍店镇", "石哲镇")
 STATUSES = ("在营", "停产", "注销")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-VECTORS = json.loads((Path(__file__).parent / "vectors" / "draw-2022.json").read_text(encoding="utf-8"))
+VECTORS = json.loads((Path(__file__).resolve().parents[1] / "vectors" / "draw-2022.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("case", VECTORS["cases"], ids=lambda c: c["task"])

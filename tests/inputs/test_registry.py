@@ -18,7 +18,7 @@ from shuangsuiji.inputs.inspectors import (
 )
 from tests.helpers import CATEGORIES, load_entities
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 ENTITIES = """\
 id,name,category,town,status,risk

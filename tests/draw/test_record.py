@@ -10,7 +10,7 @@ import pytest
 from shuangsuiji.draw.record import DrawRecord, parse_record, record_bytes
 from shuangsuiji.errors import RecordMalformed
 
-RECORDS = sorted((Path(__file__).resolve().parent.parent / "examples" / "2022" / "draws" / "2022").glob("*.json"))
+RECORDS = sorted((Path(__file__).resolve().parents[2] / "examples" / "2022" / "draws" / "2022").glob("*.json"))
 
 
 def test_the_sample_year_has_records():

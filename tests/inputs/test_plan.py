@@ -14,7 +14,7 @@ from shuangsuiji.errors import InputErrors
 from shuangsuiji.inputs.plan import load_plan, parse_ratio, period_label, plan_rows
 from shuangsuiji.records import Task
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 # Line numbers matter below: `- id: coal` is line 10, ratio line 16, start 17, end 18.
 PLAN = """\

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from shuangsuiji.inputs import uscc
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 KNOWN_VALID = [
     "91350100M000100Y43",  # the worked example of GB 32100-2015

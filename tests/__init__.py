@@ -1,0 +1,1 @@
+"""The tests of ssj; their folders follow the package."""
