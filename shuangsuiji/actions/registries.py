@@ -142,6 +142,8 @@ def registry_xlsx(kind: str, entities: list, inspectors: list, categories: dict[
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
+    from shuangsuiji.render.xlsx import append_row, display_width
+
     label = categories.get
     if kind == "entities":
         columns = ENTITY_COLUMNS
@@ -155,16 +157,16 @@ def registry_xlsx(kind: str, entities: list, inspectors: list, categories: dict[
     book = Workbook()
     sheet = book.active
     sheet.title = "检查对象名录库" if kind == "entities" else "执法检查人员名录库"
-    sheet.append([c.label for c in columns])
+    append_row(sheet, [c.label for c in columns])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="D9E1F2")
     for row in rows:
-        sheet.append(row)
+        append_row(sheet, row)  # every text a string cell: a name such as "=..." never becomes a formula
     for col_cells in sheet.iter_cols(min_row=1, max_row=len(rows) + 1):
-        width = max(len(str(c.value or "")) for c in col_cells)
+        width = max(display_width(str(c.value or "")) for c in col_cells)
         dims = sheet.column_dimensions[col_cells[0].column_letter]
-        dims.width = min(60, 2 * width + 2)
+        dims.width = min(60, width + 2)
         dims.number_format = "@"  # the whole column, so rows added in Excel/WPS are text as well
         for cell in col_cells[1:]:
             cell.number_format = "@"

@@ -682,3 +682,23 @@ def test_import_on_a_terminal_asks_before_deleting(ssj, ws, tmp_path, monkeypatc
     res = ssj("import", "entities", str(src), input="y\n")
     assert res.exit_code == 0, res.output
     assert "新增 1，删除 1，修改 1，未变 131" in res.output
+
+
+def test_export_writes_a_formula_like_name_as_a_text_cell(ssj, ws, tmp_path):
+    """Issue 9 item 22: ssj export never writes a live formula, whatever a registry cell holds."""
+    import zipfile
+
+    path = ws / "data" / "entities.csv"
+    text = path.read_bytes().decode("utf-8-sig")
+    first = text.split("\r\n")[1].split(",")
+    evil = "=cmd|' /C calc'!A0"
+    path.write_bytes(("\ufeff" + text.replace(f",{first[1]},", f",\"{evil}\",", 1)).encode("utf-8"))
+    out = tmp_path / "entities.xlsx"
+    res = ssj("export", "entities", str(out))
+    assert res.exit_code == 0, res.output
+    sheet_xml = zipfile.ZipFile(out).read("xl/worksheets/sheet1.xml").decode("utf-8")
+    assert "<f>" not in sheet_xml and "<f " not in sheet_xml
+    import openpyxl
+
+    names = [row[1].value for row in openpyxl.load_workbook(out).active.iter_rows(min_row=2)]
+    assert evil in names
