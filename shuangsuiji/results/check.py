@@ -32,6 +32,7 @@ from shuangsuiji.errors import (
     RoundVoided,
     UnknownTask,
 )
+from shuangsuiji.files.dates import DATE_HINT, DateProblem, parse_date
 from shuangsuiji.files.tables import Column, read_table
 from shuangsuiji.ledger.state import Round, RoundKey, find_round
 from shuangsuiji.records import Plan, Task
@@ -81,9 +82,15 @@ def codes_help() -> str:
 
 def parse_date_text(text: str) -> date | None:
     """A date in any form ``files.dates.parse_date`` accepts; None when it is not a day."""
-    from shuangsuiji.files.dates import date_or_none
+    return _day_or_reason(text)[0]
 
-    return date_or_none(text)
+
+def _day_or_reason(text: str) -> tuple[date | None, str]:
+    """(the day, "") or (None, why it is not one), by the one date parser."""
+    try:
+        return parse_date(text), ""
+    except DateProblem as exc:
+        return None, exc.reason
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,9 +222,9 @@ def _row_data(
             if recorded and row.name.strip() != recorded:
                 problems.append((f"企业名称“{row.name.strip()}”与摇号记录中 {entity} 的名称“{recorded}”不符",
                                  "请核对这一行的统一社会信用代码是否填错；名称列仅用于核对，也可以删掉该列"))
-    day = parse_date_text(row.date)
+    day, why = _day_or_reason(row.date)
     if day is None:
-        problems.append((f"检查日期 {row.date or '(空)'} 无法识别", "日期请写成 YYYY-MM-DD，如 2022-06-20"))
+        problems.append((f"检查日期 {row.date or '(空)'} 无法识别：{why}", DATE_HINT))
     elif r is not None and day < date.fromisoformat(r.draw_date):
         problems.append((f"检查日期 {day} 早于 {r.task} 第 {r.number} 轮的摇号日期 {r.draw_date}", "检查只能在摇号之后进行，请核对日期"))
     elif day > today:

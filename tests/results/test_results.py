@@ -257,3 +257,15 @@ def test_results_filters(ssj):
     res = ssj("results", "--task", "coal", "--round", "9")
     assert res.exit_code == 2 and "没有找到任务 coal 的第 9 轮" in res.stderr
     assert "未登记" in ok(ssj("results", "--task", "coal")).stdout
+
+
+def test_a_day_that_does_not_exist_is_refused_with_the_reason(ssj):
+    """Issue 9 item 8: 2022-02-30 is refused saying why, from --date and from a batch file alike."""
+    from tests.helpers import draw
+
+    rec = draw(ssj)
+    entity = rec["picks"][0]["entity"]
+    res = ssj("record", "--task", "hazchem", "--entity", entity, "--date", "2022-02-30", "--result", "no_problem", "--today", "2022-05-01")
+    assert res.exit_code == 2
+    assert "检查日期 2022-02-30 无法识别：2022 年 2 月只有 28 天，没有 30 日" in res.stderr
+    assert "2023/4/1" in res.stderr  # the hint names the accepted forms
