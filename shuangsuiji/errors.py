@@ -172,6 +172,14 @@ class BadExpectedHash(SsjError):
     """A --expect value is not a whole SHA-256 (64 hex digits)."""
 
 
+class BadOptions(SsjError):
+    """Command-line options that do not go together, or a value the command cannot take."""
+
+
+class AlreadyExists(SsjError):
+    """A file ssj would create is already there, and ssj never overwrites it."""
+
+
 class LedgerBusy(SsjError):
     """Another ssj process holds the ledger lock."""
 

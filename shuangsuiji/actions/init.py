@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shuangsuiji.errors import SsjError
+from shuangsuiji.errors import AlreadyExists, BadOptions
 from shuangsuiji.files.templates import GITIGNORE, PLAN_TEMPLATE
 from shuangsuiji.files.text import atomic_write_bytes, atomic_write_text
 
@@ -24,10 +24,10 @@ def init_workspace(folder: Path, year: int) -> list[Path]:
     from shuangsuiji.inputs.inspectors import INSPECTOR_COLUMNS
 
     if not 2000 <= year <= 2100:
-        raise SsjError(f"年度 {year} 不合理", "请写四位年份，如 --year 2023")
+        raise BadOptions(f"年度 {year} 不合理", "请写四位年份，如 --year 2023")
     plan_path = folder / "plans" / f"{year}.yaml"
     if plan_path.exists():
-        raise SsjError(f"{plan_path.as_posix()} 已存在，不会覆盖", "如需重新生成，请先把原文件移走")
+        raise AlreadyExists(f"{plan_path.as_posix()} 已存在，不会覆盖", "如需重新生成，请先把原文件移走")
     atomic_write_text(plan_path, PLAN_TEMPLATE.format(year=year))
     written = [plan_path]
     files: list[tuple[Path, bytes]] = [

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from shuangsuiji.actions.reading import events_of, pick_names
-from shuangsuiji.errors import RoundNotFound, SsjError
+from shuangsuiji.errors import BadOptions, RoundNotFound
 from shuangsuiji.ledger.state import Round, build_rounds
 from shuangsuiji.records import Plan
 from shuangsuiji.workspace import Workspace
@@ -64,7 +64,7 @@ def results_view(ws: Workspace, task: str | None, number: int | None, year: int 
     from shuangsuiji.results.check import round_results
 
     if number is not None and task is None:
-        raise SsjError("--round 须与 --task 一起使用", "例如 ssj results --task hazchem --round 1")
+        raise BadOptions("--round 须与 --task 一起使用", "例如 ssj results --task hazchem --round 1")
     if year is not None:
         ws.resolve_year(year)
     chosen = [
