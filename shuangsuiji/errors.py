@@ -180,6 +180,10 @@ class AlreadyExists(SsjError):
     """A file ssj would create is already there, and ssj never overwrites it."""
 
 
+class OutputRefused(SsjError):
+    """An output path would overwrite one of ssj's own files, or an existing file without --force."""
+
+
 class LedgerBusy(SsjError):
     """Another ssj process holds the ledger lock."""
 

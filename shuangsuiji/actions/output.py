@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from shuangsuiji.errors import SsjError
+from shuangsuiji.errors import OutputRefused
 from shuangsuiji.files.text import atomic_write_bytes
 from shuangsuiji.workspace import Workspace
 
@@ -24,10 +24,6 @@ REPORT = "report"
 EXPORT = "export"
 
 _SHEET_NAME = re.compile(r"^.+-sheet\.html$")
-
-
-class OutputRefused(SsjError):
-    """An output path would overwrite one of ssj's own files, or an existing file without --force."""
 
 
 def _inside(path: Path, folder: Path) -> bool:

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from shuangsuiji.actions.output import REPORT, SHEET, OutputRefused, check_output
+from shuangsuiji.actions.output import REPORT, SHEET, check_output
 from shuangsuiji.deadlines.workdays import CALENDAR_TEMPLATE
+from shuangsuiji.errors import OutputRefused
 from shuangsuiji.workspace import Workspace
 from tests.helpers import tree_digest
 
