@@ -56,7 +56,14 @@ RISK_GRADES = ("A", "B", "C", "D")
 
 TYPE_ALIASES = {"定向": "定向", "不定向": "不定向", "不定项": "不定向"}
 
-EVENT_TYPES = ("draw", "void", "result", "publish")
+# A blacklist event is about an entity, not a round: it carries no year, task or round (its year is its date's).
+BLACKLIST_ADD = "blacklist_add"
+BLACKLIST_REMOVE = "blacklist_remove"
+BLACKLIST_EVENT_TYPES = (BLACKLIST_ADD, BLACKLIST_REMOVE)
+
+EVENT_TYPES = ("draw", "void", "result", "publish", *BLACKLIST_EVENT_TYPES)
+
+BLACKLIST_LABELS = {BLACKLIST_ADD: "列入黑名单", BLACKLIST_REMOVE: "移出黑名单"}
 
 EXCLUSION_REASONS = {
     "not_drawn": "不参与抽取（名录库中标为不参与抽取的人员）",

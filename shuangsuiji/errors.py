@@ -161,7 +161,19 @@ class DateOutOfRange(SsjError):
 
 
 class ReasonRequired(SsjError):
-    """A void was asked for without a reason."""
+    """A void, or a blacklist addition or removal, was asked for without a reason."""
+
+
+class UnknownEntity(SsjError):
+    """An entity id is not in the entity registry (nor in the ledger's history)."""
+
+
+class AlreadyBlacklisted(SsjError):
+    """An entity asked to be put on the blacklist is on it already."""
+
+
+class NotBlacklisted(SsjError):
+    """An entity asked to be taken off the blacklist is not on it."""
 
 
 class NothingToPublish(SsjError):

@@ -9,6 +9,8 @@ from datetime import date
 from shuangsuiji.deadlines.workdays import WorkCalendar, load_calendars
 from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.errors import PlanNotFound, SsjError
+from shuangsuiji.inputs.entities import load_entity_table
+from shuangsuiji.inputs.entity_table import EntityTable
 from shuangsuiji.inputs.plan import load_plan
 from shuangsuiji.ledger.chain import LedgerEvent, load_events
 from shuangsuiji.ledger.state import Round, RoundKey, build_rounds, events_as_of
@@ -23,6 +25,12 @@ def events_of(ws: Workspace) -> list[LedgerEvent]:
 def events_until(ws: Workspace, today: date) -> tuple[list[LedgerEvent], int]:
     """The ledger as it stood at the end of ``today`` (``--today`` is a cut-off), and how many later events were left out."""
     return events_as_of(events_of(ws), today)
+
+
+def entity_registry(ws: Workspace) -> EntityTable:
+    """data/entities.csv, checked with the categories of the newest plan (raises InputErrors as ssj check would)."""
+    plan = plan_of(ws, ws.resolve_year(None))
+    return load_entity_table(ws.entities_path, ws.show(ws.entities_path), plan.categories)
 
 
 def later_note(left_out: int, today: date) -> str:

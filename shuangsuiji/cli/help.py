@@ -26,7 +26,7 @@ PLACEHOLDERS = {
     "task": "任务代号", "today": "日期", "date": "日期", "year": "年度", "round": "轮次", "seed": "种子",
     "source": "号码", "algorithm": "算法", "out": "文件", "root": "文件夹", "from": "文件", "format": "格式",
     "formats": "格式", "fmt": "格式", "entity": "统一社会信用代码", "result": "结果", "measures": "文字",
-    "note": "文字", "reason": "文字", "expect": "SHA-256", "folder": "文件夹", "kind": "名录库", "file": "文件",
+    "note": "文字", "reason": "文字", "basis": "文字", "expect": "SHA-256", "folder": "文件夹", "kind": "名录库", "file": "文件",
 }
 BY_TYPE = (("int", "整数"), ("Path", "路径"))
 

@@ -203,6 +203,19 @@ class EntityTable(Sequence[Entity]):
         """id -> entity for those of the ids that are in the table."""
         return {i: e for i in entity_ids if (e := self.find(i)) is not None}
 
+    def closest(self, text: str, n: int = 3) -> list[Entity]:
+        """The entities whose id is most like ``text``, or whose name holds it, best first: for an
+        "unknown entity" message. Linear in the table (only ever on that error path)."""
+        import difflib
+
+        wanted = text.strip()
+        if not wanted:
+            return []
+        named = [e for e in self if wanted in e.name][:n]
+        near = difflib.get_close_matches(wanted.upper(), self.iter_ids(), n=n, cutoff=0.6)
+        out = named + [e for e in map(self.find, near) if e is not None and e not in named]
+        return out[:n]
+
     def id_set(self) -> "EntityIds":
         """The ids as a read-only set, without a copy of each id."""
         return EntityIds(self)

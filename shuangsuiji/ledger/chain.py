@@ -1,6 +1,7 @@
 """The append-only, hash-chained ledger ``draws/ledger.jsonl``.
 
-One JSON object per line: ``seq`` (1, 2, ...), ``type`` (draw, void, result, publish),
+One JSON object per line: ``seq`` (1, 2, ...), ``type`` (``codes.EVENT_TYPES``: draw, void,
+result, publish, blacklist_add, blacklist_remove),
 ``at`` (when it was appended, ISO 8601 with +08:00), ``prev`` (the lowercase hex SHA-256
 of the previous line's bytes without its newline; 64 zeros for the first line), then the
 event's own fields. Editing any byte of a line changes its hash and breaks the ``prev``

@@ -1,17 +1,24 @@
-"""Typed ledger events: what a draw, void, result or publish line says, as frozen records.
+"""Typed ledger events: what a draw, void, result, publish or blacklist line says, as frozen records.
 
 ``chain.parse_ledger`` gives ``LedgerEvent`` records (the line's head and its fields as
 parsed JSON); ``typed`` turns one into the record of its type, so the fold into rounds and
 everything after it reads attributes, not dictionary keys. A field missing or of the wrong
 type in a hand-edited line does not raise here: it takes a neutral value (``""``, 0, an
 empty tuple), and ``state.event_problems`` and ``ssj verify`` report the line.
+
+A blacklist line (``blacklist_add``, ``blacklist_remove``) is about one entity, not a round:
+it has no ``year``, ``task`` or ``round``; its ``date`` is the day it took effect (so
+``state.events_as_of`` cuts it like any other event) and its year is that date's year.
+``ledger.blacklist`` folds these lines into the list.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Union
 
+from shuangsuiji.codes import BLACKLIST_ADD, BLACKLIST_EVENT_TYPES
 from shuangsuiji.ledger.chain import LedgerEvent
 
 
@@ -36,6 +43,15 @@ def _ids(data: dict[str, Any], key: str) -> tuple[str, ...]:
 def _int(data: dict[str, Any], key: str) -> int:
     value = data.get(key)
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def is_iso_day(value: object) -> bool:
+    """Whether a field holds a day as ssj writes it: ``YYYY-MM-DD``."""
+    try:
+        date.fromisoformat(str(value))
+    except ValueError:
+        return False
+    return len(str(value)) == 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +115,30 @@ class PublishEvent(EventHead):
     files: tuple[dict[str, str], ...]  # {"path": under draws/, "sha256": ...}
 
 
-Event = Union[DrawEvent, VoidEvent, ResultEvent, PublishEvent]
+@dataclass(frozen=True, slots=True)
+class BlacklistEvent:
+    """An entity was put on the blacklist (``added``) or taken off it; not tied to any round."""
+
+    seq: int
+    line: int
+    at: str
+    digest: str
+    date: str  # the day it took effect, YYYY-MM-DD
+    entity: str
+    name: str  # the entity's name in the registry when the event was appended
+    reason: str
+    basis: str  # the legal basis or decision number (only an addition gives one; may be "")
+    added: bool  # True: blacklist_add; False: blacklist_remove
+
+    @property
+    def year(self) -> int | None:
+        """The year of the event's date (None for a line whose date is not a day)."""
+        head = self.date[:4]
+        return int(head) if len(self.date) == 10 and head.isdigit() else None
+
+
+RoundEvent = Union[DrawEvent, VoidEvent, ResultEvent, PublishEvent]
+Event = Union[RoundEvent, BlacklistEvent]
 
 
 def _head(ev: LedgerEvent) -> dict[str, Any]:
@@ -130,4 +169,7 @@ def typed(ev: LedgerEvent) -> Event | None:
             entities=_ids(d, "entities"),
             files=tuple(f for f in files if isinstance(f, dict)) if isinstance(files, list) else (),
         )
+    if ev.type in BLACKLIST_EVENT_TYPES:
+        return BlacklistEvent(ev.seq, ev.line, ev.at, ev.digest, _text(d, "date"), _text(d, "entity"), _words(d, "name"),
+                              _words(d, "reason"), _words(d, "basis"), ev.type == BLACKLIST_ADD)
     return None

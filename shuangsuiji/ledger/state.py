@@ -12,14 +12,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from shuangsuiji.codes import RESULT_CODES
+from shuangsuiji.codes import BLACKLIST_EVENT_TYPES, RESULT_CODES
 from shuangsuiji.errors import InputError, RoundNotFound, RoundVoided
+from shuangsuiji.ledger.blacklist import blacklist_problems
 from shuangsuiji.ledger.chain import LedgerEvent
 from shuangsuiji.ledger.events import (
+    BlacklistEvent,
     DrawEvent,
     PublishEvent,
     ResultEvent,
     VoidEvent,
+    is_iso_day,
     typed,
 )
 
@@ -91,7 +94,7 @@ def build_rounds(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
     publications: dict[RoundKey, list[PublishEvent]] = {}
     for ev in events:
         t = typed(ev)
-        if t is None:
+        if t is None or isinstance(t, BlacklistEvent):  # a blacklist event is about an entity, not a round
             continue
         key = (t.year, t.task, t.round)
         if isinstance(t, DrawEvent):
@@ -121,7 +124,8 @@ def task_rounds(rounds: Mapping[RoundKey, Round], year: int, task: str) -> list[
 
 
 def event_problems(events: list[LedgerEvent], shown: str) -> list[InputError]:
-    """Events that refer to a round or entity that does not exist, or repeat a round."""
+    """Events that refer to a round or entity that does not exist, or repeat a round; blacklist lines
+    the blacklist's fold ignores (``ledger.blacklist.blacklist_problems``)."""
     problems: list[InputError] = []
     seen: dict[tuple, LedgerEvent] = {}
     voided: set[tuple] = set()
@@ -130,6 +134,8 @@ def event_problems(events: list[LedgerEvent], shown: str) -> list[InputError]:
     for ev in events:
         key = (ev.get("year"), ev.get("task"), ev.get("round"))
         where = f"第 {ev.seq} 号事件（{ev.type}）"
+        if ev.type in BLACKLIST_EVENT_TYPES:
+            continue  # checked below, by the blacklist's own fold
         if ev.type == "draw":
             if key in seen:
                 problems.append(InputError(shown, ev.line, f"{where}重复了 {key[1]} 第 {key[2]} 轮", hint))
@@ -148,23 +154,16 @@ def event_problems(events: list[LedgerEvent], shown: str) -> list[InputError]:
                 problems.append(InputError(shown, ev.line, f"{where}的企业 {ev.get('entity')} 不是该轮抽中的对象", hint))
             if ev.get("result") not in RESULT_CODES:
                 problems.append(InputError(shown, ev.line, f"{where}的检查结果 {ev.get('result')} 不是已知的结果代码", hint))
-            if not _iso_date(ev.get("date")) or str(ev.get("date")) < str(seen[key].get("date")):
+            if not is_iso_day(ev.get("date")) or str(ev.get("date")) < str(seen[key].get("date")):
                 problems.append(InputError(shown, ev.line, f"{where}的检查日期 {ev.get('date')} 无效或早于摇号日期", hint))
         elif ev.type == "publish":
             strays = [e for e in ev.get("entities") or [] if e not in picks[key]]
             if strays:
                 problems.append(InputError(shown, ev.line, f"{where}公示了不是该轮抽中的企业：{'、'.join(map(str, strays))}", hint))
-            if not _iso_date(ev.get("date")) or not _iso_date(ev.get("due")):
+            if not is_iso_day(ev.get("date")) or not is_iso_day(ev.get("due")):
                 problems.append(InputError(shown, ev.line, f"{where}的公示日期或截止日期无效", hint))
-    return problems
-
-
-def _iso_date(value: object) -> bool:
-    try:
-        date.fromisoformat(str(value))
-    except ValueError:
-        return False
-    return len(str(value)) == 10
+    bad = blacklist_problems(events, shown)
+    return sorted(problems + bad, key=lambda p: p.line) if bad else problems
 
 
 def find_round(rounds: Mapping[RoundKey, Round], year: int, task: str, number: int | None, live: bool = False) -> Round:
