@@ -36,14 +36,20 @@ def load_report(ws: Workspace, year: int | None, today: date) -> Report:
 
     y = ws.resolve_year(year)
     inputs = load_inputs(ws, y)
-    events, _, _ = read_ledger(ws.ledger_path)
-    events, left_out = events_as_of(events, today)
-    records: dict[tuple[str, int], DrawRecord | None] = {}
-    for ev in map(typed, events):
-        if isinstance(ev, DrawEvent) and ev.year == y:
-            records[(ev.task, ev.round)] = _read_record(ws, ev)
+    ledger = read_ledger(ws.ledger_path, ws.show(ws.ledger_path))
+    events, left_out = events_as_of(ledger[0], today)
+    draws = [ev for ev in map(typed, events) if isinstance(ev, DrawEvent) and ev.year == y]
+    wanted = {ev.line for ev in draws}
+    parsed: dict[int, DrawRecord] = {}  # ledger line of a draw -> its record
+
+    def keep(ev: DrawEvent, rec: DrawRecord) -> None:
+        if ev.line in wanted:
+            parsed[ev.line] = rec
+
+    # One verify, which reads every record anyway: the report takes its records from it.
+    integrity = Integrity.from_verify(verify_workspace(ws, ledger=ledger, inputs=inputs, on_record=keep))
+    records: dict[tuple[str, int], DrawRecord | None] = {(ev.task, ev.round): parsed.get(ev.line) for ev in draws}
     calendar = WorkCalendar(load_calendars(ws.calendar_dir, ws.show))
-    integrity = Integrity.from_verify(verify_workspace(ws))
     try:
         return build_report(inputs.plan, inputs.entities, inputs.inspectors, events, records, calendar, today, integrity, left_out)
     except (KeyError, TypeError, ValueError, AttributeError):
@@ -55,14 +61,3 @@ def load_report(ws: Workspace, year: int | None, today: date) -> Report:
             f"第一处：{first.get('file')}: {first.get('message')}",
             "请运行 ssj verify 查看全部问题，从备份恢复账本后重新生成报告",
         ) from None
-
-
-def _read_record(ws: Workspace, ev: DrawEvent) -> DrawRecord | None:
-    """The draw record the ledger line names, or None when it is missing or not the bytes the ledger holds."""
-    from shuangsuiji.actions.draw import load_record
-    from shuangsuiji.errors import LedgerCorrupt
-
-    try:
-        return load_record(ws, ev)
-    except LedgerCorrupt:
-        return None

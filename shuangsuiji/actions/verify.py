@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -91,11 +91,24 @@ def expected_digest(text: str) -> str:
     return want
 
 
-def verify_workspace(ws: Workspace, expect: tuple[str, ...] = ()) -> VerifyResult:
-    """Every check above; ``expect`` holds line hashes kept outside (on a signed sheet) that must still be in the ledger."""
+LedgerRead = tuple[list[LedgerEvent], list[InputError], bool]  # what chain.read_ledger returns
+RecordSink = Callable[[DrawEvent, DrawRecord], None]
+
+
+def verify_workspace(
+    ws: Workspace, expect: tuple[str, ...] = (), *, ledger: LedgerRead | None = None, inputs: Any = None,
+    on_record: RecordSink | None = None,
+) -> VerifyResult:
+    """Every check above; ``expect`` holds line hashes kept outside (on a signed sheet) that must still be in the ledger.
+
+    A caller that has already read the ledger (``chain.read_ledger`` of the whole file) or
+    loaded a year's ``Inputs`` passes them in (``ssj report``), so that the work is not done
+    twice; ``on_record`` is given each draw record that was read and parsed, so the caller
+    need not read it again.
+    """
     res = VerifyResult()
     ledger_shown = ws.show(ws.ledger_path)
-    events, problems, torn = read_ledger(ws.ledger_path, ledger_shown)
+    events, problems, torn = ledger if ledger is not None else read_ledger(ws.ledger_path, ledger_shown)
     res.events = len(events)
     res.failures.extend(problems)
     if torn:
@@ -104,6 +117,8 @@ def verify_workspace(ws: Workspace, expect: tuple[str, ...] = ()) -> VerifyResul
     _check_expected(res, events, expect, ledger_shown)
     rounds = build_rounds(events)
     current = _CurrentInputs(ws)
+    if inputs is not None:
+        current.loaded[inputs.plan.year] = inputs
     records: dict[int, dict[str, int]] = {}  # seq of a draw -> its checks per inspector, once read and hash-checked
     named: set[Path] = set()
     published: set[Path] = set()
@@ -112,7 +127,7 @@ def verify_workspace(ws: Workspace, expect: tuple[str, ...] = ()) -> VerifyResul
             res.draws += 1
             path = ws.draws_dir / ev.record
             named.add(path.resolve())
-            for message in _check_draw(ws, ev, rounds, records, current):
+            for message in _check_draw(ws, ev, rounds, records, current, on_record):
                 res.fail(ev.seq, ws.show(path), message)
         elif isinstance(ev, PublishEvent):
             published |= _check_publication(ws, ev, res)
@@ -211,7 +226,8 @@ def _incidental(name: str) -> bool:
 
 
 def _check_draw(
-    ws: Workspace, ev: DrawEvent, rounds: Mapping[RoundKey, Round], records: dict[int, dict[str, int]], current: _CurrentInputs
+    ws: Workspace, ev: DrawEvent, rounds: Mapping[RoundKey, Round], records: dict[int, dict[str, int]], current: _CurrentInputs,
+    on_record: RecordSink | None = None,
 ) -> list[str]:
     """Every check of one draw line and its record; never raises on a malformed record."""
     try:
@@ -223,6 +239,8 @@ def _check_draw(
     except RecordMalformed as exc:
         return [f"摇号记录的结构异常，无法复核（{exc.message}）"]
     records[ev.seq] = checks_by_inspector(p.inspectors for p in rec.picks)
+    if on_record is not None:
+        on_record(ev, rec)
     out = _agrees_with_ledger(rec, ev)
     if out:
         return out

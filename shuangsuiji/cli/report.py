@@ -12,7 +12,7 @@ from shuangsuiji.cli.common import (
     YEAR_HELP,
     command,
     console,
-    emit_json,
+    emit_json_bytes,
     guarded,
     today,
     workspace,
@@ -65,8 +65,8 @@ def report(
         check_output(ws, out, REPORT, force)  # before the work, so a refused path costs nothing
     with busy("正在生成年度报告……", chosen == "json" and out is None):
         rep = load_report(ws, year, today(today_))
-    data = _render(rep, chosen)
     if out is not None:
+        data = _render(rep, chosen)
         write_output(ws, out, data.encode("utf-8") if isinstance(data, str) else (data or b""), REPORT, force)
         typer.echo(f"已写入 {out}（{chosen}）。")
         if not rep.integrity.ok:
@@ -76,8 +76,10 @@ def report(
 
         print_tables(rep, console())
     elif chosen == "json":
-        emit_json(rep.to_json())
+        data = _render(rep, chosen)
+        emit_json_bytes(data.encode("utf-8"), rep.to_json)  # rendered once; encoded again only for a non-UTF-8 stdout
     else:
+        data = _render(rep, chosen)
         text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
         typer.echo(text, nl=False)
     if not rep.integrity.ok:

@@ -32,7 +32,6 @@ from shuangsuiji.errors import InputError, LedgerBusy, LedgerCorrupt
 GENESIS = "0" * 64
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991
 LOCK_TIMEOUT_SECONDS = 30
-_HEAD = ("seq", "type", "at", "prev")
 
 
 def now_china() -> datetime:
@@ -112,20 +111,20 @@ def parse_ledger(data: bytes, shown: str = SHOWN) -> tuple[list[LedgerEvent], li
             prev = digest
             expected_seq += 1
             continue
-        seq = obj.get("seq")
-        if obj.get("prev") != prev:
+        # The head comes off the parsed object; what is left is the event's own fields, in order.
+        seq, kind, at, line_prev = obj.pop("seq", None), obj.pop("type", None), obj.pop("at", ""), obj.pop("prev", "")
+        if line_prev != prev:
             problem(number, seq, "prev 与上一行的 SHA-256 不符：本行或上一行被改动过，哈希链断裂")
         if seq != expected_seq:
             problem(number, seq, f"序号应为 {expected_seq}，实为 {seq}：有行被删除、插入或调换")
-        if obj.get("type") not in EVENT_TYPES:
-            problem(number, seq, f"未知的事件类型 {obj.get('type')}")
-        data_fields = {k: v for k, v in obj.items() if k not in _HEAD}
+        if kind not in EVENT_TYPES:
+            problem(number, seq, f"未知的事件类型 {kind}")
         events.append(LedgerEvent(
             seq if isinstance(seq, int) else expected_seq,
-            str(obj.get("type")),
-            str(obj.get("at", "")),
-            str(obj.get("prev", "")),
-            data_fields,
+            kind if type(kind) is str else str(kind),
+            at if type(at) is str else str(at),
+            line_prev if type(line_prev) is str else str(line_prev),
+            obj,
             number,
             digest,
         ))

@@ -30,7 +30,7 @@ half-integer at most), given as a string such as ``"3.5"``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from collections.abc import Mapping as AbcMapping
 from datetime import date
 from typing import Any, Mapping, Sequence
@@ -88,6 +88,7 @@ def build_report(
     """
     year = plan.year
     by_id = _by_id(entities)
+    scopes = _Scopes(entities, by_id)
     all_rounds = build_rounds(list(events))
     planned = {t.id for t in plan.tasks}
     notes: list[str] = []
@@ -103,7 +104,7 @@ def build_report(
         if r.year == year and r.task in by_task:
             by_task[r.task].append(r)
 
-    task_rows = tuple(_task_row(t, by_task[t.id], entities, cal, today) for t in plan.tasks)
+    task_rows = tuple(_task_row(t, by_task[t.id], scopes, cal, today) for t in plan.tasks)
     totals = _sum_tallies([row.tally for row in task_rows], by_task)
     live = [r for t in plan.tasks for r in by_task[t.id] if not r.voided]
     return Report(
@@ -113,7 +114,7 @@ def build_report(
         plan=plan,
         tasks=task_rows,
         totals=totals,
-        frequency=_frequency(plan, by_task, entities, by_id, records, task_rows),
+        frequency=_frequency(plan, by_task, scopes, records, task_rows),
         inspectors=_inspectors(inspectors, live, records),
         follow_up=_follow_up(live, records, by_id),
         timeline=_timeline(year, [r for rs in by_task.values() for r in rs]),
@@ -122,8 +123,44 @@ def build_report(
     )
 
 
-def _scope(task: Task, entities: Sequence[Entity]) -> set[str]:
-    return _active_ids(entities, set(task.scope))
+class _Scopes:
+    """The registry's active entities per category, as the report counts them.
+
+    Sizes come from one count per category; whether a drawn entity is in a scope is looked up
+    entity by entity (a set of every active id of a million-entity registry is never built);
+    the ids themselves are listed only for a category that needs its uncovered entities named.
+    """
+
+    def __init__(self, entities: Sequence[Entity], by_id: Mapping[str, Entity]) -> None:
+        self.entities = entities
+        self.by_id = by_id
+        self.counts: dict[str, int] = {}
+        count_by_category = getattr(entities, "count_by_category", None)
+        if count_by_category is not None:
+            for (category, active), n in count_by_category().items():
+                if active:
+                    self.counts[category] = self.counts.get(category, 0) + n
+        else:
+            for e in entities:
+                if e.active:
+                    self.counts[e.category] = self.counts.get(e.category, 0) + 1
+        self._active: dict[str, str | None] = {}  # entity id -> its category if in the registry and active
+
+    def size(self, categories: Collection[str]) -> int:
+        return sum(self.counts.get(c, 0) for c in set(categories))
+
+    def category_if_active(self, entity_id: str) -> str | None:
+        if entity_id not in self._active:
+            e = self.by_id.get(entity_id)
+            self._active[entity_id] = e.category if e is not None and e.active else None
+        return self._active[entity_id]
+
+    def covered(self, drawn: set[str], categories: Collection[str]) -> int:
+        """How many of the drawn entities are active registry entities in the categories."""
+        return sum(1 for e in drawn if self.category_if_active(e) in categories)
+
+    def ids(self, categories: set[str]) -> set[str]:
+        return _active_ids(self.entities, categories)
 
 
 def _active_ids(entities: Sequence[Entity], categories: set[str]) -> set[str]:
@@ -197,8 +234,8 @@ def _publication(task: Task, r: Round, cal: WorkCalendar, today: date) -> tuple[
     return due_day, provisional, published, "on_time" if on_time else "late", finished_late(dl)
 
 
-def _task_row(task: Task, rounds: list[Round], entities: Sequence[Entity], cal: WorkCalendar, today: date) -> TaskRow:
-    scope = _scope(task, entities)
+def _task_row(task: Task, rounds: list[Round], scopes: _Scopes, cal: WorkCalendar, today: date) -> TaskRow:
+    scope = scopes.size(task.scope)
     rows = tuple(_round_row(task, r, cal, today) for r in rounds)
     live_rounds = [r for r in rounds if not r.voided]
     live_rows = [row for row in rows if not row.voided]
@@ -211,11 +248,11 @@ def _task_row(task: Task, rounds: list[Round], entities: Sequence[Entity], cal: 
     for row in live_rows:
         pubs[row.publication] += 1  # type: ignore[index]
     tally = Tally(
-        scope=len(scope), rounds_drawn=len(live_rounds), rounds_voided=len(rounds) - len(live_rounds),
-        picks=sum(row.picks for row in live_rows), entities_drawn=len(drawn), covered=len(drawn & scope),
+        scope=scope, rounds_drawn=len(live_rounds), rounds_voided=len(rounds) - len(live_rounds),
+        picks=sum(row.picks for row in live_rows), entities_drawn=len(drawn), covered=scopes.covered(drawn, set(task.scope)),
         inspected=sum(row.inspected for row in live_rows), results=results, publications=pubs,
     )
-    return TaskRow(task=task, period_ended=today > task.end, per_round=task.draw_count(len(scope)), tally=tally, rounds=rows)
+    return TaskRow(task=task, period_ended=today > task.end, per_round=task.draw_count(scope), tally=tally, rounds=rows)
 
 
 def _sum_tallies(tallies: list[Tally], by_task: dict[str, list[Round]]) -> Tally:
@@ -243,27 +280,32 @@ def _pick_info(records: Mapping[tuple[str, int], DrawRecord | None], r: Round) -
     return {p.entity: p for p in rec.picks}
 
 
-def _frequency(plan: Plan, by_task: dict[str, list[Round]], entities: Sequence[Entity], by_id: dict[str, Entity],
-               records: Mapping, task_rows: tuple[TaskRow, ...]) -> Frequency:
+def _frequency(plan: Plan, by_task: dict[str, list[Round]], scopes: _Scopes, records: Mapping,
+               task_rows: tuple[TaskRow, ...]) -> Frequency:
     ended = {row.task.id: row.period_ended for row in task_rows}
     tasks = tuple(
         TaskFrequency(t.id, t.name, sum(1 for r in by_task[t.id] if not r.voided), ended[t.id]) for t in plan.tasks
     )
+    # The category of each pick of each live round, looked up once (not once per category).
+    pick_categories = {
+        r.key: [_category(e, scopes.by_id, info) for e in r.picks]
+        for rs in by_task.values() for r in rs if not r.voided
+        for info in (_pick_info(records, r),)
+    }
     categories = tuple(
-        _category_frequency(code, label, plan, by_task, entities, by_id, records)
+        _category_frequency(code, label, plan, by_task, scopes, pick_categories)
         for code, label in plan.categories.items()
     )
-    findings = _findings(plan, tasks, categories, ended, by_id)
+    findings = _findings(plan, tasks, categories, ended, scopes.by_id)
     ok = not findings
     if ok:
         findings.append("各抽查任务和各类别全年随机抽查均不少于 2 轮，重点行业全部覆盖，符合计划要求。")
     return Frequency(tasks=tasks, categories=categories, findings=tuple(findings), ok=ok)
 
 
-def _category_frequency(code: str, label: str, plan: Plan, by_task: dict[str, list[Round]], entities: Sequence[Entity],
-                        by_id: dict[str, Entity], records: Mapping) -> CategoryFrequency:
+def _category_frequency(code: str, label: str, plan: Plan, by_task: dict[str, list[Round]], scopes: _Scopes,
+                        pick_categories: Mapping[tuple, list[str]]) -> CategoryFrequency:
     covering = [t for t in plan.tasks if code in t.scope]
-    scope = _active_ids(entities, {code})
     rounds = with_picks = picks = 0
     drawn: set[str] = set()
     for t in covering:
@@ -271,17 +313,16 @@ def _category_frequency(code: str, label: str, plan: Plan, by_task: dict[str, li
             if r.voided:
                 continue
             rounds += 1
-            info = _pick_info(records, r)
-            mine = [e for e in r.picks if _category(e, by_id, info) == code]
+            mine = [e for e, c in zip(r.picks, pick_categories[r.key]) if c == code]
             with_picks += bool(mine)
             picks += len(mine)
             drawn |= set(mine)
     key = any(t.ratio == 1 for t in covering)
-    uncovered = tuple(sorted(scope - drawn)) if key else ()
+    uncovered = tuple(sorted(scopes.ids({code}) - drawn)) if key else ()
     return CategoryFrequency(
         code=code, label=label, tasks=tuple(t.id for t in covering), key=key, rounds=rounds,
-        rounds_with_picks=with_picks, picks=picks, entities=len(drawn), scope=len(scope),
-        covered=len(drawn & scope), uncovered=uncovered,
+        rounds_with_picks=with_picks, picks=picks, entities=len(drawn), scope=scopes.size({code}),
+        covered=scopes.covered(drawn, {code}), uncovered=uncovered,
     )
 
 

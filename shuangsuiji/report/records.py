@@ -84,23 +84,28 @@ NOT_OPERATING = "not_operating"
 
 def to_json(value: Any) -> Any:
     """The JSON value of a report record, derived from its dataclass fields (see the module docstring)."""
-    if is_dataclass(value) and not isinstance(value, type):
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    plan = _FIELDS.get(kind)
+    if plan is None and is_dataclass(value) and not isinstance(value, type):
+        plan = _FIELDS[kind] = tuple(
+            (f.name, f.metadata.get("json", f.name), f.metadata.get("via")) for f in fields(value)
+            if f.metadata.get("json", f.name) is not None
+        )
+    if plan is not None:
         out: dict[str, Any] = {}
-        for f in fields(value):
-            key = f.metadata.get("json", f.name)
-            if key is None:
-                continue
-            item = getattr(value, f.name)
-            via: Callable[[Any], Any] | None = f.metadata.get("via")
+        for name, key, via in plan:
+            item = getattr(value, name)
             converted = to_json(via(item) if via else item)
             if key == "*":
                 out.update(converted)
             else:
                 out[key] = converted
         return out
-    if isinstance(value, Mapping):
+    if kind is dict or isinstance(value, Mapping):
         return {k: to_json(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
+    if kind is list or kind is tuple or isinstance(value, (list, tuple)):
         return [to_json(v) for v in value]
     if isinstance(value, date):
         return value.isoformat()
@@ -109,6 +114,10 @@ def to_json(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
     return value
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # JSON as they are
+_FIELDS: dict[type, tuple[tuple[str, Any, Callable[[Any], Any] | None], ...]] = {}  # a record class -> its JSON fields
 
 
 def derived(**metadata: Any) -> Any:
