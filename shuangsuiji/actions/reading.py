@@ -76,12 +76,21 @@ def read_record(ws: Workspace, r: Round) -> DrawRecord:
 
 
 def pick_names(ws: Workspace, r: Round) -> dict[str, str]:
-    """Entity -> name as the draw record holds it; {} when the record cannot be read."""
+    """Entity -> name as the draw record holds it; {} when the record cannot be read.
+
+    The record's bytes are checked against the ledger, then only the picks' ids and names are
+    read from them (``draw.record.record_pick_names``); the whole record is parsed only when
+    that cannot be done.
+    """
+    from shuangsuiji.actions.draw import read_record_bytes
+    from shuangsuiji.draw.record import parse_record, record_pick_names
+
     try:
-        rec = read_record(ws, r)
+        data = read_record_bytes(ws, r.draw)
+        names = record_pick_names(data, r.draw.picks)
+        return names if names is not None else {p.entity: p.name for p in parse_record(data).picks}
     except SsjError:
         return {}
-    return {p.entity: p.name for p in rec.picks}
 
 
 def calendar_warnings(ws: Workspace, years: list[int]) -> list[str]:
