@@ -54,6 +54,12 @@ TASK_TYPES = ("定向", "不定向")
 
 RISK_GRADES = ("A", "B", "C", "D")
 
+# What an entity without a credit-risk grade is called; its stratum's grade code is "" (draw.strata).
+UNGRADED_LABEL = "未定级"
+
+# The order of a stratified draw's strata: the grades, then the entities without one.
+STRATUM_ORDER = (*RISK_GRADES, "")
+
 TYPE_ALIASES = {"定向": "定向", "不定向": "不定向", "不定项": "不定向"}
 
 # A blacklist event is about an entity, not a round: it carries no year, task or round (its year is its date's).

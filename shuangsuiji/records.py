@@ -8,12 +8,19 @@ USCC, a task by its position in the plan).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from shuangsuiji.codes import ACTIVE_ENTITY_STATUS, NOT_DRAWN_STATUS, ON_DUTY_STATUS
+from shuangsuiji.codes import (
+    ACTIVE_ENTITY_STATUS,
+    NOT_DRAWN_STATUS,
+    ON_DUTY_STATUS,
+    RISK_GRADES,
+    UNGRADED_LABEL,
+)
 from shuangsuiji.errors import UnknownTask
 
 MIN_INSPECTORS = 2  # the plan: every check by at least two inspectors (plan loader, teams, verify)
@@ -71,6 +78,23 @@ def draw_count(scope_size: int, ratio: Decimal) -> int:
     return max(1, math.ceil(Fraction(ratio) * scope_size))
 
 
+def stratum_count(size: int, ratio: Decimal) -> int:
+    """The count rule of one risk grade's stratum: ceil(N_g x r_g), exactly; a ratio of 0 draws none."""
+    if size <= 0 or ratio <= 0:
+        return 0
+    return math.ceil(Fraction(ratio) * size)
+
+
+def grade_label(grade: str) -> str:
+    """A grade as users read it: "A" .. "D", or 未定级 for an entity without one."""
+    return grade or UNGRADED_LABEL
+
+
+def percent_text(ratio: Decimal) -> str:
+    """An exact ratio as a percentage: Decimal("0.2") -> "20%"."""
+    return f"{(ratio * 100).normalize():f}%"
+
+
 @dataclass(frozen=True, slots=True)
 class Task:
     """One row of the plan's annex (抽查工作计划表)."""
@@ -82,21 +106,56 @@ class Task:
     matter: str  # 抽查事项
     scope_label: str  # 抽查对象范围, as printed in the annex
     scope: tuple[str, ...]  # category codes
-    ratio: Decimal  # exact, in (0, 1]
+    ratio: Decimal | None  # exact, in (0, 1]; None only when ratio_by_risk covers every entity
     start: date
     end: date
     department: str
     inspectors_per_check: int
     publish_within_workdays: int = 7  # results go public within this many working days after the check ends
+    ratio_by_risk: tuple[tuple[str, Decimal], ...] = ()  # (grade, exact ratio in [0, 1]) in grade order
     path: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
+    ratio_by_risk_line: int = field(default=0, compare=False)
+
+    @property
+    def stratified(self) -> bool:
+        """Whether the task draws per risk grade (``ratio_by_risk``, see draw.strata)."""
+        return bool(self.ratio_by_risk)
+
+    def ratio_for(self, grade: str) -> Decimal | None:
+        """The ratio of one grade's stratum: its ratio_by_risk entry, else the task's ratio (None when neither)."""
+        return dict(self.ratio_by_risk).get(grade, self.ratio)
 
     def draw_count(self, scope_size: int) -> int:
+        """k of an unstratified task; a stratified one counts per grade (``strata_counts``)."""
+        if self.ratio is None:
+            raise ValueError(f"task {self.id} has no single ratio")
         return draw_count(scope_size, self.ratio)
 
+    def strata_counts(self, sizes: Mapping[str, int]) -> dict[str, int]:
+        """grade -> k of its stratum, for the grades of ``sizes`` (grade -> N_g); a grade without a ratio raises ValueError."""
+        out = {}
+        for grade, n in sizes.items():
+            ratio = self.ratio_for(grade)
+            if ratio is None:
+                raise ValueError(f"task {self.id}: no ratio for grade {grade!r}")
+            out[grade] = stratum_count(n, ratio)
+        return out
+
+    @property
+    def full_coverage(self) -> bool:
+        """Every entity in scope is checked each round (100%, in every grade)."""
+        ratios = [r for _, r in self.ratio_by_risk] + ([self.ratio] if self.ratio is not None else [])
+        return bool(ratios) and all(r == 1 for r in ratios)
+
     def ratio_text(self) -> str:
-        pct = self.ratio * 100
-        return f"{pct.normalize():f}%"
+        """20%; for a stratified task every grade's: A 0%、B 10%、C 30%、D 100%、未定级 20%."""
+        if not self.stratified:
+            return percent_text(self.ratio) if self.ratio is not None else ""
+        parts = [f"{g} {percent_text(r)}" for g, r in self.ratio_by_risk]
+        if self.ratio is not None:
+            parts.append(f"{UNGRADED_LABEL if len(self.ratio_by_risk) == len(RISK_GRADES) else '其他等级及' + UNGRADED_LABEL} {percent_text(self.ratio)}")
+        return "、".join(parts)
 
     def period_text(self) -> str:
         return f"{self.start.isoformat()} 至 {self.end.isoformat()}"

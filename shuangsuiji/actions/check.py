@@ -43,7 +43,7 @@ class CheckResult:
             "entities": {"total": s.get("entities", {}).get("total", 0), "by_category": s.get("entities", {}).get("by_category", {})},
             "inspectors": {"total": s.get("inspectors", {}).get("total", 0),
                            "who_may_inspect": s.get("inspectors", {}).get("who_may_inspect", [])},
-            "tasks": [{k: t[k] for k in ("id", "scope", "ratio", "draw_count")} for t in s.get("tasks", [])],
+            "tasks": [{k: t[k] for k in ("id", "scope", "ratio", "draw_count", "strata") if k in t} for t in s.get("tasks", [])],
             "ledger": {"events": self.ledger_events},
         }
 
@@ -78,8 +78,21 @@ def check_workspace(ws: Workspace, year: int | None) -> CheckResult:
             errors.append(InputError(shown, p.line, p.message, "请运行 ssj verify 查看详情，并从备份恢复账本"))
         if not problems and inputs is not None:
             errors.extend(event_problems(events, shown))
+    if inputs is not None:
+        errors.extend(missing_ratio_errors(inputs))
     warnings = input_warnings(ws, inputs, calendars) if inputs is not None else []
     return CheckResult(errors, summary, labels, count, warnings)
+
+
+def missing_ratio_errors(inputs: Inputs) -> list[InputError]:
+    """Stratified tasks whose scope holds entities of a grade the task gives no ratio for (``draw.strata``)."""
+    from shuangsuiji.draw.strata import missing_ratios, split_by_grade
+
+    out: list[InputError] = []
+    for task in inputs.plan.tasks:
+        if task.stratified and task.ratio is None:
+            out.extend(missing_ratios(task, split_by_grade(inputs.scope_graded(task))))
+    return out
 
 
 def input_warnings(ws: Workspace, inputs: Inputs, calendars: dict | None) -> list[InputError]:

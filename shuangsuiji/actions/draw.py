@@ -105,7 +105,7 @@ def _commit(ws: Workspace, ledger: Ledger, record: DrawRecord) -> LedgerEvent:
         _keep_orphan(path)
     data = record_bytes(record)
     atomic_write_bytes(path, data)
-    return ledger.append("draw", {
+    line = {
         "year": record.year,
         "task": record.task,
         "round": record.round,
@@ -118,7 +118,15 @@ def _commit(ws: Workspace, ledger: Ledger, record: DrawRecord) -> LedgerEvent:
         "picks": record.pick_ids,
         "new_cycle": record.new_cycle,
         "cycle_picks": list(record.cycle_picks),
-    })
+    }
+    if record.strata:  # what the fold needs to follow each stratum's cycle (ledger.events.StratumMark)
+        line["strata"] = strata_marks(record)
+    return ledger.append("draw", line)
+
+
+def strata_marks(record: DrawRecord) -> list[dict]:
+    """The ``strata`` of a stratified draw's ledger line: per stratum its grade, k and cycle."""
+    return [{"grade": s.grade, "k": s.k, "new_cycle": s.new_cycle, "cycle_picks": list(s.cycle_picks)} for s in record.strata]
 
 
 def _keep_orphan(path: Path) -> None:

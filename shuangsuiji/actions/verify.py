@@ -28,6 +28,11 @@ from pathlib import Path
 from typing import Any
 
 from shuangsuiji.actions.draw import read_record_bytes
+from shuangsuiji.actions.verify_strata import (
+    check_strata,
+    redraw_strata,
+    strata_against_plan,
+)
 from shuangsuiji.draw.cycle import (
     cycle_drawn,
     draw_round,
@@ -35,6 +40,7 @@ from shuangsuiji.draw.cycle import (
     year_rounds_before,
 )
 from shuangsuiji.draw.record import DrawRecord, ids_sha256, parse_record
+from shuangsuiji.draw.strata import split_by_grade
 from shuangsuiji.draw.teams import (
     add_checks,
     checks_by_inspector,
@@ -266,12 +272,18 @@ def _agrees_with_ledger(rec: DrawRecord, ev: DrawEvent) -> list[str]:
             out.append(f"记录的 {key} 与账本不符")
     if tuple(rec.pick_ids) != ev.picks:
         out.append("记录的抽中名单与账本不符")
+    if [(x.grade, x.k, x.new_cycle, x.cycle_picks) for x in rec.strata] != [(m.grade, m.k, m.new_cycle, m.cycle_picks) for m in ev.strata]:
+        out.append("记录的分级抽取（strata）与账本不符")
+    if rec.schema != rec.expected_schema:
+        out.append(f"记录的 schema 应为 {rec.expected_schema}，记录为 {rec.schema}")
     return out
 
 
 def _check_pool(rec: DrawRecord, prior: list[Round]) -> tuple[list[str], bool]:
     """Excluded, pool, pool hash and k, from the ledger's earlier rounds and the record's scope;
     and whether k is right, so that the picks can be drawn again."""
+    if rec.strata:
+        return check_strata(rec, prior)
     out = []
     scope = set(rec.scope)
     if sorted(cycle_drawn(prior) & scope) != list(rec.excluded):
@@ -291,6 +303,8 @@ def _check_pool(rec: DrawRecord, prior: list[Round]) -> tuple[list[str], bool]:
 
 def _check_picks(rec: DrawRecord) -> list[str]:
     """The picks and their ranks drawn again from the seed."""
+    if rec.strata:
+        return redraw_strata(rec)
     excluded = set(rec.excluded) & set(rec.scope)
     try:
         again = draw_round(rec.algorithm, rec.seed, rec.scope, excluded, rec.k)
@@ -349,7 +363,9 @@ def _check_against_inputs(rec: DrawRecord, inputs: Any) -> list[str]:
         out.append("记录的每户执法人员数与计划不符")
     if sorted(inputs.scope_ids(task)) != list(rec.scope):
         out.append("抽查范围与摇号时的计划和名录库（SHA-256 未变）推出的范围不符")
-    if task.draw_count(len(rec.scope)) != rec.k:
+    if task.stratified or rec.strata:
+        out.extend(strata_against_plan(rec, task, split_by_grade(inputs.scope_graded(task))))
+    elif task.draw_count(len(rec.scope)) != rec.k:
         out.append("抽取家数与计划的抽查比例不符")
     if sorted(i.id for i in inputs.inspectors) != list(rec.inspector_pool):
         out.append("执法人员名单与摇号时的执法人员名录库不符")

@@ -87,6 +87,10 @@ def _render_draw(record: DrawRecord, shown: str, event, dry_run: bool, labels: d
         f"备选池 {len(record.pool)} 家，抽取 {record.k} 家" + ("；备选池不足，开始新一轮循环" if record.new_cycle else ""),
         markup=False, highlight=False,
     )
+    if record.strata:
+        from shuangsuiji.draw.strata import strata_summary
+
+        out.print(f"按风险等级分级抽取（ceil(各等级家数 × 比例)）：{strata_summary(record.strata)}", markup=False, highlight=False)
     if event is not None:
         out.print(f"摇号记录：{shown}；账本第 {event.seq} 号事件。", markup=False, highlight=False)
     else:

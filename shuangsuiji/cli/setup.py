@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
@@ -19,6 +20,7 @@ from shuangsuiji.cli.common import (
 )
 from shuangsuiji.codes import NOT_DRAWN_STATUS
 from shuangsuiji.errors import EXIT_OK, SsjError
+from shuangsuiji.records import grade_label, percent_text
 
 
 def register(app: typer.Typer) -> None:
@@ -82,6 +84,16 @@ def _render_check(result) -> None:
     for task in s["tasks"]:
         t.add_row(task["id"], task["name"], str(task["scope"]), task["ratio_text"], str(task["draw_count"]))
     out.print(t)
+    stratified = [task for task in s["tasks"] if "strata" in task]
+    if stratified:
+        t = Table(title="按风险等级分级抽取（每个等级 ceil(家数 × 比例)）")
+        for col in ("任务", "风险等级", "范围内在营家数", "比例", "每轮抽取家数"):
+            t.add_column(col, justify="right" if col in ("范围内在营家数", "每轮抽取家数") else "left")
+        for task in stratified:
+            for x in task["strata"]:
+                ratio = "无（须在计划中填写 ratio）" if x["ratio"] is None else percent_text(Decimal(x["ratio"]))
+                t.add_row(task["id"], grade_label(x["grade"]), str(x["scope"]), ratio, str(x["draw_count"]))
+        out.print(t)
     if result.ledger_events is not None:
         out.print(f"账本：{result.ledger_events} 条事件，哈希链完整。" if not result.errors else f"账本：{result.ledger_events} 条事件。")
     if not result.errors:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from shuangsuiji.codes import STRATUM_ORDER
 from shuangsuiji.draw.ranking import select
 from shuangsuiji.ledger.state import Round, RoundKey, task_rounds
 
@@ -47,13 +48,49 @@ def draw_round(
 
 
 def cycle_drawn(prior: Sequence[Round]) -> set[str]:
-    """Entities drawn in the current cycle by the given (non-voided, ordered) rounds."""
+    """Entities drawn in the current cycle by the given (non-voided, ordered) rounds.
+
+    When some of them were stratified draws, the cycle of each stratum is followed
+    (``strata_drawn``) and their union returned.
+    """
+    if any(r.draw.strata for r in prior):
+        return set().union(*strata_drawn(prior).values())
     drawn: set[str] = set()
     for r in prior:
         if r.draw.new_cycle:
             drawn = set(r.draw.cycle_picks)
         else:
             drawn |= r.pick_set
+    return drawn
+
+
+def strata_drawn(prior: Sequence[Round]) -> dict[str, set[str]]:
+    """Per grade (``codes.STRATUM_ORDER``), the entities drawn in that stratum's current cycle by the
+    given (non-voided, ordered) rounds.
+
+    A stratified round's picks are its strata's, ``k`` after ``k`` in stratum order; a stratum that
+    started a new cycle keeps only its cycle picks. A round drawn with a single ratio counts in every
+    stratum (its picks are intersected with each stratum's scope when used), a new cycle of it in every
+    stratum too.
+    """
+    drawn: dict[str, set[str]] = {g: set() for g in STRATUM_ORDER}
+    for r in prior:
+        d = r.draw
+        if d.strata:
+            at = 0
+            for s in d.strata:
+                picks = d.picks[at:at + s.k]
+                at += s.k
+                if s.new_cycle:
+                    drawn[s.grade] = set(s.cycle_picks)
+                else:
+                    drawn.setdefault(s.grade, set()).update(picks)
+            continue
+        for g in drawn:
+            if d.new_cycle:
+                drawn[g] = set(d.cycle_picks)
+            else:
+                drawn[g] |= r.pick_set
     return drawn
 
 

@@ -17,20 +17,28 @@ from dataclasses import dataclass
 from datetime import date
 
 from shuangsuiji import __version__
-from shuangsuiji.draw.cycle import PoolDraw, cycle_drawn, draw_round
+from shuangsuiji.draw.cycle import cycle_drawn, draw_round, strata_drawn
 from shuangsuiji.draw.ranking import ALGORITHMS, parse_source, rfc3797_key
 from shuangsuiji.draw.record import (
-    RECORD_SCHEMA,
     DrawRecord,
     ExcludedInspector,
     Pick,
+    Stratum,
     ids_sha256,
+    schema_for,
+)
+from shuangsuiji.draw.strata import (
+    draw_strata,
+    missing_ratios,
+    split_by_grade,
+    stratum_inputs,
 )
 from shuangsuiji.draw.teams import Team, assign_teams, reason_text
 from shuangsuiji.errors import (
     BadSeed,
     DateOutOfRange,
     EmptyScope,
+    InputErrors,
     RoundExists,
     RoundSkipped,
     SeedReused,
@@ -129,23 +137,73 @@ def prepare_draw(
     existing = task_rounds(rounds, plan.year, task.id)
     number = _next_number(task, existing, req.round)
     _check_seed_unused(rounds, seed.text)
+    live = [r for r in existing if not r.voided]
+    if task.stratified:
+        sel = _stratified(inputs, task, seed, live)
+    else:
+        sel = _single(inputs, task, seed, live)
+    prior = {i: n for i, n in sorted((prior_checks or {}).items()) if n}
+    picks = _picks(inputs, task, plan.local_avoidance, seed.text, sel.picks, prior)
+    return DrawRecord(
+        schema=schema_for(sel.strata), algorithm=seed.algorithm, year=plan.year, task=task.id, task_name=task.name,
+        round=number, date=req.day.isoformat(), created_at=created_at, ssj_version=__version__, seed=seed.text,
+        seed_origin=seed.origin, sources=seed.sources, inputs=dict(inputs.hashes),
+        ratio="" if task.ratio is None else str(task.ratio),
+        categories=tuple(task.scope), inspectors_per_check=task.inspectors_per_check,
+        local_avoidance=plan.local_avoidance, scope=sel.scope, excluded=sel.excluded, pool=sel.pool,
+        pool_sha256=ids_sha256(sel.pool), k=sel.k, new_cycle=sel.new_cycle, cycle_picks=sel.cycle_picks,
+        inspector_pool=tuple(sorted(i.id for i in inputs.inspectors)), picks=picks, prior_checks=prior,
+        strata=sel.strata,
+    )
+
+
+@dataclass(frozen=True)
+class _Selection:
+    """The entities of one round, before teams: scope, exclusions, pool, k and picks (and strata, if any)."""
+
+    scope: tuple[str, ...]
+    excluded: tuple[str, ...]
+    pool: tuple[str, ...]
+    k: int
+    picks: tuple[tuple[str, str], ...]  # (rank, id) in pick order
+    new_cycle: bool
+    cycle_picks: tuple[str, ...]
+    strata: tuple[Stratum, ...] = ()
+
+
+def _single(inputs: Inputs, task: Task, seed: Seed, live: list[Round]) -> _Selection:
+    """A single-ratio draw: k = ceil(N x ratio) from the pool of the whole scope."""
     scope = sorted(inputs.scope_ids(task))
     k = _draw_count(task, scope, seed.algorithm)
-    excluded = sorted(cycle_drawn([r for r in existing if not r.voided]).intersection(scope))
+    excluded = sorted(cycle_drawn(live).intersection(scope))
     excluded_set = set(excluded)
     pool = [i for i in scope if i not in excluded_set]  # ids are unique and sorted, so the pool is too
     result = draw_round(seed.algorithm, seed.text, scope, excluded_set, k)
-    prior = {i: n for i, n in sorted((prior_checks or {}).items()) if n}
-    picks = _picks(inputs, task, plan.local_avoidance, seed.text, result, prior)
-    return DrawRecord(
-        schema=RECORD_SCHEMA, algorithm=seed.algorithm, year=plan.year, task=task.id, task_name=task.name,
-        round=number, date=req.day.isoformat(), created_at=created_at, ssj_version=__version__, seed=seed.text,
-        seed_origin=seed.origin, sources=seed.sources, inputs=dict(inputs.hashes), ratio=str(task.ratio),
-        categories=tuple(task.scope), inspectors_per_check=task.inspectors_per_check,
-        local_avoidance=plan.local_avoidance, scope=tuple(scope), excluded=tuple(excluded), pool=tuple(pool),
-        pool_sha256=ids_sha256(pool), k=k, new_cycle=result.new_cycle, cycle_picks=tuple(result.cycle_picks),
-        inspector_pool=tuple(sorted(i.id for i in inputs.inspectors)), picks=picks, prior_checks=prior,
-    )
+    return _Selection(tuple(scope), tuple(excluded), tuple(pool), k, tuple(result.picks), result.new_cycle,
+                      tuple(result.cycle_picks))
+
+
+def _stratified(inputs: Inputs, task: Task, seed: Seed, live: list[Round]) -> _Selection:
+    """A draw per credit-risk grade (``draw.strata``); every grade in scope must have a ratio."""
+    by_grade = split_by_grade(inputs.scope_graded(task))
+    if not by_grade:
+        raise EmptyScope(f"任务 {task.id} 的抽查范围内没有在营企业", "请检查名录库中该类别企业的状态，或计划中的 scope")
+    problems = missing_ratios(task, by_grade)
+    if problems:
+        raise InputErrors(problems)
+    ratios = {g: task.ratio_for(g) for g in by_grade}
+    result = draw_strata(seed.algorithm, seed.text, stratum_inputs(ratios, by_grade, strata_drawn(live)))  # type: ignore[arg-type]
+    if not result.k:
+        raise EmptyScope(
+            f"任务 {task.id} 按风险等级计算，各等级的抽取家数均为 0（{task.ratio_text()}）",
+            "请核对计划中该任务的 ratio_by_risk，或名录库中企业的风险等级",
+        )
+    if seed.algorithm == "rfc3797" and max(s.k for s in result.strata) > RFC3797_MAX_PICKS:
+        raise TooManyPicks(f"rfc3797 算法一次最多抽取 {RFC3797_MAX_PICKS} 家", "RFC 3797 的序号只有两个字节；请改用默认的 sha256-rank 算法")
+    scope = tuple(sorted(i for ids in by_grade.values() for i in ids))
+    excluded = tuple(sorted(i for s in result.strata for i in s.excluded))
+    pool = tuple(sorted(i for s in result.strata for i in s.pool))
+    return _Selection(scope, excluded, pool, result.k, result.picks, result.new_cycle, result.cycle_picks, result.strata)
 
 
 def _check_day(plan: Plan, task: Task, day: date) -> None:
@@ -194,11 +252,11 @@ def _draw_count(task: Task, scope: list[str], algorithm: str) -> int:
 
 
 def _picks(
-    inputs: Inputs, task: Task, local_avoidance: bool, seed: str, result: PoolDraw, prior: Mapping[str, int]
+    inputs: Inputs, task: Task, local_avoidance: bool, seed: str, ranked: tuple[tuple[str, str], ...], prior: Mapping[str, int]
 ) -> tuple[Pick, ...]:
     """The picks with their teams, in pick order."""
-    by_id = inputs.entities_with_ids(i for _, i in result.picks)  # only the picks: the registry may hold millions
-    picked: list[Entity] = [by_id[i] for _, i in result.picks]
+    by_id = inputs.entities_with_ids(i for _, i in ranked)  # only the picks: the registry may hold millions
+    picked: list[Entity] = [by_id[i] for _, i in ranked]
     teams = assign_teams(seed, picked, inputs.inspectors, task.inspectors_per_check, local_avoidance, prior)
     names = {i.id: i.name for i in inputs.inspectors}
     entries = _ExclusionEntries(inputs.inspectors)
@@ -207,7 +265,7 @@ def _picks(
             entity=e.id, rank=rank, inspectors=team.inspectors, name=e.name, category=e.category, town=e.town,
             inspector_names=tuple(names[i] for i in team.inspectors), excluded_inspectors=entries.of(team),
         )
-        for (rank, _), e, team in zip(result.picks, picked, teams)
+        for (rank, _), e, team in zip(ranked, picked, teams)
     )
 
 

@@ -11,6 +11,11 @@ again gives the same bytes (``tests/draw/test_record.py`` checks this on every r
 ``prior_checks`` (inspector id -> checks already assigned in the year before this draw, see
 ``draw.teams``) is written only when some inspector has earlier checks: a first draw of the
 year, and every record made before the year-long balance existed, has no such key.
+
+Keys added since schema ``ssj.draw/1`` are optional and written only when they carry
+something, so a record that uses none of them keeps its exact bytes and ``ssj.draw/1``; a
+record with any of them says ``ssj.draw/2`` (``schema_for``). ``strata`` (a stratified draw
+per credit-risk grade, ``draw.strata``) is one of them.
 """
 
 from __future__ import annotations
@@ -28,6 +33,8 @@ from shuangsuiji.errors import RecordMalformed
 from shuangsuiji.files import json_text
 
 RECORD_SCHEMA = "ssj.draw/1"
+RECORD_SCHEMA_2 = "ssj.draw/2"  # a record with any optional key added since ssj.draw/1
+RECORD_SCHEMAS = (RECORD_SCHEMA, RECORD_SCHEMA_2)
 
 
 def ids_sha256(ids: Sequence[str]) -> str:
@@ -75,6 +82,38 @@ class Pick:
 
 
 @dataclass(frozen=True, slots=True)
+class Stratum:
+    """One risk grade's part of a stratified draw: its scope size, ratio, count, pool and picks (in pick order)."""
+
+    grade: str  # "A" .. "D", or "" for the entities without a grade
+    ratio: str  # exact decimal text, "0.1"; "0" draws none
+    size: int  # N_g: entities of the grade in the scope
+    k: int  # ceil(N_g x r_g)
+    excluded: tuple[str, ...]  # of the grade, drawn earlier in its cycle
+    pool: tuple[str, ...]
+    pool_sha256: str
+    new_cycle: bool
+    cycle_picks: tuple[str, ...]
+    picks: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "grade": self.grade, "ratio": self.ratio, "size": self.size, "k": self.k, "excluded": list(self.excluded),
+            "pool": list(self.pool), "pool_sha256": self.pool_sha256, "new_cycle": self.new_cycle,
+            "cycle_picks": list(self.cycle_picks), "picks": list(self.picks),
+        }
+
+    @classmethod
+    def from_json(cls, obj: Any) -> Stratum:
+        r = _Fields(obj, "strata")
+        return cls(
+            grade=r.text("grade"), ratio=r.text("ratio"), size=r.integer("size"), k=r.integer("k"),
+            excluded=r.texts("excluded"), pool=r.texts("pool"), pool_sha256=r.text("pool_sha256"),
+            new_cycle=r.flag("new_cycle"), cycle_picks=r.texts("cycle_picks"), picks=r.texts("picks"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class DrawRecord:
     """Everything one draw computed, as written to its record file."""
 
@@ -105,10 +144,16 @@ class DrawRecord:
     inspector_pool: tuple[str, ...]
     picks: tuple[Pick, ...]
     prior_checks: Mapping[str, int]  # inspector id -> checks earlier in the year; {} for none
+    strata: tuple[Stratum, ...] = ()  # a stratified draw's strata in STRATUM_ORDER; () for a single-ratio draw
 
     @property
     def pick_ids(self) -> list[str]:
         return [p.entity for p in self.picks]
+
+    @property
+    def expected_schema(self) -> str:
+        """ssj.draw/2 iff the record holds any optional key added since ssj.draw/1."""
+        return schema_for(self.strata)
 
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON object, keys in the order the record file has them."""
@@ -132,6 +177,8 @@ class DrawRecord:
         }
         if self.prior_checks:
             obj["prior_checks"] = dict(self.prior_checks)
+        if self.strata:
+            obj["strata"] = [s.to_json() for s in self.strata]
         obj["picks"] = [p.to_json(excluded(p)) for p in self.picks]
         return obj
 
@@ -153,7 +200,13 @@ class DrawRecord:
             cycle_picks=r.texts("cycle_picks"), inspector_pool=r.texts("inspector_pool"),
             picks=_picks(r.items("picks")),
             prior_checks=r.mapping("prior_checks", int) if "prior_checks" in obj else {},
+            strata=tuple(Stratum.from_json(x) for x in r.items("strata")) if "strata" in obj else (),
         )
+
+
+def schema_for(*optional: Any) -> str:
+    """The schema a record says: ssj.draw/2 when any of its optional new keys carries something."""
+    return RECORD_SCHEMA_2 if any(optional) else RECORD_SCHEMA
 
 
 def _picks(items: list[Any]) -> tuple[Pick, ...]:

@@ -30,6 +30,9 @@ tasks:
     scope_label: 全县危险化学品生产经营企业   # 抽查对象范围（公示用文字）
     scope: [hazchem_production, hazchem_trading]   # 抽查类别：从上面的类别表中选
     ratio: 20%                      # 抽查比例：百分数如 20%，或小数如 0.2；抽取 ceil(在营家数×比例) 家
+    # 按信用风险等级分级抽取（可选）：每个等级分别抽取 ceil(该等级在营家数×比例) 家，0% 表示该等级不抽取；
+    # 没有等级（或等级未列出）的企业按上面的 ratio 抽取。需要时去掉下一行开头的 #：
+    # ratio_by_risk: {{A: 0%, B: 10%, C: 30%, D: 100%}}
     start: {year}-04-01               # 抽查时间起
     end: {year}-06-30                 # 抽查时间止；结果须在检查结束后 publish_within_workdays 个工作日内公示
     department: 某县应急管理局        # 抽查发起部门

@@ -229,6 +229,11 @@ class EntityTable(Sequence[Entity]):
         """Ids of the entities in these categories (and active), in file order."""
         return [self.id_at(i) for i in self._matching(categories, active_only)]
 
+    def graded_ids_where(self, categories: Collection[str], active_only: bool = True) -> list[tuple[str, str]]:
+        """(id, risk grade) of the entities in these categories (and active), in file order."""
+        values = self._kind_values
+        return [(self.id_at(i), values[self._kinds[i]][3]) for i in self._matching(categories, active_only)]
+
     def where(self, categories: Collection[str], active_only: bool = True) -> list[Entity]:
         """The entities in these categories (and active), in file order."""
         return [self._entity(i) for i in self._matching(categories, active_only)]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from shuangsuiji.codes import TYPE_ALIASES
+from shuangsuiji.codes import RISK_GRADES, TYPE_ALIASES
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.files.text import read_text
 from shuangsuiji.files.yaml_nodes import NodeReader, compose
@@ -41,13 +41,14 @@ TASK_FIELDS = {
     "scope_label": "抽查对象范围",
     "scope": "抽查类别",
     "ratio": "抽查比例",
+    "ratio_by_risk": "按信用风险等级的抽查比例",
     "start": "开始日期",
     "end": "结束日期",
     "department": "抽查发起部门",
     "inspectors_per_check": "每户执法人员数",
     "publish_within_workdays": "检查结束后几个工作日内公示",
 }
-TASK_REQUIRED = ("id", "name", "type", "matter", "scope_label", "scope", "ratio", "start", "end")
+TASK_REQUIRED = ("id", "name", "type", "matter", "scope_label", "scope", "start", "end")  # and ratio, unless ratio_by_risk
 PLAN_YEARS = range(2000, 2101)  # as ssj init: a plan for year 9999 would overflow its deadlines
 DEFAULT_PUBLISH_WORKDAYS = 7  # the seed's plan: results public within 7 working days
 
@@ -70,10 +71,10 @@ def _ratio_value(text: str) -> Decimal | None:
     return None
 
 
-def parse_ratio(text: str) -> Decimal | None:
-    """``20%`` or ``0.2`` to an exact Decimal in (0, 1]; None when it is not one of those forms."""
+def parse_ratio(text: str, zero: bool = False) -> Decimal | None:
+    """``20%`` or ``0.2`` to an exact Decimal in (0, 1] ([0, 1] with ``zero``); None when it is not one of those forms."""
     value = _ratio_value(text)
-    if value is None or not (Decimal(0) < value <= Decimal(1)):
+    if value is None or not (Decimal(0) <= value <= Decimal(1)) or (value == 0 and not zero):
         return None
     return value
 
@@ -197,6 +198,9 @@ def _load_task(r: NodeReader, node: yaml.Node, index: int, defaults: TaskDefault
     kind = _task_type(r, f["type"]) if "type" in f else None
     scope = _scope(r, f["scope"], defaults.categories) if "scope" in f else []
     ratio = _ratio(r, f["ratio"]) if "ratio" in f else None
+    by_risk = _ratio_by_risk(r, f["ratio_by_risk"]) if "ratio_by_risk" in f else ()
+    if "ratio" not in f and "ratio_by_risk" not in f:
+        r.error(node, f"第 {index} 个任务缺少字段 ratio（抽查比例）", "请补上 ratio: ...（如 ratio: 20%），或按风险等级写 ratio_by_risk: {A: 0%, B: 10%, C: 30%, D: 100%}")
     start, end = _period(r, f, defaults.year)
     department = r.text(f["department"], "department") if "department" in f else defaults.department
     per_check = _per_check(r, f["inspectors_per_check"]) if "inspectors_per_check" in f else MIN_INSPECTORS
@@ -204,10 +208,11 @@ def _load_task(r: NodeReader, node: yaml.Node, index: int, defaults: TaskDefault
     if len(r.errors) > before:
         return None
     return Task(index=index, id=task_id or "", name=name or "", type=kind or "", matter=matter or "",
-                scope_label=scope_label or "", scope=tuple(scope), ratio=ratio or Decimal(0),
+                scope_label=scope_label or "", scope=tuple(scope), ratio=ratio,
                 start=start or date.min, end=end or date.min, department=department or "",
-                inspectors_per_check=per_check, publish_within_workdays=within,
-                path=defaults.shown, line=node.start_mark.line + 1)
+                inspectors_per_check=per_check, publish_within_workdays=within, ratio_by_risk=by_risk,
+                path=defaults.shown, line=node.start_mark.line + 1,
+                ratio_by_risk_line=f["ratio_by_risk"].start_mark.line + 1 if "ratio_by_risk" in f else 0)
 
 
 def _task_type(r: NodeReader, node: yaml.Node) -> str | None:
@@ -247,6 +252,32 @@ def _ratio(r: NodeReader, node: yaml.Node) -> Decimal | None:
     if ratio is None:
         r.error(node, *ratio_problem(raw))
     return ratio
+
+
+def _ratio_by_risk(r: NodeReader, node: yaml.Node) -> tuple[tuple[str, Decimal], ...]:
+    """``{A: 0%, B: 10%, C: 30%, D: 100%}``: (grade, ratio) in grade order; 0% is allowed (none drawn)."""
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        r.error(node, "ratio_by_risk 应为“风险等级: 抽查比例”的映射，且至少一项", "例如 ratio_by_risk: {A: 0%, B: 10%, C: 30%, D: 100%}")
+        return ()
+    found: dict[str, Decimal] = {}
+    for key_node, value_node in node.value:
+        grade = str(key_node.value).strip().upper() if isinstance(key_node, yaml.ScalarNode) else ""
+        if grade not in RISK_GRADES:
+            r.error(key_node, f"ratio_by_risk 中的风险等级 {grade or '(空)'} 无法识别", "风险等级只能是 A、B、C、D；没有等级的企业按任务的 ratio 抽取")
+            continue
+        if grade in found:
+            r.error(key_node, f"ratio_by_risk 中的风险等级 {grade} 重复", "请删除重复的一项")
+            continue
+        raw = r.text(value_node, f"ratio_by_risk.{grade}")
+        if raw is None:
+            continue
+        ratio = parse_ratio(raw, zero=True)
+        if ratio is None:
+            message, hint = ratio_problem(raw)
+            r.error(value_node, f"ratio_by_risk.{grade}：{message}", hint + "；写 0% 表示该等级不抽取")
+            continue
+        found[grade] = ratio
+    return tuple((g, found[g]) for g in RISK_GRADES if g in found)
 
 
 def _period(r: NodeReader, f: dict[str, yaml.Node], year: int | None) -> tuple[date | None, date | None]:
@@ -293,6 +324,8 @@ def plan_rows(plan: Plan) -> list[dict]:
             "scope_label": t.scope_label,
             "scope": list(t.scope),
             "ratio": t.ratio_text(),
+            **({"ratio_by_risk": {g: str(v) for g, v in t.ratio_by_risk}, "ratio_else": None if t.ratio is None else str(t.ratio)}
+               if t.stratified else {}),
             "period": period_label(t.start, t.end),
             "start": t.start.isoformat(),
             "end": t.end.isoformat(),

@@ -11,8 +11,10 @@ import hashlib
 from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
+from shuangsuiji.codes import STRATUM_ORDER
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.files.tables import read_table
 from shuangsuiji.inputs.entities import load_entity_table
@@ -20,7 +22,7 @@ from shuangsuiji.inputs.entity_rules import ENTITY_COLUMNS
 from shuangsuiji.inputs.entity_table import EntityTable
 from shuangsuiji.inputs.inspectors import load_inspectors
 from shuangsuiji.inputs.plan import load_plan
-from shuangsuiji.records import Entity, Inspector, Plan, Task
+from shuangsuiji.records import Entity, Inspector, Plan, Task, stratum_count
 from shuangsuiji.workspace import Workspace
 
 
@@ -45,6 +47,10 @@ class Inputs:
     def scope_ids(self, task: Task) -> list[str]:
         """Ids of the active entities in the task's categories, in registry order."""
         return self.entities.ids_where(set(task.scope))
+
+    def scope_graded(self, task: Task) -> list[tuple[str, str]]:
+        """(id, credit-risk grade, "" for none) of the task's scope, in registry order (``draw.strata.split_by_grade``)."""
+        return self.entities.graded_ids_where(set(task.scope))
 
     def inspector(self, inspector_id: str) -> Inspector | None:
         for i in self.inspectors:
@@ -119,7 +125,16 @@ def summarize(inputs: Inputs) -> dict:
     tasks = []
     for t in plan.tasks:
         n = sum(active_by_category[c] for c in t.scope)
-        tasks.append({"id": t.id, "name": t.name, "scope": n, "ratio": str(t.ratio), "ratio_text": t.ratio_text(), "draw_count": t.draw_count(n)})
+        if not t.stratified:
+            tasks.append({"id": t.id, "name": t.name, "scope": n, "ratio": str(t.ratio), "ratio_text": t.ratio_text(), "draw_count": t.draw_count(n)})
+            continue
+        sizes: dict[str, int] = {}
+        for _, grade in inputs.scope_graded(t):
+            sizes[grade] = sizes.get(grade, 0) + 1
+        strata = [{"grade": g, "scope": sizes[g], "ratio": None if t.ratio_for(g) is None else str(t.ratio_for(g)),
+                   "draw_count": stratum_count(sizes[g], t.ratio_for(g) or Decimal(0))} for g in STRATUM_ORDER if g in sizes]
+        tasks.append({"id": t.id, "name": t.name, "scope": n, "ratio": None if t.ratio is None else str(t.ratio),
+                      "ratio_text": t.ratio_text(), "draw_count": sum(x["draw_count"] for x in strata), "strata": strata})
     return {
         "year": plan.year,
         "entities": {"total": len(inputs.entities), "active": sum(active_by_category.values()), "by_category": by_category},

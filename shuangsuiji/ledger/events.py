@@ -69,6 +69,17 @@ class EventHead:
 
 
 @dataclass(frozen=True, slots=True)
+class StratumMark:
+    """What a stratified draw line says of one stratum: its grade, count and cycle (its picks are the
+    next ``k`` of the line's picks, strata in order)."""
+
+    grade: str
+    k: int
+    new_cycle: bool
+    cycle_picks: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class DrawEvent(EventHead):
     """A round was drawn; its record file holds the rest."""
 
@@ -80,6 +91,17 @@ class DrawEvent(EventHead):
     picks: tuple[str, ...]
     new_cycle: bool
     cycle_picks: tuple[str, ...]
+    strata: tuple[StratumMark, ...] = ()  # a stratified draw (optional key "strata"); () for a single ratio
+
+
+def _strata(d: dict[str, Any]) -> tuple[StratumMark, ...]:
+    value = d.get("strata")
+    if not isinstance(value, list):
+        return ()
+    return tuple(
+        StratumMark(_text(s, "grade"), _int(s, "k"), s.get("new_cycle") is True, _ids(s, "cycle_picks"))
+        for s in value if isinstance(s, dict)
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +175,7 @@ def typed(ev: LedgerEvent) -> Event | None:
     if ev.type == "draw":
         return DrawEvent(**_head(ev), record=_text(d, "record"), record_sha256=_text(d, "record_sha256"),
                          algorithm=_text(d, "algorithm"), seed=_text(d, "seed"), k=_int(d, "k"), picks=_ids(d, "picks"),
-                         new_cycle=d.get("new_cycle") is True, cycle_picks=_ids(d, "cycle_picks"))
+                         new_cycle=d.get("new_cycle") is True, cycle_picks=_ids(d, "cycle_picks"), strata=_strata(d))
     if ev.type == "void":
         return VoidEvent(**_head(ev), reason=_text(d, "reason"))
     if ev.type == "result":

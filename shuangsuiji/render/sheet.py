@@ -23,7 +23,7 @@ from typing import Mapping
 from shuangsuiji.codes import SEED_ORIGINS
 from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.inputs.plan import period_label
-from shuangsuiji.records import Plan, Task
+from shuangsuiji.records import Plan, Task, percent_text
 from shuangsuiji.render.page import chinese_date, chinese_datetime, page
 
 METHOD_TEXT = {
@@ -130,8 +130,13 @@ def _rows(rows: list[tuple[str, str]], mono: frozenset[str] = frozenset()) -> st
 def count_text(record: DrawRecord, task: Task) -> str:
     """How many were drawn and why, in plain words: 9 家（范围内 41 家 × 抽查比例 20% = 8.2，有小数时进为整数，至少 1 家）."""
     scope, k = len(record.scope), record.k
-    product = format((Decimal(scope) * task.ratio).normalize(), "f")
-    text = f"{k} 家（范围内 {scope} 家 × 抽查比例 {task.ratio_text()} = {product}，有小数时进为整数，至少 1 家）"
+    if record.strata:
+        from shuangsuiji.draw.strata import strata_summary
+
+        return f"{k} 家，按风险等级分级抽取，每个等级 ceil(该等级家数 × 比例)，0% 的等级不抽取：{strata_summary(record.strata)}"
+    ratio = Decimal(record.ratio) if record.ratio else task.ratio or Decimal(0)  # the ratio the draw used
+    product = format((Decimal(scope) * ratio).normalize(), "f")
+    text = f"{k} 家（范围内 {scope} 家 × 抽查比例 {percent_text(ratio)} = {product}，有小数时进为整数，至少 1 家）"
     if record.new_cycle:
         text += f"；备选池不足 {k} 家，备选池企业全部入选，差额从本周期已抽过的企业中抽取，开始新一轮循环"
     return text

@@ -91,7 +91,9 @@ def progress_chart(report: Report) -> str:
             if w:
                 body.append(_rect(left, y, w, bar_h, color))
             body.append(_text(left + bar_w + 8, y + bar_h - 2, label, 11))
-        mark = left + bar_w * Fraction(row.task.ratio)
+        share = Fraction(row.task.ratio) if row.task.ratio is not None and not row.task.stratified else (
+            Fraction(row.per_round, row.tally.scope) if row.tally.scope else Fraction(0))  # a stratified task: k / N
+        mark = left + bar_w * share
         body.append(f'<line x1="{_n(mark)}" y1="{y0}" x2="{_n(mark)}" y2="{y0 + 4 + bar_h + 4}" stroke="{INK}" '
                     'stroke-width="1.5" stroke-dasharray="3,2"/>')
     if not report.tasks:

@@ -30,9 +30,11 @@ half-integer at most), given as a string such as ``"3.5"``.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Collection, Iterator
 from collections.abc import Mapping as AbcMapping
 from datetime import date
+from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from shuangsuiji.codes import FOUND_PROBLEM, PUBLICATION_STATES, RESULT_CODES
@@ -42,7 +44,7 @@ from shuangsuiji.deadlines.workdays import WorkCalendar
 from shuangsuiji.draw.record import DrawRecord, Pick
 from shuangsuiji.ledger.chain import LedgerEvent
 from shuangsuiji.ledger.state import Round, build_rounds
-from shuangsuiji.records import Entity, Inspector, Plan, Task
+from shuangsuiji.records import Entity, Inspector, Plan, Task, stratum_count
 from shuangsuiji.report.records import (
     AVOIDANCE_REASONS,
     Avoidance,
@@ -252,7 +254,18 @@ def _task_row(task: Task, rounds: list[Round], scopes: _Scopes, cal: WorkCalenda
         picks=sum(row.picks for row in live_rows), entities_drawn=len(drawn), covered=scopes.covered(drawn, set(task.scope)),
         inspected=sum(row.inspected for row in live_rows), results=results, publications=pubs,
     )
-    return TaskRow(task=task, period_ended=today > task.end, per_round=task.draw_count(scope), tally=tally, rounds=rows)
+    return TaskRow(task=task, period_ended=today > task.end, per_round=_per_round(task, scopes.entities, scope), tally=tally, rounds=rows)
+
+
+def _per_round(task: Task, entities: Sequence[Entity], scope: int) -> int:
+    """k of a round as the plan and registry give it now; a stratified task's is the sum over its grades
+    (a grade the plan gives no ratio counts 0: ``ssj check`` reports it)."""
+    if not task.stratified:
+        return task.draw_count(scope)
+    graded = getattr(entities, "graded_ids_where", None)
+    pairs = graded(set(task.scope)) if graded else [(e.id, e.risk) for e in entities if e.active and e.category in task.scope]
+    sizes = Counter(g for _, g in pairs)
+    return sum(stratum_count(n, task.ratio_for(g) or Decimal(0)) for g, n in sizes.items())
 
 
 def _sum_tallies(tallies: list[Tally], by_task: dict[str, list[Round]]) -> Tally:
@@ -317,7 +330,7 @@ def _category_frequency(code: str, label: str, plan: Plan, by_task: dict[str, li
             with_picks += bool(mine)
             picks += len(mine)
             drawn |= set(mine)
-    key = any(t.ratio == 1 for t in covering)
+    key = any(t.full_coverage for t in covering)
     uncovered = tuple(sorted(scopes.ids({code}) - drawn)) if key else ()
     return CategoryFrequency(
         code=code, label=label, tasks=tuple(t.id for t in covering), key=key, rounds=rounds,

@@ -239,7 +239,7 @@ class Tally(JsonRecord):
 
 
 def _task_head(t: Task) -> dict:
-    return {"index": t.index, "id": t.id, "name": t.name, "type": t.type, "ratio": str(t.ratio),
+    return {"index": t.index, "id": t.id, "name": t.name, "type": t.type, "ratio": None if t.ratio is None else str(t.ratio),
             "ratio_text": t.ratio_text(), "start": t.start, "end": t.end}
 
 
