@@ -262,7 +262,13 @@ def _recipe(record: DrawRecord, facts: DrawFacts) -> str:
         "<li>备选池未被改动：把记录文件中 <code>pool</code> 列表的统一社会信用代码逐行存为 <code>pool.txt</code>"
         "（UTF-8、无 BOM、行尾为 LF，末行也有换行），运行 <code>sha256sum pool.txt</code>，输出应为上表的备选池 SHA-256。</li>\n"
     )
-    if record.algorithm == "sha256-rank":
+    if record.strata:
+        out.append(
+            "<li>抽中名单（按风险等级分级抽取）：对记录中 <code>strata</code> 的每一层分别复算：把该层的 <code>pool</code> "
+            "逐行存为 <code>pool.txt</code>，取该层的 <code>k</code>，用同一种子、同一算法抽取；各层抽中名单依次相接即为上表，"
+            "命令和一条 DuckDB SQL 见 docs/draw-algorithm.md 第 10 节。</li>\n"
+        )
+    elif record.algorithm == "sha256-rank":
         seed_sh = record.seed.replace("'", "'\\''")
         one_liner = (
             f"seed='{seed_sh}'; n={k}; while IFS= read -r id; do printf '%s %s\\n' "

@@ -205,3 +205,11 @@ def test_init_template_shows_ratio_by_risk_commented(tmp_path, ssj):
     ok(ssj("init", str(tmp_path / "new"), "--year", "2023"))
     text = (tmp_path / "new" / "plans" / "2023.yaml").read_text(encoding="utf-8")
     assert "# ratio_by_risk: {A: 0%, B: 10%, C: 30%, D: 100%}" in text
+
+
+def test_the_sheet_of_a_stratified_draw_explains_the_strata(ssj, ws, tmp_path):
+    stratify(ws)
+    ok(ssj("draw", "--task", "hazchem", "--seed", "记录表", "--today", "2022-04-06"))
+    ok(ssj("sheet", "--task", "hazchem", "--round", "1", "--out", str(tmp_path / "s.html")))
+    page = (tmp_path / "s.html").read_text(encoding="utf-8")
+    assert "按风险等级分级抽取" in page and "第 10 节" in page and "未定级 8 家 × 20% = 2 家" in page
