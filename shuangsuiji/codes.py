@@ -67,7 +67,7 @@ BLACKLIST_ADD = "blacklist_add"
 BLACKLIST_REMOVE = "blacklist_remove"
 BLACKLIST_EVENT_TYPES = (BLACKLIST_ADD, BLACKLIST_REMOVE)
 
-EVENT_TYPES = ("draw", "void", "result", "publish", *BLACKLIST_EVENT_TYPES)
+EVENT_TYPES = ("draw", "void", "result", "publish", *BLACKLIST_EVENT_TYPES, "replace")
 
 BLACKLIST_LABELS = {BLACKLIST_ADD: "列入黑名单", BLACKLIST_REMOVE: "移出黑名单"}
 
@@ -77,7 +77,24 @@ EXCLUSION_REASONS = {
     "unqualified": "无该类别检查资格",
     "conflict": "与该企业有利害关系（回避名单）",
     "local": "属地回避（同乡镇）",
+    "absent": "已不在执法检查人员名录库中",
 }
+
+# Why a drawn entity or an assigned inspector is replaced by the next one down the same ranked list (递补).
+REPLACE_REASONS = {
+    "suspended": "停产",
+    "deregistered": "注销",
+    "moved": "迁出",
+    "unreachable": "无法联系",
+    "conflict": "回避",
+    "other": "其他",
+}
+
+# The reason that needs a --note saying what it is.
+REPLACE_REASON_NEEDS_NOTE = "other"
+
+# What a replacement replaces: a drawn entity, or one inspector of one entity's team.
+REPLACE_TARGETS = {"entity": "检查对象", "inspector": "执法检查人员"}
 
 STATES = {"checking": "检查中", "incomplete_late": "逾期未完成", "pending": "待公示", "publish_late": "逾期未公示"}
 

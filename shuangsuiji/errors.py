@@ -176,6 +176,10 @@ class NotBlacklisted(SsjError):
     """An entity asked to be taken off the blacklist is not on it."""
 
 
+class NoReplacement(SsjError):
+    """A replacement (递补) cannot be made: the pick has a result, or the ranked list has no one left."""
+
+
 class NothingToPublish(SsjError):
     """A round has no results yet, or misses some and --partial was not given."""
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from shuangsuiji.draw.cycle import year_rounds_before
 from shuangsuiji.draw.prepare import DrawRequest, Seed, prepare_draw, resolve_seed
 from shuangsuiji.draw.record import DrawRecord, parse_record, record_bytes
+from shuangsuiji.draw.replace import current_picks
 from shuangsuiji.draw.teams import checks_by_inspector
 from shuangsuiji.errors import (
     DateOutOfRange,
@@ -70,8 +71,8 @@ def record_path(ws: Workspace, year: int, task: str, number: int) -> Path:
 
 def prior_checks(ws: Workspace, rounds: Mapping[RoundKey, Round], year: int, seq: int) -> dict[str, int]:
     """Each inspector's checks in the live rounds of the year drawn before ledger event ``seq``, from their records."""
-    teams = (p.inspectors for r in year_rounds_before(rounds, year, seq) for p in load_record(ws, r.draw).picks)
-    return checks_by_inspector(teams)  # reads each earlier record of the year once
+    teams = (p.inspectors for r in year_rounds_before(rounds, year, seq) for p in current_picks(load_record(ws, r.draw), r.replacements))
+    return checks_by_inspector(teams)  # reads each earlier record of the year once; teams as replacements (递补) left them
 
 
 def run_draw(ws: Workspace, inputs: Inputs, req: DrawRequest, dry_run: bool = False) -> tuple[DrawRecord, LedgerEvent | None]:

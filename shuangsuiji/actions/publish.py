@@ -11,7 +11,7 @@ from shuangsuiji.actions.reading import (
     calendar_warnings,
     later_note,
     pick_names,
-    read_record,
+    current_record,
     work_calendar,
     year_state,
 )
@@ -72,7 +72,7 @@ def publish_round(
         t = plan.get_task(task)
         r = find_round(st.rounds, y, task, number, live=True)
         have, missing = _publishable(ws, r, day, partial)
-        record = read_record(ws, r)
+        record = current_record(ws, r)
         dl = deadline(r, t, cal)
         current = {e: r.current(e) for e in have}
         notice = build_notice(plan, t, record, current, day, bool(missing))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from shuangsuiji.deadlines.workdays import WorkCalendar, load_calendars
 from shuangsuiji.draw.record import DrawRecord
+from shuangsuiji.draw.replace import current_picks
 from shuangsuiji.errors import PlanNotFound, SsjError
 from shuangsuiji.inputs.entities import load_entity_table
 from shuangsuiji.inputs.entity_table import EntityTable
@@ -75,6 +77,14 @@ def read_record(ws: Workspace, r: Round) -> DrawRecord:
     return load_record(ws, r.draw)
 
 
+def current_record(ws: Workspace, r: Round) -> DrawRecord:
+    """The round's draw record with its picks as the round's replacements (递补) left them."""
+    rec = read_record(ws, r)
+    if not r.replacements:
+        return rec
+    return dataclasses.replace(rec, picks=current_picks(rec, r.replacements))
+
+
 def pick_names(ws: Workspace, r: Round) -> dict[str, str]:
     """Entity -> name as the draw record holds it; {} when the record cannot be read.
 
@@ -85,6 +95,11 @@ def pick_names(ws: Workspace, r: Round) -> dict[str, str]:
     from shuangsuiji.actions.draw import read_record_bytes
     from shuangsuiji.draw.record import parse_record, record_pick_names
 
+    if r.replacements:  # the picks as the replacements (递补) left them
+        try:
+            return {p.entity: p.name for p in current_record(ws, r).picks}
+        except SsjError:
+            return {}
     try:
         data = read_record_bytes(ws, r.draw)
         names = record_pick_names(data, r.draw.picks)

@@ -22,6 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable, Mapping
+from itertools import islice
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -39,7 +40,15 @@ from shuangsuiji.draw.cycle import (
     live_rounds_before,
     year_rounds_before,
 )
-from shuangsuiji.draw.record import DrawRecord, ids_sha256, parse_record
+from shuangsuiji.draw.record import DrawRecord, ids_sha256, parse_pick, parse_record
+from shuangsuiji.draw.replace import (
+    Replay,
+    entity_candidates,
+    formation_load,
+    inspector_candidates,
+    inspector_order,
+    team_changes,
+)
 from shuangsuiji.draw.strata import split_by_grade
 from shuangsuiji.draw.teams import (
     add_checks,
@@ -56,7 +65,7 @@ from shuangsuiji.errors import (
     SsjError,
 )
 from shuangsuiji.ledger.chain import LedgerEvent, read_ledger
-from shuangsuiji.ledger.events import DrawEvent, PublishEvent, typed
+from shuangsuiji.ledger.events import DrawEvent, PublishEvent, ReplaceEvent, typed
 from shuangsuiji.ledger.state import Round, RoundKey, build_rounds, event_problems
 from shuangsuiji.records import MIN_INSPECTORS, draw_count
 from shuangsuiji.workspace import Workspace
@@ -126,6 +135,7 @@ def verify_workspace(
     if inputs is not None:
         current.loaded[inputs.plan.year] = inputs
     records: dict[int, dict[str, int]] = {}  # seq of a draw -> its checks per inspector, once read and hash-checked
+    replays: dict[RoundKey, Replay | None] = {}  # rounds with replacements (递补): their picks as the events so far left them
     named: set[Path] = set()
     published: set[Path] = set()
     for ev in map(typed, events):
@@ -133,10 +143,19 @@ def verify_workspace(
             res.draws += 1
             path = ws.draws_dir / ev.record
             named.add(path.resolve())
-            for message in _check_draw(ws, ev, rounds, records, current, on_record):
+            messages, rec = _check_draw(ws, ev, rounds, records, current, on_record)
+            for message in messages:
                 res.fail(ev.seq, ws.show(path), message)
+            key = (ev.year, ev.task, ev.round)
+            if key in rounds and rounds[key].draw is ev and rounds[key].replacements:
+                replays[key] = Replay(rec) if rec is not None else None
         elif isinstance(ev, PublishEvent):
             published |= _check_publication(ws, ev, res)
+        elif isinstance(ev, ReplaceEvent):
+            key = (ev.year, ev.task, ev.round)
+            if key in replays:
+                for message in _check_replacement(ev, replays[key]):
+                    res.fail(ev.seq, ledger_shown, f"第 {ev.seq} 号事件（递补）：{message}")
     _check_orphans(ws, named, published, res)
     if current.stale:
         res.notes.append(current.stale_note())
@@ -234,35 +253,35 @@ def _incidental(name: str) -> bool:
 def _check_draw(
     ws: Workspace, ev: DrawEvent, rounds: Mapping[RoundKey, Round], records: dict[int, dict[str, int]], current: _CurrentInputs,
     on_record: RecordSink | None = None,
-) -> list[str]:
-    """Every check of one draw line and its record; never raises on a malformed record."""
+) -> tuple[list[str], DrawRecord | None]:
+    """Every check of one draw line and its record, and the record when it could be checked; never raises on a malformed record."""
     try:
         rec = parse_record(read_record_bytes(ws, ev))
     except RecordMissing:
-        return ["摇号记录文件不存在"]
+        return ["摇号记录文件不存在"], None
     except RecordAltered:
-        return ["摇号记录的 SHA-256 与账本不符：记录文件被改动过"]
+        return ["摇号记录的 SHA-256 与账本不符：记录文件被改动过"], None
     except RecordMalformed as exc:
-        return [f"摇号记录的结构异常，无法复核（{exc.message}）"]
+        return [f"摇号记录的结构异常，无法复核（{exc.message}）"], None
     records[ev.seq] = checks_by_inspector(p.inspectors for p in rec.picks)
     if on_record is not None:
         on_record(ev, rec)
     out = _agrees_with_ledger(rec, ev)
     if out:
-        return out
+        return out, None
     try:
-        pool_problems, redraw = _check_pool(rec, live_rounds_before(rounds, rec.year, rec.task, ev.seq))
+        pool_problems, redraw = _check_pool(rec, live_rounds_before(rounds, rec.year, rec.task, ev.seq), ev.seq)
         out += pool_problems
         if redraw:
             out += _check_picks(rec)
             out += _check_teams(rec, _prior_checks(rounds, records, rec.year, ev.seq))
     except (TypeError, AttributeError, KeyError, ValueError, OverflowError) as exc:
         # Only a record rewritten together with the whole ledger gets here: report it, never crash.
-        return out + [f"摇号记录的结构异常，无法复核（{type(exc).__name__}: {exc}）"]
+        return out + [f"摇号记录的结构异常，无法复核（{type(exc).__name__}: {exc}）"], None
     inputs = current.matching(rec)
     if inputs is not None:
         out.extend(_check_against_inputs(rec, inputs))
-    return out
+    return out, rec
 
 
 def _agrees_with_ledger(rec: DrawRecord, ev: DrawEvent) -> list[str]:
@@ -279,14 +298,14 @@ def _agrees_with_ledger(rec: DrawRecord, ev: DrawEvent) -> list[str]:
     return out
 
 
-def _check_pool(rec: DrawRecord, prior: list[Round]) -> tuple[list[str], bool]:
+def _check_pool(rec: DrawRecord, prior: list[Round], seq: int) -> tuple[list[str], bool]:
     """Excluded, pool, pool hash and k, from the ledger's earlier rounds and the record's scope;
     and whether k is right, so that the picks can be drawn again."""
     if rec.strata:
         return check_strata(rec, prior)
     out = []
     scope = set(rec.scope)
-    if sorted(cycle_drawn(prior) & scope) != list(rec.excluded):
+    if sorted(cycle_drawn(prior, seq) & scope) != list(rec.excluded):
         out.append("排除名单与此前各轮的抽中情况不符")
     if sorted(scope - set(rec.excluded)) != list(rec.pool):
         out.append("备选池不等于抽查范围减去排除名单")
@@ -325,7 +344,9 @@ def _prior_checks(rounds: Mapping[RoundKey, Round], records: Mapping[int, dict[s
         if r.draw.seq not in records:
             return None
         add_checks(total, records[r.draw.seq])
-    return dict(sorted(total.items()))
+        if r.replacements:
+            add_checks(total, team_changes(r.replacements, seq))
+    return dict(sorted(i for i in total.items() if i[1]))
 
 
 def _check_teams(rec: DrawRecord, prior: dict[str, int] | None) -> list[str]:
@@ -379,3 +400,55 @@ def _check_against_inputs(rec: DrawRecord, inputs: Any) -> list[str]:
         if left_out != [(x.id, x.reason) for x in p.excluded_inspectors]:
             out.append(f"{p.entity} 未派出的执法人员及原因与名录库不符")
     return out
+
+
+def _check_replacement(rep: ReplaceEvent, state: Replay | None) -> list[str]:
+    """A replacement (递补) made again from the round's record and the replacements before it; applies it to ``state``."""
+    if state is None:
+        return ["该轮的摇号记录无法读取或未通过复核，无法复核递补"]
+    if state.pick(rep.entity) is None:
+        out = [f"被递补的企业 {rep.entity} 不是该轮现有的抽中对象"]
+    elif rep.target == "entity":
+        out = _check_entity_replacement(rep, state)
+    else:
+        out = _check_inspector_replacement(rep, state)
+    state.apply(rep)
+    return out
+
+
+def _check_entity_replacement(rep: ReplaceEvent, state: Replay) -> list[str]:
+    rec = state.rec
+    try:
+        pick = parse_pick(rep.pick)
+    except RecordMalformed as exc:
+        return [f"递补企业的记录结构异常（{exc.message}）"]
+    out = []
+    want = [str(s.get("id")) for s in rep.skipped] + [rep.replacement]
+    got = list(islice(entity_candidates(rec, state.used), len(want)))
+    if [c[2] for c in got] != want:
+        out.append("递补的企业不是排序名单中的下一位（或跳过的企业与名单不符）")
+    elif (got[-1][0], got[-1][1]) != (rep.position, pick.rank) or pick.entity != rep.replacement:
+        out.append("递补企业在排序名单中的位次或排序值与重新计算的不符")
+    if tuple(rep.out_inspectors) != state.pick(rep.entity).inspectors:  # type: ignore[union-attr]
+        out.append("被递补企业的执法人员与此前的分派不符")
+    load = state.load_without(rep.entity)
+    left_out = {x.id for x in pick.excluded_inspectors}
+    eligible = [i for i in rec.inspector_pool if i not in left_out]
+    if dict(rep.load) != {i: load[i] for i in eligible if load.get(i)}:
+        out.append("递补企业分派执法人员所依据的检查户数（load）与此前的分派不符")
+    if team_from_eligible(rec.seed, pick.entity, eligible, load, rec.inspectors_per_check) != pick.inspectors:
+        out.append("递补企业的执法人员与按规则重新分派的结果不符")
+    return out
+
+
+def _check_inspector_replacement(rep: ReplaceEvent, state: Replay) -> list[str]:
+    pick = state.pick(rep.entity)
+    assert pick is not None  # _check_replacement
+    if rep.inspector not in pick.inspectors:
+        return [f"被替换的执法人员 {rep.inspector} 不在 {rep.entity} 的检查组中"]
+    order = inspector_order(state.rec, pick, formation_load(state.rec, state.earlier, rep.entity))
+    candidates = inspector_candidates(order, pick.inspectors, state.removed(rep.entity))
+    want = [str(s.get("id")) for s in rep.skipped] + [rep.replacement]
+    if candidates[:len(want)] != want:
+        return ["递补的执法人员不是同一顺序中的下一名（或跳过的人员与顺序不符）"]
+    return []

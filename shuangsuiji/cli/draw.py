@@ -1,4 +1,4 @@
-"""Commands about the draw (摇号): draw, void, draws, verify."""
+"""Commands about the draw (摇号): draw, void, replace, draws, verify."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from shuangsuiji.cli.common import (
     today,
     workspace,
 )
-from shuangsuiji.codes import SEED_ORIGINS
+from shuangsuiji.codes import REPLACE_REASONS, SEED_ORIGINS
 from shuangsuiji.errors import EXIT_CHECK_FAILED
 
 if TYPE_CHECKING:  # the record module (and its JSON encoder) loads only when a command needs it
@@ -32,6 +32,10 @@ TABLE_ROWS = 200  # a terminal table longer than this helps nobody; the record h
 def register(app: typer.Typer) -> None:
     command(app, "draw", "为任务摇号，写入摇号记录和账本。", help="为任务摇号：按比例随机抽取检查对象，并为每户随机分派执法人员；写入摇号记录和账本。")(draw)
     command(app, "void", "作废某一轮摇号。", help="作废某一轮摇号（只追加作废事件，不删除记录）；下次摇号为新的一轮。")(void)
+    command(app, "replace", "递补：按同一排序名单替换抽中企业或执法人员。", help=(
+        "递补：抽中的企业无法检查（停产、注销、迁出、无法联系），或分派的执法人员不能前往（回避等）时，"
+        "按本轮同一排序名单取下一家企业（或同一顺序中的下一名执法人员）替换，不重新摇号；只追加递补事件。"
+        "只能在该户检查结果登记之前。"))(replace)
     command(app, "draws", "列出已有的摇号。", help="列出已有的摇号：任务、轮次、日期、种子、抽取家数、是否作废。")(draws)
     command(app, "verify", "复核账本和全部摇号。", help="逐条复核账本和摇号记录：哈希链、记录文件、按种子重新摇号。全部无误退出码 0，否则 1。")(verify)
 
@@ -111,6 +115,39 @@ def void(
     y = ws.resolve_year(year)
     ev = void_round(ws, y, task, round_, reason, today(today_))
     typer.echo(f"已作废 {task} 第 {round_} 轮（账本第 {ev.seq} 号事件）。该轮抽中的企业回到备选池，下次摇号为新的一轮。")
+
+
+@guarded
+def replace(
+    task: str = typer.Option(..., "--task", help="任务代号"),
+    round_: int = typer.Option(..., "--round", help="轮次"),
+    entity: str = typer.Option(..., "--entity", help="要替换的抽中企业的统一社会信用代码；替换执法人员时为其检查的企业"),
+    inspector: Optional[str] = typer.Option(None, "--inspector", help="要替换的执法人员的执法证号；不写则替换企业"),
+    reason: str = typer.Option(..., "--reason", help="递补原因：" + "、".join(REPLACE_REASONS.values())),
+    note: str = typer.Option("", "--note", help="说明（原因为“其他”时必填）"),
+    year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
+    today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
+    as_json: bool = typer.Option(False, "--json", help="输出追加的递补事件（JSON）"),
+) -> None:
+    from shuangsuiji.actions.replace import ReplaceRequest, replace_pick
+
+    ws = workspace()
+    req = ReplaceRequest(task, round_, entity.strip().upper(), reason, note, inspector.strip() if inspector else None, today(today_))
+    done = replace_pick(ws, ws.resolve_year(year), req)
+    if as_json:
+        emit_json({"seq": done.event.seq, "type": done.event.type, "at": done.event.at, **done.event.data})
+        return
+    ev = done.event.data
+    for s in done.skipped:
+        typer.echo(f"跳过 {s.id}：{s.text}")
+    why = REPLACE_REASONS.get(ev["reason"], ev["reason"]) + (f"（{ev['note']}）" if ev["note"] else "")
+    p = done.pick
+    if req.inspector is None:
+        typer.echo(f"已递补：{task} 第 {round_} 轮的 {done.out_name}（{req.entity}）因{why}由排序名单第 {ev['position']} 位的 "
+                   f"{p.name}（{p.entity}）替换；执法人员：{'、'.join(p.inspector_names)}（账本第 {done.event.seq} 号事件）。")
+    else:
+        typer.echo(f"已递补：{p.name}（{p.entity}）的执法人员 {done.out_name}（{req.inspector}）因{why}由 "
+                   f"{done.in_name}（{ev['replacement']}）替换；检查组：{'、'.join(p.inspector_names)}（账本第 {done.event.seq} 号事件）。")
 
 
 @guarded

@@ -47,8 +47,12 @@ def draw_round(
     )
 
 
-def cycle_drawn(prior: Sequence[Round]) -> set[str]:
+def cycle_drawn(prior: Sequence[Round], before: int | None = None) -> set[str]:
     """Entities drawn in the current cycle by the given (non-voided, ordered) rounds.
+
+    A round's drawn entities are its draw's picks and the entities that replaced one of them
+    (递补) in events before ledger event ``before`` (all of them when None); a replaced entity
+    stays drawn, so the next round does not draw it again within the cycle.
 
     When some of them were stratified draws, the cycle of each stratum is followed
     (``strata_drawn``) and their union returned.
@@ -60,7 +64,9 @@ def cycle_drawn(prior: Sequence[Round]) -> set[str]:
         if r.draw.new_cycle:
             drawn = set(r.draw.cycle_picks)
         else:
-            drawn |= r.pick_set
+            drawn |= set(r.draw.picks)
+        if r.replacements:
+            drawn |= r.replaced_in(before)
     return drawn
 
 

@@ -209,6 +209,11 @@ def schema_for(*optional: Any) -> str:
     return RECORD_SCHEMA_2 if any(optional) else RECORD_SCHEMA
 
 
+def parse_pick(obj: Any) -> Pick:
+    """One pick from its JSON object (as a record's ``picks`` item). Raises RecordMalformed naming the field."""
+    return _picks([obj])[0]
+
+
 def _picks(items: list[Any]) -> tuple[Pick, ...]:
     fast = _well_formed_picks(items)
     if fast is not None:

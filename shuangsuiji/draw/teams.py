@@ -28,7 +28,8 @@ def reason_text(code: str, inspector: Inspector | None = None) -> str:
     return template
 
 
-def _exclusion_reason(entity: Entity, inspector: Inspector, local_avoidance: bool) -> str | None:
+def exclusion_reason(entity: Entity, inspector: Inspector, local_avoidance: bool) -> str | None:
+    """The first reason (a key of codes.EXCLUSION_REASONS) the inspector may not check the entity; None when they may."""
     if inspector.never_drawn:
         return "not_drawn"
     if not inspector.on_duty:
@@ -53,7 +54,7 @@ def exclusions(
     eligible: list[Inspector] = []
     excluded: list[tuple[str, str]] = []
     for inspector in inspectors:
-        reason = _exclusion_reason(entity, inspector, local_avoidance)
+        reason = exclusion_reason(entity, inspector, local_avoidance)
         if reason is None:
             eligible.append(inspector)
         else:

@@ -1,4 +1,4 @@
-"""Typed ledger events: what a draw, void, result, publish or blacklist line says, as frozen records.
+"""Typed ledger events: what a draw, void, result, publish, replace or blacklist line says, as frozen records.
 
 ``chain.parse_ledger`` gives ``LedgerEvent`` records (the line's head and its fields as
 parsed JSON); ``typed`` turns one into the record of its type, so the fold into rounds and
@@ -52,6 +52,13 @@ def is_iso_day(value: object) -> bool:
     except ValueError:
         return False
     return len(str(value)) == 10
+
+
+def _counts(data: dict[str, Any], key: str) -> dict[str, int]:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, int) and not isinstance(v, bool)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +145,33 @@ class PublishEvent(EventHead):
 
 
 @dataclass(frozen=True, slots=True)
+class ReplaceEvent(EventHead):
+    """A drawn entity, or one inspector of one entity's team, replaced by the next one down the same ranked list (递补).
+
+    ``target`` is "entity" or "inspector". For an entity, ``replacement`` is the entity that
+    takes its place, ``position`` its 1-based place in the ranked list the round was drawn
+    from, ``pick`` its whole pick (as a record's ``picks`` item: rank, team, exclusions) and
+    ``out_inspectors`` the team the replaced entity had, ``load`` the checks per inspector its
+    team was ordered by. For an inspector, ``inspector`` is
+    the one replaced in ``entity``'s team and ``replacement`` who takes their place.
+    ``skipped`` are the candidates passed over on the way (each ``{"id", "reason", "text"}``).
+    """
+
+    target: str
+    entity: str
+    replacement: str
+    reason: str  # a key of codes.REPLACE_REASONS
+    note: str
+    inspector: str
+    name: str  # the replacement inspector's name
+    position: int
+    pick: dict[str, Any]
+    out_inspectors: tuple[str, ...]
+    load: dict[str, int]  # the replacement's team was ordered by these checks (inspector id -> checks)
+    skipped: tuple[dict[str, Any], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class BlacklistEvent:
     """An entity was put on the blacklist (``added``) or taken off it; not tied to any round."""
 
@@ -159,7 +193,7 @@ class BlacklistEvent:
         return int(head) if len(self.date) == 10 and head.isdigit() else None
 
 
-RoundEvent = Union[DrawEvent, VoidEvent, ResultEvent, PublishEvent]
+RoundEvent = Union[DrawEvent, VoidEvent, ResultEvent, PublishEvent, ReplaceEvent]
 Event = Union[RoundEvent, BlacklistEvent]
 
 
@@ -194,4 +228,13 @@ def typed(ev: LedgerEvent) -> Event | None:
     if ev.type in BLACKLIST_EVENT_TYPES:
         return BlacklistEvent(ev.seq, ev.line, ev.at, ev.digest, _text(d, "date"), _text(d, "entity"), _words(d, "name"),
                               _words(d, "reason"), _words(d, "basis"), ev.type == BLACKLIST_ADD)
+    if ev.type == "replace":
+        pick, skipped = d.get("pick"), d.get("skipped")
+        return ReplaceEvent(
+            **_head(ev), target=_text(d, "target"), entity=_text(d, "entity"), replacement=_text(d, "replacement"),
+            reason=_text(d, "reason"), note=_words(d, "note"), inspector=_text(d, "inspector"), name=_text(d, "name"),
+            position=_int(d, "position"), pick=pick if isinstance(pick, dict) else {},
+            out_inspectors=_ids(d, "out_inspectors"), load=_counts(d, "load"),
+            skipped=tuple(x for x in skipped if isinstance(x, dict)) if isinstance(skipped, list) else (),
+        )
     return None

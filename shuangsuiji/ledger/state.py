@@ -4,6 +4,10 @@ The ledger is the only source of truth: rounds, voids, results and publications 
 from its events in order; nothing else keeps state. ``build_rounds`` folds the events into
 one ``Round`` per drawn round; ``event_problems`` finds events that refer to something that
 does not exist (a result for an entity that was not drawn, a void of an unknown round).
+
+A ``replace`` event (递补) changes a round's picks: the replaced entity leaves them (it can
+no longer get a result) and the replacement takes its place in the same position, so
+results, notices, the report and publish-due see the picks as they now stand.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from shuangsuiji.codes import BLACKLIST_EVENT_TYPES, RESULT_CODES
+from shuangsuiji.codes import BLACKLIST_EVENT_TYPES, REPLACE_REASONS, REPLACE_TARGETS, RESULT_CODES
 from shuangsuiji.errors import InputError, RoundNotFound, RoundVoided
 from shuangsuiji.ledger.blacklist import blacklist_problems
 from shuangsuiji.ledger.chain import LedgerEvent
@@ -20,6 +24,7 @@ from shuangsuiji.ledger.events import (
     BlacklistEvent,
     DrawEvent,
     PublishEvent,
+    ReplaceEvent,
     ResultEvent,
     VoidEvent,
     is_iso_day,
@@ -40,10 +45,12 @@ class Round:
     void: VoidEvent | None = None
     results: Mapping[str, tuple[ResultEvent, ...]] = field(default_factory=dict)  # entity -> results, oldest first
     publications: tuple[PublishEvent, ...] = ()
+    replacements: tuple[ReplaceEvent, ...] = ()  # in ledger order
+    current_picks: tuple[str, ...] | None = None  # the picks after the replacements; None: the draw's
     pick_set: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "pick_set", frozenset(self.draw.picks))
+        object.__setattr__(self, "pick_set", frozenset(self.picks))
 
     @property
     def key(self) -> RoundKey:
@@ -55,7 +62,15 @@ class Round:
 
     @property
     def picks(self) -> tuple[str, ...]:
-        return self.draw.picks
+        """The entities to check, in draw order: the draw's picks, each replaced one (递补) swapped for its replacement."""
+        return self.draw.picks if self.current_picks is None else self.current_picks
+
+    def replaced_in(self, before: int | None = None) -> set[str]:
+        """Entities that replaced a pick (in events before ledger event ``before``, or in all)."""
+        return {
+            rep.replacement for rep in self.replacements
+            if rep.target == "entity" and (before is None or rep.seq < before)
+        }
 
     @property
     def draw_date(self) -> str:
@@ -84,14 +99,17 @@ def build_rounds(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
     """Fold ledger events into frozen rounds, keyed by (year, task, round), in draw order.
 
     Linear in the events: a result is kept when its entity is one of the round's picks (a
-    frozenset lookup) and the round was not voided before it. Events that refer to nothing
-    are ignored (``event_problems`` reports them).
+    dictionary lookup) and the round was not voided before it; a replacement of an entity
+    swaps it in that dictionary, which maps each pick to its position. Events that refer to
+    nothing are ignored (``event_problems`` reports them).
     """
     draws: dict[RoundKey, DrawEvent] = {}
-    picks: dict[RoundKey, frozenset[str]] = {}
+    picks: dict[RoundKey, dict[str, int]] = {}  # pick -> position in the round's pick order
+    order: dict[RoundKey, list[str]] = {}  # only for rounds with a replaced entity
     voids: dict[RoundKey, VoidEvent] = {}
     results: dict[RoundKey, dict[str, list[ResultEvent]]] = {}
     publications: dict[RoundKey, list[PublishEvent]] = {}
+    replacements: dict[RoundKey, list[ReplaceEvent]] = {}
     for ev in events:
         t = typed(ev)
         if t is None or isinstance(t, BlacklistEvent):  # a blacklist event is about an entity, not a round
@@ -100,7 +118,7 @@ def build_rounds(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
         if isinstance(t, DrawEvent):
             if key not in draws:
                 draws[key] = t
-                picks[key] = frozenset(t.picks)
+                picks[key] = {e: i for i, e in enumerate(t.picks)}
         elif key not in draws or key in voids:
             continue
         elif isinstance(t, VoidEvent):
@@ -108,15 +126,31 @@ def build_rounds(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
         elif isinstance(t, ResultEvent):
             if t.entity in picks[key]:
                 results.setdefault(key, {}).setdefault(t.entity, []).append(t)
+        elif isinstance(t, ReplaceEvent):
+            _replace(t, picks[key], order, key, results.get(key, {}))
+            replacements.setdefault(key, []).append(t)
         else:
             publications.setdefault(key, []).append(t)
     return {
         key: Round(
             key[0], key[1], key[2], d, voids.get(key),
             {e: tuple(h) for e, h in results.get(key, {}).items()}, tuple(publications.get(key, ())),
+            tuple(replacements.get(key, ())), tuple(order[key]) if key in order else None,
         )
         for key, d in draws.items()
     }
+
+
+def _replace(t: ReplaceEvent, picks: dict[str, int], order: dict[RoundKey, list[str]], key: RoundKey,
+             results: Mapping[str, list[ResultEvent]]) -> None:
+    """Swap a replaced entity for its replacement in a round's picks (an inspector's replacement changes none)."""
+    if t.target != "entity" or t.entity not in picks or t.entity in results or not t.replacement or t.replacement in picks:
+        return  # event_problems reports a replacement that does not fit the round
+    if key not in order:
+        order[key] = list(picks)  # picks (a dict) keeps the draw's order
+    position = picks.pop(t.entity)
+    picks[t.replacement] = position
+    order[key][position] = t.replacement
 
 
 def task_rounds(rounds: Mapping[RoundKey, Round], year: int, task: str) -> list[Round]:
@@ -130,6 +164,7 @@ def event_problems(events: list[LedgerEvent], shown: str) -> list[InputError]:
     seen: dict[tuple, LedgerEvent] = {}
     voided: set[tuple] = set()
     picks: dict[tuple, set[str]] = {}
+    recorded: dict[tuple, set[str]] = {}
     hint = "账本只能追加，不能手工修改；请运行 ssj verify 并从备份恢复"
     for ev in events:
         key = (ev.get("year"), ev.get("task"), ev.get("round"))
@@ -156,6 +191,10 @@ def event_problems(events: list[LedgerEvent], shown: str) -> list[InputError]:
                 problems.append(InputError(shown, ev.line, f"{where}的检查结果 {ev.get('result')} 不是已知的结果代码", hint))
             if not is_iso_day(ev.get("date")) or str(ev.get("date")) < str(seen[key].get("date")):
                 problems.append(InputError(shown, ev.line, f"{where}的检查日期 {ev.get('date')} 无效或早于摇号日期", hint))
+            recorded.setdefault(key, set()).add(ev.get("entity"))
+        elif ev.type == "replace":
+            problems.extend(InputError(shown, ev.line, f"{where}{m}", hint)
+                            for m in _replace_problems(ev, picks[key], recorded.get(key, set()), str(seen[key].get("date"))))
         elif ev.type == "publish":
             strays = [e for e in ev.get("entities") or [] if e not in picks[key]]
             if strays:
@@ -164,6 +203,32 @@ def event_problems(events: list[LedgerEvent], shown: str) -> list[InputError]:
                 problems.append(InputError(shown, ev.line, f"{where}的公示日期或截止日期无效", hint))
     bad = blacklist_problems(events, shown)
     return sorted(problems + bad, key=lambda p: p.line) if bad else problems
+
+
+def _replace_problems(ev: LedgerEvent, picks: set[str], recorded: set[str], draw_date: str) -> list[str]:
+    """What is wrong with a replace line for its round; an entity's replacement is applied to ``picks``."""
+    out = []
+    entity, replacement, target = ev.get("entity"), ev.get("replacement"), ev.get("target")
+    if target not in REPLACE_TARGETS:
+        out.append(f"的递补对象 {target} 不是 entity 或 inspector")
+    if entity not in picks:
+        out.append(f"递补的企业 {entity} 不是该轮现有的抽中对象")
+    elif entity in recorded:
+        out.append(f"递补的企业 {entity} 已登记检查结果，不能再递补")
+    if ev.get("reason") not in REPLACE_REASONS:
+        out.append(f"的递补原因 {ev.get('reason')} 不是已知的原因代码")
+    if not is_iso_day(ev.get("date")) or str(ev.get("date")) < draw_date:
+        out.append(f"的递补日期 {ev.get('date')} 无效或早于摇号日期")
+    if not isinstance(replacement, str) or not replacement:
+        out.append("没有写明递补人选")
+    elif target == "entity" and not out:
+        if replacement in picks:
+            out.append(f"递补的企业 {replacement} 已是该轮的抽中对象")
+        else:
+            picks.discard(entity)
+            picks.add(replacement)
+    return out
+
 
 
 def find_round(rounds: Mapping[RoundKey, Round], year: int, task: str, number: int | None, live: bool = False) -> Round:

@@ -42,6 +42,7 @@ from shuangsuiji.deadlines.due import deadline, due_item, finished_late
 from shuangsuiji.deadlines.due import on_time as publication_on_time
 from shuangsuiji.deadlines.workdays import WorkCalendar
 from shuangsuiji.draw.record import DrawRecord, Pick
+from shuangsuiji.draw.replace import current_picks
 from shuangsuiji.ledger.chain import LedgerEvent
 from shuangsuiji.ledger.state import Round, build_rounds
 from shuangsuiji.records import Entity, Inspector, Plan, Task, stratum_count
@@ -290,7 +291,7 @@ def _pick_info(records: Mapping[tuple[str, int], DrawRecord | None], r: Round) -
     rec = records.get((r.task, r.number))
     if not rec:
         return {}
-    return {p.entity: p for p in rec.picks}
+    return {p.entity: p for p in current_picks(rec, r.replacements)}
 
 
 def _frequency(plan: Plan, by_task: dict[str, list[Round]], scopes: _Scopes, records: Mapping,
