@@ -55,6 +55,7 @@ class Inspector:
     status: str
     town: str
     avoid: tuple[str, ...]  # entity USCCs with a conflict of interest
+    department: str = ""  # code of the plan's ``departments``; "" = the plan's own department
     path: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
 
@@ -96,6 +97,16 @@ def percent_text(ratio: Decimal) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskDepartment:
+    """One department of a joint task (部门联合抽查): its code, name, matter and inspectors per pick."""
+
+    code: str
+    name: str
+    matter: str  # 抽查事项 of this department
+    inspectors: int  # inspectors this department sends to each pick, >= 1
+
+
+@dataclass(frozen=True, slots=True)
 class Task:
     """One row of the plan's annex (抽查工作计划表)."""
 
@@ -113,6 +124,8 @@ class Task:
     inspectors_per_check: int
     publish_within_workdays: int = 7  # results go public within this many working days after the check ends
     ratio_by_risk: tuple[tuple[str, Decimal], ...] = ()  # (grade, exact ratio in [0, 1]) in grade order
+    department_code: str = ""  # the code of ``department`` in the plan's ``departments``; "" = the plan's own
+    joint: tuple[TaskDepartment, ...] = ()  # a joint task: the lead department first, then the others; () = not joint
     path: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     ratio_by_risk_line: int = field(default=0, compare=False)
@@ -125,6 +138,14 @@ class Task:
     def ratio_for(self, grade: str) -> Decimal | None:
         """The ratio of one grade's stratum: its ratio_by_risk entry, else the task's ratio (None when neither)."""
         return dict(self.ratio_by_risk).get(grade, self.ratio)
+
+    @property
+    def is_joint(self) -> bool:
+        return bool(self.joint)
+
+    def department_codes(self) -> tuple[str, ...]:
+        """The departments whose inspectors go on this task's checks: the joint ones, or the task's own."""
+        return tuple(d.code for d in self.joint) if self.joint else (self.department_code,)
 
     def draw_count(self, scope_size: int) -> int:
         """k of an unstratified task; a stratified one counts per grade (``strata_counts``)."""
@@ -174,6 +195,16 @@ class Plan:
     categories: dict[str, str]  # code -> Chinese label, in declaration order
     tasks: tuple[Task, ...]
     path: str = field(default="", compare=False)
+    departments: dict[str, str] = field(default_factory=dict)  # code -> name; {} when the plan declares none
+    home_department: str = ""  # the code of the plan's own department in ``departments``; "" when none declared
+
+    def department_name(self, code: str) -> str:
+        """The name of a department code; "" (the plan's own department) is the plan's ``department``."""
+        return self.departments.get(code, self.department) if code else self.department
+
+    def department_of(self, inspector: Inspector) -> str:
+        """The department code an inspector belongs to: their column, or the plan's own department."""
+        return inspector.department or self.home_department
 
     def task(self, task_id: str) -> Task | None:
         for t in self.tasks:

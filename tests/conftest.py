@@ -25,6 +25,22 @@ def ws(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
+def joint_ws(tmp_path: Path) -> Path:
+    """A fresh copy of the joint example's inputs (examples/joint/: plans/, data/, empty draws/)."""
+    root = tmp_path / "joint"
+    root.mkdir()
+    shutil.copytree(REPO / "examples" / "joint" / "plans", root / "plans")
+    shutil.copytree(REPO / "examples" / "joint" / "data", root / "data")
+    (root / "draws").mkdir()
+    return root
+
+
+@pytest.fixture
+def jssj(joint_ws: Path) -> Ssj:
+    return Ssj(joint_ws)
+
+
+@pytest.fixture
 def ssj(ws: Path) -> Ssj:
     return Ssj(ws)
 

@@ -42,7 +42,8 @@ class CheckResult:
             "warnings": [w.to_json() for w in self.warnings],
             "entities": {"total": s.get("entities", {}).get("total", 0), "by_category": s.get("entities", {}).get("by_category", {})},
             "inspectors": {"total": s.get("inspectors", {}).get("total", 0),
-                           "who_may_inspect": s.get("inspectors", {}).get("who_may_inspect", [])},
+                           "who_may_inspect": s.get("inspectors", {}).get("who_may_inspect", []),
+                           **({"by_department": by_department} if (by_department := s.get("inspectors", {}).get("by_department")) else {})},
             "tasks": [{k: t[k] for k in ("id", "scope", "ratio", "draw_count", "strata") if k in t} for t in s.get("tasks", [])],
             "ledger": {"events": self.ledger_events},
         }

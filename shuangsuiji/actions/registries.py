@@ -26,6 +26,7 @@ from shuangsuiji.inputs.entities import entities_csv, load_entity_table
 from shuangsuiji.inputs.entity_rules import ENTITY_COLUMNS
 from shuangsuiji.inputs.inspectors import (
     INSPECTOR_COLUMNS,
+    INSPECTOR_TABLE_COLUMNS,
     inspectors_csv,
     load_inspectors,
     parse_inspectors,
@@ -82,7 +83,7 @@ def _plan_entities(ws: Workspace, plan: Plan, source: Path) -> ImportPlan:
     ids = table.id_set()
     if ws.inspectors_path.exists():
         try:
-            load_inspectors(ws.inspectors_path, ws.show(ws.inspectors_path), plan.categories, ids)
+            load_inspectors(ws.inspectors_path, ws.show(ws.inspectors_path), plan.categories, ids, plan.departments)
         except InputErrors as exc:
             hint = "导入会使执法人员名录库的回避名单指向不存在的企业；请先修改 data/inspectors.csv，或在导入文件中保留这些企业"
             raise InputErrors([InputError(e.path, e.line, e.message, hint) for e in exc.items]) from None
@@ -93,13 +94,13 @@ def _plan_entities(ws: Workspace, plan: Plan, source: Path) -> ImportPlan:
 
 def _plan_inspectors(ws: Workspace, plan: Plan, source: Path) -> ImportPlan:
     entity_ids = load_entity_table(ws.entities_path, ws.show(ws.entities_path), plan.categories).id_set()
-    new = read_table(source, source.as_posix(), INSPECTOR_COLUMNS)
-    inspectors = parse_inspectors(new, plan.categories, entity_ids)
+    new = read_table(source, source.as_posix(), INSPECTOR_TABLE_COLUMNS)
+    inspectors = parse_inspectors(new, plan.categories, entity_ids, plan.departments)
     target_shown = ws.show(ws.inspectors_path)
     old = {}
     if ws.inspectors_path.exists():
         try:
-            old = {i.id: i for i in load_inspectors(ws.inspectors_path, target_shown, plan.categories, entity_ids)}
+            old = {i.id: i for i in load_inspectors(ws.inspectors_path, target_shown, plan.categories, entity_ids, plan.departments)}
         except InputErrors:
             old = {}  # replacing a broken registry: everything counts as added
     diff = _diff(target_shown, old, {i.id: i for i in inspectors}, new.shown)
@@ -149,9 +150,11 @@ def registry_xlsx(kind: str, entities: list, inspectors: list, categories: dict[
         columns = ENTITY_COLUMNS
         rows = [[e.id, e.name, label(e.category, e.category), e.town, e.status, e.risk] for e in sorted(entities, key=lambda e: e.id)]
     else:
-        columns = INSPECTOR_COLUMNS
+        with_department = any(i.department for i in inspectors)  # the optional column only when it is used
+        columns = INSPECTOR_TABLE_COLUMNS if with_department else INSPECTOR_COLUMNS
         rows = [
             [i.id, i.name, i.unit, ";".join(label(q, q) for q in i.qualifications), i.status, i.town, ";".join(i.avoid)]
+            + ([i.department] if with_department else [])
             for i in sorted(inspectors, key=lambda i: i.id)
         ]
     book = Workbook()
@@ -188,6 +191,6 @@ def export_registry(ws: Workspace, kind: str, out: Path, year: int | None, force
     entities = load_entity_table(ws.entities_path, ws.show(ws.entities_path), plan.categories)
     inspectors = []
     if kind == "inspectors":
-        inspectors = load_inspectors(ws.inspectors_path, ws.show(ws.inspectors_path), plan.categories, entities.id_set())
+        inspectors = load_inspectors(ws.inspectors_path, ws.show(ws.inspectors_path), plan.categories, entities.id_set(), plan.departments)
     write_output(ws, out, registry_xlsx(kind, entities, inspectors, plan.categories), EXPORT, force)
     return len(entities) if kind == "entities" else len(inspectors)

@@ -77,6 +77,8 @@ def _render_check(result) -> None:
     for unit, statuses in s["inspectors"]["by_unit"].items():
         t.add_row(unit, "，".join(f"{k} {v} 人" for k, v in statuses.items()))
     out.print(t)
+    if s["inspectors"].get("by_department"):
+        out.print(_by_department(s["inspectors"]["by_department"]))
     out.print(_who_may_inspect(s["inspectors"]["who_may_inspect"], labels))
     t = Table(title=f"{s['year']} 年抽查任务")
     for col in ("任务", "名称", "范围内在营家数", "比例", "每轮抽取家数"):
@@ -100,12 +102,28 @@ def _render_check(result) -> None:
         out.print(f"检查通过，没有发现错误；另有 {len(result.warnings)} 条警告，见上。" if result.warnings else "检查通过，没有发现错误。")
 
 
+def _by_department(rows: list[dict]):
+    """The inspectors of each department (计划 departments) and unit, with their statuses."""
+    from rich.table import Table
+
+    t = Table(title="各部门执法检查人员（所属部门为空的人员属于计划的发起部门）")
+    for col in ("部门", "股室", "人数", "状态"):
+        t.add_column(col, justify="right" if col == "人数" else "left")
+    for d in rows:
+        if not d["units"]:
+            t.add_row(f"{d['name']}（{d['code']}）", "（无）", "0", "该部门名录库中没有人员，不能参加联合抽查")
+        for unit, statuses in d["units"].items():
+            t.add_row(f"{d['name']}（{d['code']}）", unit, str(sum(statuses.values())), "，".join(f"{k} {v} 人" for k, v in statuses.items()))
+    return t
+
+
 def _who_may_inspect(rows: list[dict], labels: dict[str, str]):
     """The table of who may be drawn for which category (可检查类别为空 = 全部类别)."""
     from rich.table import Table
 
     t = Table(title="执法人员可派类别（可检查类别为空的人员可派往全部类别）")
-    for col in ("执法证号", "姓名", "股室", "状态", "可派类别"):
+    with_department = any("department" in r for r in rows)
+    for col in ("执法证号", "姓名", *(("所属部门",) if with_department else ()), "股室", "状态", "可派类别"):
         t.add_column(col)
     for r in rows:
         if not r["categories"]:
@@ -114,7 +132,7 @@ def _who_may_inspect(rows: list[dict], labels: dict[str, str]):
             what = "全部类别（可检查类别未填写）"
         else:
             what = "、".join(labels.get(c, c) for c in r["categories"])
-        t.add_row(r["id"], r["name"], r["unit"], r["status"], what)
+        t.add_row(r["id"], r["name"], *((r.get("department", ""),) if with_department else ()), r["unit"], r["status"], what)
     return t
 
 

@@ -32,6 +32,8 @@ INSPECTOR_COLUMNS = (
     Column("town", "家乡乡镇", ("家乡乡镇", "籍贯乡镇", "乡镇"), True, False),
     Column("avoid", "回避企业", ("回避企业", "回避"), True, False),
 )
+DEPARTMENT_COLUMN = Column("department", "所属部门", ("所属部门", "部门"), False, False)  # optional; empty = the plan's own
+INSPECTOR_TABLE_COLUMNS = (*INSPECTOR_COLUMNS, DEPARTMENT_COLUMN)  # what a registry file may hold
 _LIST_SPLIT = re.compile(r"[;；]")
 _INSPECTOR_ID = re.compile(r"^[0-9A-Za-z\-]{2,32}$")
 
@@ -41,10 +43,18 @@ def split_list(value: str) -> list[str]:
     return [p.strip() for p in _LIST_SPLIT.split(value) if p.strip()]
 
 
-def parse_inspectors(table: Table, categories: Mapping[str, str], entity_ids: AbstractSet[str] | None) -> list[Inspector]:
-    """Check inspector rows. Raises InputErrors. ``entity_ids`` None skips the avoid-list check."""
+def parse_inspectors(
+    table: Table, categories: Mapping[str, str], entity_ids: AbstractSet[str] | None,
+    departments: Mapping[str, str] | None = None,
+) -> list[Inspector]:
+    """Check inspector rows. Raises InputErrors. ``entity_ids`` None skips the avoid-list check.
+
+    ``departments`` (the plan's code -> name) resolves the optional ``department`` column: a
+    code or a name; empty means the plan's own department.
+    """
     errors: list[InputError] = list(table.errors)
     resolve = category_resolver(categories)
+    by_department = {name: code for code, name in (departments or {}).items()} | {code: code for code in departments or {}}
     seen: dict[str, int] = {}
     out: list[Inspector] = []
     for line, row in table.rows:
@@ -55,11 +65,18 @@ def parse_inspectors(table: Table, categories: Mapping[str, str], entity_ids: Ab
         seen[row["id"]] = line
         quals, problems = _qualifications(row["qualifications"], resolve)
         problems += _status_and_avoid(row, entity_ids)
+        department = (row.get("department") or "").strip()
+        if department and department not in by_department:
+            known = "、".join(f"{k}（{v}）" for k, v in (departments or {}).items())
+            problems.append((f"所属部门 {department} 不是计划 departments 中的部门",
+                             f"请写计划 departments 中的部门代号或名称（{known}）；留空表示计划的发起部门" if known
+                             else "计划没有声明 departments；请先在计划中声明各部门，或把这一格留空（表示计划的发起部门）"))
         if problems:
             errors.extend(InputError(table.shown, line, m, h) for m, h in problems)
             continue
         out.append(Inspector(str(row["id"]), row["name"], row["unit"], quals, row["status"], row["town"],
-                             tuple(sorted(set(split_list(row["avoid"])))), table.shown, line))
+                             tuple(sorted(set(split_list(row["avoid"])))), by_department.get(department, ""),
+                             table.shown, line))
     if errors:
         raise InputErrors(sorted(errors, key=lambda e: e.line))
     return out
@@ -103,14 +120,25 @@ def _status_and_avoid(row: Mapping[str, str], entity_ids: AbstractSet[str] | Non
     return problems
 
 
-def load_inspectors(path: Path, shown: str, categories: Mapping[str, str], entity_ids: AbstractSet[str] | None) -> list[Inspector]:
-    return parse_inspectors(read_table(path, shown, INSPECTOR_COLUMNS), categories, entity_ids)
+def load_inspectors(
+    path: Path, shown: str, categories: Mapping[str, str], entity_ids: AbstractSet[str] | None,
+    departments: Mapping[str, str] | None = None,
+) -> list[Inspector]:
+    return parse_inspectors(read_table(path, shown, INSPECTOR_TABLE_COLUMNS), categories, entity_ids, departments)
 
 
 def inspectors_csv(inspectors: Iterable[Inspector]) -> bytes:
-    """The canonical bytes of an inspector registry: English header, rows sorted by id."""
+    """The canonical bytes of an inspector registry: English header, rows sorted by id.
+
+    The ``department`` column is written only when some inspector has one, so a registry of
+    one department keeps the seven columns it always had.
+    """
+    ordered = sorted(inspectors, key=lambda i: i.id)
+    with_department = any(i.department for i in ordered)
+    columns = INSPECTOR_TABLE_COLUMNS if with_department else INSPECTOR_COLUMNS
     rows = (
         [i.id, i.name, i.unit, ";".join(i.qualifications), i.status, i.town, ";".join(i.avoid)]
-        for i in sorted(inspectors, key=lambda i: i.id)
+        + ([i.department] if with_department else [])
+        for i in ordered
     )
-    return csv_bytes(chain([[c.name for c in INSPECTOR_COLUMNS]], rows))
+    return csv_bytes(chain([[c.name for c in columns]], rows))

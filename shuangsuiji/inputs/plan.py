@@ -8,7 +8,7 @@ float), and every problem in the file is collected before anything is reported.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -19,7 +19,7 @@ from shuangsuiji.codes import RISK_GRADES, TYPE_ALIASES
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.files.text import read_text
 from shuangsuiji.files.yaml_nodes import NodeReader, compose
-from shuangsuiji.records import MIN_INSPECTORS, Plan, Task
+from shuangsuiji.records import MIN_INSPECTORS, Plan, Task, TaskDepartment
 
 PLAN_FIELDS = {
     "year": "计划年度",
@@ -27,6 +27,7 @@ PLAN_FIELDS = {
     "title": "计划标题",
     "issued": "印发日期",
     "department": "抽查发起部门",
+    "departments": "参与抽查的部门（代号: 名称）",
     "local_avoidance": "属地回避",
     "publish_within_workdays": "检查结束后几个工作日内公示",
     "categories": "检查对象类别表",
@@ -47,6 +48,9 @@ TASK_FIELDS = {
     "department": "抽查发起部门",
     "inspectors_per_check": "每户执法人员数",
     "publish_within_workdays": "检查结束后几个工作日内公示",
+    "joint": "部门联合抽查（牵头部门 lead、配合部门 with）",
+    "inspectors_per_department": "联合抽查中各部门每户派出的执法人员数",
+    "matters": "联合抽查中各部门的抽查事项",
 }
 TASK_REQUIRED = ("id", "name", "type", "matter", "scope_label", "scope", "start", "end")  # and ratio, unless ratio_by_risk
 PLAN_YEARS = range(2000, 2101)  # as ssj init: a plan for year 9999 would overflow its deadlines
@@ -112,16 +116,21 @@ def load_plan(path: Path, shown: str | None = None) -> Plan:
         r.error(top["year"], f"计划年度 {year} 与文件名 {path.name} 不一致", f"请把 year 改为 {file_year}，或把文件改名为 {year}.yaml")
     document, title, issued = field("document", r.text), field("title", r.text), field("issued", r.day)
     department = field("department", r.text)
+    departments = _departments(r, top["departments"]) if "departments" in top else {}
+    home = _home_department(r, top, department, departments)
+    if home:
+        department = departments[home]  # the plan may name its own department by its code
     local_avoidance = field("local_avoidance", r.boolean) or False
     within = _publish_within(r, top, DEFAULT_PUBLISH_WORKDAYS)
     categories = _categories(r, top["categories"]) if "categories" in top else {}
-    defaults = TaskDefaults(year, categories, department, within, shown)
+    defaults = TaskDefaults(year, categories, department, within, shown, departments, home)
     tasks = _tasks(r, top["tasks"], defaults) if "tasks" in top else []
     if r.errors:
         raise InputErrors(r.errors)
     assert year is not None and document and title and issued and department  # guaranteed by the checks above
     return Plan(year=year, document=document, title=title, issued=issued, department=department,
-                local_avoidance=bool(local_avoidance), categories=categories, tasks=tuple(tasks), path=shown)
+                local_avoidance=bool(local_avoidance), categories=categories, tasks=tuple(tasks), path=shown,
+                departments=departments, home_department=home)
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,45 @@ class TaskDefaults:
     department: str | None
     publish_within_workdays: int
     shown: str
+    departments: dict[str, str] = field(default_factory=dict)  # code -> name; {} when the plan declares none
+    home_department: str = ""
+
+
+def _departments(r: NodeReader, node: yaml.Node) -> dict[str, str]:
+    """``departments``: code -> name, each code and name once."""
+    out: dict[str, str] = {}
+    if not isinstance(node, yaml.MappingNode) or not node.value:
+        r.error(node, "departments 应为“部门代号: 部门名称”的映射，且至少一项", "例如 yjj: 长子县应急管理局")
+        return out
+    for key_node, value_node in node.value:
+        code = str(key_node.value).strip()
+        if not _TASK_ID.match(code):
+            r.error(key_node, f"部门代号 {code} 不合规", "代号用小写英文字母开头，只含字母、数字、- 和 _，如 yjj")
+            continue
+        if code in out:
+            r.error(key_node, f"部门代号 {code} 重复", "请删除重复的一项")
+            continue
+        name = r.text(value_node, f"departments.{code}")
+        if name is None:
+            continue
+        if name in out.values():
+            r.error(value_node, f"部门名称 {name} 重复", "每个部门的名称应唯一")
+            continue
+        out[code] = name
+    return out
+
+
+def _home_department(r: NodeReader, top: dict[str, yaml.Node], department: str | None, departments: dict[str, str]) -> str:
+    """The code of the plan's own department among ``departments`` ("" when the plan declares none)."""
+    if not departments or department is None:
+        return ""
+    for code, name in departments.items():
+        if department in (code, name):
+            return code
+    known = "、".join(f"{k}（{v}）" for k, v in departments.items())
+    r.error(top["department"], f"计划的抽查发起部门 {department} 不在 departments 中",
+            f"请在 departments 中加上本部门（如 yjj: {department}），或把 department 改为已声明的部门：{known}")
+    return ""
 
 
 def _publish_within(r: NodeReader, fields: dict[str, yaml.Node], default: int) -> int:
@@ -202,17 +250,137 @@ def _load_task(r: NodeReader, node: yaml.Node, index: int, defaults: TaskDefault
     if "ratio" not in f and "ratio_by_risk" not in f:
         r.error(node, f"第 {index} 个任务缺少字段 ratio（抽查比例）", "请补上 ratio: ...（如 ratio: 20%），或按风险等级写 ratio_by_risk: {A: 0%, B: 10%, C: 30%, D: 100%}")
     start, end = _period(r, f, defaults.year)
-    department = r.text(f["department"], "department") if "department" in f else defaults.department
+    department, code = _task_department(r, f, defaults)
     per_check = _per_check(r, f["inspectors_per_check"]) if "inspectors_per_check" in f else MIN_INSPECTORS
     within = _publish_within(r, f, defaults.publish_within_workdays)
+    joint = _joint(r, node, f, defaults, matter or "") if "joint" in f else ()
+    if not joint:
+        for extra in ("inspectors_per_department", "matters"):
+            if extra in f and "joint" not in f:
+                r.error(f[extra], f"字段 {extra} 只用于部门联合抽查任务", "请同时写 joint: {lead: 牵头部门代号, with: [配合部门代号, ...]}，或删除该字段")
+    elif "inspectors_per_check" in f:
+        r.error(f["inspectors_per_check"], "联合抽查任务不用 inspectors_per_check", "请用 inspectors_per_department 写各部门每户派出的人数，合计即每户执法人员数")
+    if joint:
+        department, code, per_check = joint[0].name, joint[0].code, sum(d.inspectors for d in joint)
     if len(r.errors) > before:
         return None
     return Task(index=index, id=task_id or "", name=name or "", type=kind or "", matter=matter or "",
                 scope_label=scope_label or "", scope=tuple(scope), ratio=ratio,
                 start=start or date.min, end=end or date.min, department=department or "",
                 inspectors_per_check=per_check, publish_within_workdays=within, ratio_by_risk=by_risk,
-                path=defaults.shown, line=node.start_mark.line + 1,
+                department_code=code, joint=joint, path=defaults.shown, line=node.start_mark.line + 1,
                 ratio_by_risk_line=f["ratio_by_risk"].start_mark.line + 1 if "ratio_by_risk" in f else 0)
+
+
+def _known_departments(departments: dict[str, str]) -> str:
+    if not departments:
+        return "计划没有声明 departments；请先在计划中写 departments: {代号: 部门名称, ...}"
+    return "计划 departments 中已声明：" + "、".join(f"{k}（{v}）" for k, v in departments.items())
+
+
+def _task_department(r: NodeReader, f: dict[str, yaml.Node], defaults: TaskDefaults) -> tuple[str | None, str]:
+    """(the task's department name, its code): the plan's own unless the task names one of ``departments``."""
+    if "department" not in f:
+        return defaults.department, defaults.home_department
+    text = r.text(f["department"], "department")
+    if text is None or not defaults.departments:
+        return text, ""  # a plan without departments: the task's department is free text, the plan's people
+    for code, name in defaults.departments.items():
+        if text in (code, name):
+            return name, code
+    r.error(f["department"], f"任务的抽查发起部门 {text} 不在计划的 departments 中", _known_departments(defaults.departments))
+    return text, ""
+
+
+def _department_code(r: NodeReader, node: yaml.Node, what: str, departments: dict[str, str]) -> str | None:
+    """A department code (or name) that ``departments`` declares; None, with an error, otherwise."""
+    raw = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
+    for code, name in departments.items():
+        if raw in (code, name):
+            return code
+    r.error(node, f"{what} {raw or '(空)'} 不是计划 departments 中的部门", _known_departments(departments))
+    return None
+
+
+def _joint(r: NodeReader, task_node: yaml.Node, f: dict[str, yaml.Node], defaults: TaskDefaults, matter: str) -> tuple[TaskDepartment, ...]:
+    """``joint: {lead, with}``, ``inspectors_per_department`` and ``matters``: the departments of a joint task."""
+    before = len(r.errors)
+    spec = r.mapping(f["joint"], "joint", {"lead": "牵头部门代号", "with": "配合部门代号列表"}, ("lead", "with"))
+    if spec is None or len(r.errors) > before:
+        return ()
+    codes: list[str] = []
+    lead = _department_code(r, spec["lead"], "牵头部门", defaults.departments)
+    if lead is not None:
+        codes.append(lead)
+    others = spec["with"].value if isinstance(spec["with"], yaml.SequenceNode) else [spec["with"]]
+    if not others:
+        r.error(spec["with"], "with 至少应列出一个配合部门", "例如 with: [scjg, xf]")
+    for item in others:
+        code = _department_code(r, item, "配合部门", defaults.departments)
+        if code is not None and code in codes:
+            r.error(item, f"部门 {code} 在联合抽查中重复出现", "牵头部门不必再写进 with，每个配合部门写一次")
+        elif code is not None:
+            codes.append(code)
+    if len(r.errors) > before + (0 if others else 1):  # an unknown department: the quotas cannot be checked yet
+        return ()
+    quotas = _department_numbers(r, task_node, f, codes)
+    matters = _department_matters(r, task_node, f, codes, lead, matter)
+    total = sum(quotas.values())
+    if "inspectors_per_department" in f and total < MIN_INSPECTORS and len(quotas) == len(codes):
+        r.error(f["inspectors_per_department"], f"联合检查组每户合计 {total} 名执法人员，少于 {MIN_INSPECTORS} 名",
+                f"法律要求每次检查至少 {MIN_INSPECTORS} 名执法人员；请加上配合部门，或把 inspectors_per_department 的合计调到 {MIN_INSPECTORS} 名或更多")
+    if len(r.errors) > before:
+        return ()
+    return tuple(TaskDepartment(c, defaults.departments[c], matters[c], quotas[c]) for c in codes)
+
+
+def _department_numbers(r: NodeReader, task_node: yaml.Node, f: dict[str, yaml.Node], codes: list[str]) -> dict[str, int]:
+    """``inspectors_per_department``: every department of the joint task, each at least 1."""
+    if "inspectors_per_department" not in f:
+        r.error(task_node, "联合抽查任务缺少字段 inspectors_per_department（各部门每户派出的执法人员数）",
+                "例如 inspectors_per_department: {" + ", ".join(f"{c}: 1" for c in codes) + "}")
+        return {}
+    node = f["inspectors_per_department"]
+    if not isinstance(node, yaml.MappingNode):
+        r.error(node, "inspectors_per_department 应为“部门代号: 人数”的映射", "例如 {yjj: 2, scjg: 1}")
+        return {}
+    out: dict[str, int] = {}
+    for key_node, value_node in node.value:
+        code = str(key_node.value).strip()
+        if code not in codes:
+            r.error(key_node, f"inspectors_per_department 中的 {code} 不是本任务的联合部门", "只写 joint 的 lead 和 with 中的部门代号：" + "、".join(codes))
+            continue
+        value = r.integer(value_node, f"inspectors_per_department.{code}")
+        if value is not None and value < 1:
+            r.error(value_node, f"部门 {code} 每户派出 {value} 名执法人员", f"联合抽查的每个部门每户至少派出 1 名执法人员，请把 {code} 改为 1 或更多")
+        elif value is not None:
+            out[code] = value
+    for code in codes:
+        if code not in out and not any(str(k.value).strip() == code for k, _ in node.value):
+            r.error(node, f"inspectors_per_department 缺少部门 {code}", f"请补上 {code}: 1（或该部门每户派出的人数）")
+    return out
+
+
+def _department_matters(r: NodeReader, task_node: yaml.Node, f: dict[str, yaml.Node], codes: list[str], lead: str | None, matter: str) -> dict[str, str]:
+    """``matters``: each department's 抽查事项; the lead's defaults to the task's ``matter``."""
+    node = f.get("matters")
+    out: dict[str, str] = {lead: matter} if lead else {}
+    if node is not None and not isinstance(node, yaml.MappingNode):
+        r.error(node, "matters 应为“部门代号: 抽查事项”的映射", "例如 matters: {scjg: 危险化学品产品质量监督检查}")
+        return out
+    for key_node, value_node in node.value if node is not None else []:
+        code = str(key_node.value).strip()
+        if code not in codes:
+            r.error(key_node, f"matters 中的 {code} 不是本任务的联合部门", "只写 joint 的 lead 和 with 中的部门代号：" + "、".join(codes))
+            continue
+        text = r.text(value_node, f"matters.{code}")
+        if text is not None:
+            out[code] = text
+    for code in codes:
+        if code not in out:
+            r.error(node if node is not None else task_node, f"联合抽查任务没有写部门 {code} 的抽查事项",
+                    f"请在 matters 中补上 {code}: 该部门的抽查事项（牵头部门的事项默认取 matter）")
+    return out
 
 
 def _task_type(r: NodeReader, node: yaml.Node) -> str | None:

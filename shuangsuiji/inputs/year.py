@@ -52,6 +52,19 @@ class Inputs:
         """(id, credit-risk grade, "" for none) of the task's scope, in registry order (``draw.strata.split_by_grade``)."""
         return self.entities.graded_ids_where(set(task.scope))
 
+    def department_inspectors(self, code: str) -> tuple[Inspector, ...]:
+        """The inspectors of one department (code of the plan's ``departments``; "" = the plan's own)."""
+        if not self.plan.departments:
+            return self.inspectors
+        return tuple(i for i in self.inspectors if self.plan.department_of(i) == code)
+
+    def task_inspectors(self, task: Task) -> tuple[Inspector, ...]:
+        """The inspectors who may go on a task's checks: its department's, or every joint department's."""
+        if not self.plan.departments:
+            return self.inspectors
+        codes = set(task.department_codes())
+        return tuple(i for i in self.inspectors if self.plan.department_of(i) in codes)
+
     def inspector(self, inspector_id: str) -> Inspector | None:
         for i in self.inspectors:
             if i.id == inspector_id:
@@ -88,7 +101,7 @@ def load_inputs(ws: Workspace, year: int | None = None) -> Inputs:
             errors.extend(exc.items)
             ids = _raw_entity_ids(ws)
         try:
-            inspectors = load_inspectors(ws.inspectors_path, ws.show(ws.inspectors_path), categories, ids)
+            inspectors = load_inspectors(ws.inspectors_path, ws.show(ws.inspectors_path), categories, ids, plan.departments)
         except InputErrors as exc:
             errors.extend(exc.items)
             inspectors = []
@@ -122,6 +135,10 @@ def summarize(inputs: Inputs) -> dict:
     for i in inputs.inspectors:
         units.setdefault(i.unit, {}).setdefault(i.status, 0)
         units[i.unit][i.status] += 1
+    departments: dict[str, dict[str, dict[str, int]]] = {code: {} for code in plan.departments}
+    for i in inputs.inspectors:
+        statuses = departments.setdefault(plan.department_of(i), {}).setdefault(i.unit, {})
+        statuses[i.status] = statuses.get(i.status, 0) + 1
     tasks = []
     for t in plan.tasks:
         n = sum(active_by_category[c] for c in t.scope)
@@ -142,6 +159,10 @@ def summarize(inputs: Inputs) -> dict:
             "total": len(inputs.inspectors),
             "on_duty": sum(1 for i in inputs.inspectors if i.on_duty),
             "by_unit": units,
+            "by_department": [
+                {"code": code, "name": plan.department_name(code), "units": by_unit}
+                for code, by_unit in departments.items()
+            ] if plan.departments else [],
             "who_may_inspect": who_may_inspect(inputs),
         },
         "tasks": tasks,
@@ -160,6 +181,7 @@ def who_may_inspect(inputs: Inputs) -> list[dict]:
             categories = [c for c in plan.categories if i.qualified_for(c)]
         rows.append({
             "id": i.id, "name": i.name, "unit": i.unit, "status": i.status,
+            **({"department": plan.department_of(i)} if plan.departments else {}),
             "all_categories": not i.qualifications, "categories": categories,
         })
     return rows
