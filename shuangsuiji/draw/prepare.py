@@ -38,6 +38,7 @@ from shuangsuiji.errors import (
     BadSeed,
     DateOutOfRange,
     EmptyScope,
+    JointDrawNotReady,
     InputErrors,
     RoundExists,
     RoundSkipped,
@@ -133,6 +134,11 @@ def prepare_draw(
     """
     plan = inputs.plan
     task = plan.get_task(req.task)
+    if task.is_joint:  # never a team drawn from one pool for several departments: refuse until teams per department exist
+        raise JointDrawNotReady(
+            f"任务 {task.id} 是部门联合抽查（牵头部门 {task.joint[0].name}），分部门抽取执法人员尚未实现，不能摇号",
+            "请暂由各部门分别建立非联合任务摇号；联合抽查的分部门摇号见 issue 12",
+        )
     _check_day(plan, task, req.day)
     existing = task_rounds(rounds, plan.year, task.id)
     number = _next_number(task, existing, req.round)

@@ -61,3 +61,11 @@ def test_inspector_of_unknown_department_exit_2(jssj, joint_ws):
     assert res.exit_code == 2
     assert "data/inspectors.csv:16: 所属部门 wsj 不是计划 departments 中的部门" in res.output
     assert tree_digest(joint_ws) == before
+
+
+def test_joint_task_draw_is_refused_until_teams_per_department_exist(jssj, joint_ws):
+    before = tree_digest(joint_ws)
+    res = jssj("draw", "--task", JOINT_TASK, "--seed", "联合 1", "--today", "2022-05-06")
+    assert res.exit_code == 2, res.output
+    assert "部门联合抽查" in res.output and "Traceback" not in res.output
+    assert tree_digest(joint_ws) == before
