@@ -116,13 +116,13 @@ def load_plan(path: Path, shown: str | None = None) -> Plan:
         r.error(top["year"], f"计划年度 {year} 与文件名 {path.name} 不一致", f"请把 year 改为 {file_year}，或把文件改名为 {year}.yaml")
     document, title, issued = field("document", r.text), field("title", r.text), field("issued", r.day)
     department = field("department", r.text)
-    departments = _departments(r, top["departments"]) if "departments" in top else {}
+    departments = _code_names(r, top["departments"], _DEPARTMENTS) if "departments" in top else {}
     home = _home_department(r, top, department, departments)
     if home:
         department = departments[home]  # the plan may name its own department by its code
     local_avoidance = field("local_avoidance", r.boolean) or False
     within = _publish_within(r, top, DEFAULT_PUBLISH_WORKDAYS)
-    categories = _categories(r, top["categories"]) if "categories" in top else {}
+    categories = _code_names(r, top["categories"], _CATEGORIES) if "categories" in top else {}
     defaults = TaskDefaults(year, categories, department, within, shown, departments, home)
     tasks = _tasks(r, top["tasks"], defaults) if "tasks" in top else []
     if r.errors:
@@ -146,25 +146,45 @@ class TaskDefaults:
     home_department: str = ""
 
 
-def _departments(r: NodeReader, node: yaml.Node) -> dict[str, str]:
-    """``departments``: code -> name, each code and name once."""
+@dataclass(frozen=True)
+class _CodeNames:
+    """How one "code: name" mapping of the plan (departments, categories) is worded in its errors."""
+
+    field: str
+    code_word: str  # 部门代号 / 类别代号
+    name_word: str  # 部门名称 / 类别名称
+    shape_name: str  # what the value is called in the shape error: 部门名称 / 中文名称
+    shape_hint: str
+    code_hint: str
+    name_hint: str
+    dashes: bool  # whether "-" is accepted in a code as "_" is
+
+
+_DEPARTMENTS = _CodeNames("departments", "部门代号", "部门名称", "部门名称", "例如 yjj: 长子县应急管理局",
+                          "代号用小写英文字母开头，只含字母、数字、- 和 _，如 yjj", "每个部门的名称应唯一", False)
+_CATEGORIES = _CodeNames("categories", "类别代号", "类别名称", "中文名称", "例如 coal_mine: 煤矿",
+                         "代号用小写英文字母、数字和下划线，如 coal_mine", "每个类别的中文名称应唯一", True)
+
+
+def _code_names(r: NodeReader, node: yaml.Node, kind: _CodeNames) -> dict[str, str]:
+    """A "code: name" mapping with at least one entry, each code and each name once."""
     out: dict[str, str] = {}
     if not isinstance(node, yaml.MappingNode) or not node.value:
-        r.error(node, "departments 应为“部门代号: 部门名称”的映射，且至少一项", "例如 yjj: 长子县应急管理局")
+        r.error(node, f"{kind.field} 应为“{kind.code_word}: {kind.shape_name}”的映射，且至少一项", kind.shape_hint)
         return out
     for key_node, value_node in node.value:
         code = str(key_node.value).strip()
-        if not _TASK_ID.match(code):
-            r.error(key_node, f"部门代号 {code} 不合规", "代号用小写英文字母开头，只含字母、数字、- 和 _，如 yjj")
+        if not _TASK_ID.match(code.replace("-", "_") if kind.dashes else code):
+            r.error(key_node, f"{kind.code_word} {code} 不合规", kind.code_hint)
             continue
         if code in out:
-            r.error(key_node, f"部门代号 {code} 重复", "请删除重复的一项")
+            r.error(key_node, f"{kind.code_word} {code} 重复", "请删除重复的一项")
             continue
-        name = r.text(value_node, f"departments.{code}")
+        name = r.text(value_node, f"{kind.field}.{code}")
         if name is None:
             continue
         if name in out.values():
-            r.error(value_node, f"部门名称 {name} 重复", "每个部门的名称应唯一")
+            r.error(value_node, f"{kind.name_word} {name} 重复", kind.name_hint)
             continue
         out[code] = name
     return out
@@ -193,27 +213,6 @@ def _publish_within(r: NodeReader, fields: dict[str, yaml.Node], default: int) -
         r.error(node, f"公示期限 {value} 个工作日不合理", "请写 1 到 60 之间的整数，如 7 或 20（企业信息公示暂行条例第六条为 20 个工作日）")
         return default
     return default if value is None else value
-
-
-def _categories(r: NodeReader, node: yaml.Node) -> dict[str, str]:
-    categories: dict[str, str] = {}
-    if not isinstance(node, yaml.MappingNode) or not node.value:
-        r.error(node, "categories 应为“类别代号: 中文名称”的映射，且至少一项", "例如 coal_mine: 煤矿")
-        return categories
-    for key_node, value_node in node.value:
-        code = str(key_node.value).strip()
-        if not _TASK_ID.match(code.replace("-", "_")):
-            r.error(key_node, f"类别代号 {code} 不合规", "代号用小写英文字母、数字和下划线，如 coal_mine")
-            continue
-        if code in categories:
-            r.error(key_node, f"类别代号 {code} 重复", "请删除重复的一项")
-            continue
-        label = r.text(value_node, f"categories.{code}")
-        if label is not None:
-            if label in categories.values():
-                r.error(value_node, f"类别名称 {label} 重复", "每个类别的中文名称应唯一")
-            categories[code] = label
-    return categories
 
 
 def _tasks(r: NodeReader, node: yaml.Node, defaults: TaskDefaults) -> list[Task]:
