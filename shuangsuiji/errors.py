@@ -196,10 +196,6 @@ class AlreadyExists(SsjError):
     """A file ssj would create is already there, and ssj never overwrites it."""
 
 
-class JointDrawNotReady(SsjError):
-    """A joint task (部门联合抽查) asked to be drawn before ssj draws teams per department."""
-
-
 class OutputRefused(SsjError):
     """An output path would overwrite one of ssj's own files, or an existing file without --force."""
 

@@ -143,7 +143,7 @@ def _inspector(rec: DrawRecord, state: rp.Replay, inputs: Inputs, entity: str, i
     if inspector not in pick.inspectors:
         team = "、".join(f"{n}（{i}）" for n, i in zip(pick.inspector_names, pick.inspectors))
         raise NoReplacement(f"执法检查人员 {inspector} 不在 {entity} 的检查组中（现为：{team}）", "请核对 --inspector 的执法证号")
-    order = rp.inspector_order(rec, pick, rp.formation_load(rec, state.earlier, entity))
+    order = rp.inspector_order(rec, pick, rp.formation_load(rec, state.earlier, entity), inspector)
     candidates = rp.inspector_candidates(order, pick.inspectors, state.removed(entity))
     here = inputs.entity(entity) or Entity(pick.entity, pick.name, pick.category, pick.town, ACTIVE_ENTITY_STATUS)
     skipped: list[rp.Skipped] = []

@@ -40,6 +40,7 @@ from shuangsuiji.draw.cycle import (
     live_rounds_before,
     year_rounds_before,
 )
+from shuangsuiji.draw.joint import departments_problems, draw_departments, task_pool, team_again
 from shuangsuiji.draw.record import DrawRecord, ids_sha256, parse_pick, parse_record
 from shuangsuiji.draw.replace import (
     Replay,
@@ -359,11 +360,11 @@ def _check_teams(rec: DrawRecord, prior: dict[str, int] | None) -> list[str]:
     load: dict[str, int] = dict(rec.prior_checks)
     n = rec.inspectors_per_check
     need = max(MIN_INSPECTORS, n)
+    out.extend(departments_problems(rec))
     for p in rec.picks:
         left_out = {x.id for x in p.excluded_inspectors}
-        eligible = [i for i in rec.inspector_pool if i not in left_out]
-        if team_from_eligible(rec.seed, p.entity, eligible, load, n) != p.inspectors:
-            out.append(f"{p.entity} 的执法人员与按规则重新分派的结果不符")
+        if team_again(rec, p.entity, left_out, load) != p.inspectors:
+            out.append(f"{p.entity} 的执法人员与按规则重新分派的结果不符" + ("（各部门分别从本部门人员中抽取）" if rec.departments else ""))
         if len(set(p.inspectors)) < need:
             out.append(f"{p.entity} 的执法人员少于 {need} 名")
         for i in p.inspectors:
@@ -388,15 +389,18 @@ def _check_against_inputs(rec: DrawRecord, inputs: Any) -> list[str]:
         out.extend(strata_against_plan(rec, task, split_by_grade(inputs.scope_graded(task))))
     elif task.draw_count(len(rec.scope)) != rec.k:
         out.append("抽取家数与计划的抽查比例不符")
-    if sorted(i.id for i in inputs.inspectors) != list(rec.inspector_pool):
+    pool = task_pool(inputs, task)
+    if sorted(i.id for i in pool) != list(rec.inspector_pool):
         out.append("执法人员名单与摇号时的执法人员名录库不符")
+    if draw_departments(inputs, task) != rec.departments:
+        out.append("联合抽查的部门、事项、每户人数或各部门执法人员与摇号时的计划和名录库不符")
     picked = inputs.entities_with_ids(rec.pick_ids)
     for p in rec.picks:
         entity = picked.get(p.entity)
         if entity is None:
             out.append(f"{p.entity} 不在摇号时的检查对象名录库中")
             continue
-        _, left_out = exclusions(entity, inputs.inspectors, local_avoidance)
+        _, left_out = exclusions(entity, pool, local_avoidance)
         if left_out != [(x.id, x.reason) for x in p.excluded_inspectors]:
             out.append(f"{p.entity} 未派出的执法人员及原因与名录库不符")
     return out
@@ -436,7 +440,7 @@ def _check_entity_replacement(rep: ReplaceEvent, state: Replay) -> list[str]:
     eligible = [i for i in rec.inspector_pool if i not in left_out]
     if dict(rep.load) != {i: load[i] for i in eligible if load.get(i)}:
         out.append("递补企业分派执法人员所依据的检查户数（load）与此前的分派不符")
-    if team_from_eligible(rec.seed, pick.entity, eligible, load, rec.inspectors_per_check) != pick.inspectors:
+    if team_again(rec, pick.entity, left_out, load) != pick.inspectors:
         out.append("递补企业的执法人员与按规则重新分派的结果不符")
     return out
 
@@ -446,7 +450,7 @@ def _check_inspector_replacement(rep: ReplaceEvent, state: Replay) -> list[str]:
     assert pick is not None  # _check_replacement
     if rep.inspector not in pick.inspectors:
         return [f"被替换的执法人员 {rep.inspector} 不在 {rep.entity} 的检查组中"]
-    order = inspector_order(state.rec, pick, formation_load(state.rec, state.earlier, rep.entity))
+    order = inspector_order(state.rec, pick, formation_load(state.rec, state.earlier, rep.entity), rep.inspector)
     candidates = inspector_candidates(order, pick.inspectors, state.removed(rep.entity))
     want = [str(s.get("id")) for s in rep.skipped] + [rep.replacement]
     if candidates[:len(want)] != want:

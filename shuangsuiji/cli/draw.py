@@ -72,6 +72,8 @@ def draw(
 def _render_draw(record: DrawRecord, shown: str, event, dry_run: bool, labels: dict[str, str]) -> None:
     from rich.table import Table
 
+    from shuangsuiji.draw.joint import team_label
+
     out = console()
     head = "试摇（未写入）" if dry_run else "摇号结果"
     t = Table(title=f"{record.task_name} 第 {record.round} 轮{head}（{record.date}）", show_lines=False)
@@ -79,7 +81,7 @@ def _render_draw(record: DrawRecord, shown: str, event, dry_run: bool, labels: d
         t.add_column(col, overflow="fold", no_wrap=col in NO_WRAP)
     picks = record.picks
     for n, p in enumerate(picks[:TABLE_ROWS], start=1):
-        t.add_row(str(n), p.name, p.entity, labels.get(p.category, p.category), p.town, "、".join(p.inspector_names))
+        t.add_row(str(n), p.name, p.entity, labels.get(p.category, p.category), p.town, team_label(record, p))
     out.print(t)
     if len(picks) > TABLE_ROWS:
         where = f"见摇号记录 {shown}" if not dry_run else "可用 --json 输出"

@@ -19,7 +19,9 @@ from datetime import date
 from shuangsuiji import __version__
 from shuangsuiji.draw.cycle import cycle_drawn, draw_round, strata_drawn
 from shuangsuiji.draw.ranking import ALGORITHMS, parse_source, rfc3797_key
+from shuangsuiji.draw.joint import draw_departments, joint_teams, task_pool
 from shuangsuiji.draw.record import (
+    DrawDepartment,
     DrawRecord,
     ExcludedInspector,
     Pick,
@@ -38,7 +40,6 @@ from shuangsuiji.errors import (
     BadSeed,
     DateOutOfRange,
     EmptyScope,
-    JointDrawNotReady,
     InputErrors,
     RoundExists,
     RoundSkipped,
@@ -134,11 +135,6 @@ def prepare_draw(
     """
     plan = inputs.plan
     task = plan.get_task(req.task)
-    if task.is_joint:  # never a team drawn from one pool for several departments: refuse until teams per department exist
-        raise JointDrawNotReady(
-            f"任务 {task.id} 是部门联合抽查（牵头部门 {task.joint[0].name}），分部门抽取执法人员尚未实现，不能摇号",
-            "请暂由各部门分别建立非联合任务摇号；联合抽查的分部门摇号见 issue 12",
-        )
     _check_day(plan, task, req.day)
     existing = task_rounds(rounds, plan.year, task.id)
     number = _next_number(task, existing, req.round)
@@ -149,17 +145,18 @@ def prepare_draw(
     else:
         sel = _single(inputs, task, seed, live)
     prior = {i: n for i, n in sorted((prior_checks or {}).items()) if n}
-    picks = _picks(inputs, task, plan.local_avoidance, seed.text, sel.picks, prior)
+    departments = draw_departments(inputs, task)  # a joint task's departments (draw.joint); () otherwise
+    picks = _picks(inputs, task, plan.local_avoidance, seed.text, sel.picks, prior, departments)
     return DrawRecord(
-        schema=schema_for(sel.strata), algorithm=seed.algorithm, year=plan.year, task=task.id, task_name=task.name,
+        schema=schema_for(sel.strata, departments), algorithm=seed.algorithm, year=plan.year, task=task.id, task_name=task.name,
         round=number, date=req.day.isoformat(), created_at=created_at, ssj_version=__version__, seed=seed.text,
         seed_origin=seed.origin, sources=seed.sources, inputs=dict(inputs.hashes),
         ratio="" if task.ratio is None else str(task.ratio),
         categories=tuple(task.scope), inspectors_per_check=task.inspectors_per_check,
         local_avoidance=plan.local_avoidance, scope=sel.scope, excluded=sel.excluded, pool=sel.pool,
         pool_sha256=ids_sha256(sel.pool), k=sel.k, new_cycle=sel.new_cycle, cycle_picks=sel.cycle_picks,
-        inspector_pool=tuple(sorted(i.id for i in inputs.inspectors)), picks=picks, prior_checks=prior,
-        strata=sel.strata,
+        inspector_pool=tuple(sorted(i.id for i in task_pool(inputs, task))), picks=picks, prior_checks=prior,
+        strata=sel.strata, departments=departments,
     )
 
 
@@ -258,12 +255,17 @@ def _draw_count(task: Task, scope: list[str], algorithm: str) -> int:
 
 
 def _picks(
-    inputs: Inputs, task: Task, local_avoidance: bool, seed: str, ranked: tuple[tuple[str, str], ...], prior: Mapping[str, int]
+    inputs: Inputs, task: Task, local_avoidance: bool, seed: str, ranked: tuple[tuple[str, str], ...], prior: Mapping[str, int],
+    departments: tuple[DrawDepartment, ...] = (),
 ) -> tuple[Pick, ...]:
-    """The picks with their teams, in pick order."""
+    """The picks with their teams, in pick order: from the task's own department's inspectors, or each joint department's."""
     by_id = inputs.entities_with_ids(i for _, i in ranked)  # only the picks: the registry may hold millions
     picked: list[Entity] = [by_id[i] for _, i in ranked]
-    teams = assign_teams(seed, picked, inputs.inspectors, task.inspectors_per_check, local_avoidance, prior)
+    if departments:
+        groups = [(d, inputs.department_inspectors(d.code)) for d in departments]
+        teams = joint_teams(seed, picked, groups, local_avoidance, prior)
+    else:
+        teams = assign_teams(seed, picked, task_pool(inputs, task), task.inspectors_per_check, local_avoidance, prior)
     names = {i.id: i.name for i in inputs.inspectors}
     entries = _ExclusionEntries(inputs.inspectors)
     return tuple(

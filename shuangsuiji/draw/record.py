@@ -15,7 +15,8 @@ year, and every record made before the year-long balance existed, has no such ke
 Keys added since schema ``ssj.draw/1`` are optional and written only when they carry
 something, so a record that uses none of them keeps its exact bytes and ``ssj.draw/1``; a
 record with any of them says ``ssj.draw/2`` (``schema_for``). ``strata`` (a stratified draw
-per credit-risk grade, ``draw.strata``) is one of them.
+per credit-risk grade, ``draw.strata``) is one of them; ``departments`` (a joint task's departments, each
+with its own inspectors, ``draw.joint``) is another.
 """
 
 from __future__ import annotations
@@ -114,6 +115,31 @@ class Stratum:
 
 
 @dataclass(frozen=True, slots=True)
+class DrawDepartment:
+    """One department of a joint draw (部门联合抽查): its matter, the inspectors it sends to each pick, and its pool.
+
+    Each pick's ``inspectors`` hold the departments' teams one after another, in the record's
+    order of ``departments``, each ``inspectors_per_check`` long (``draw.joint.department_teams``).
+    """
+
+    code: str
+    name: str
+    matter: str
+    inspectors_per_check: int
+    inspector_pool: tuple[str, ...]  # sorted ids of the department's inspectors
+
+    def to_json(self) -> dict[str, Any]:
+        return {"code": self.code, "name": self.name, "matter": self.matter,
+                "inspectors_per_check": self.inspectors_per_check, "inspector_pool": list(self.inspector_pool)}
+
+    @classmethod
+    def from_json(cls, obj: Any) -> DrawDepartment:
+        r = _Fields(obj, "departments")
+        return cls(code=r.text("code"), name=r.text("name"), matter=r.text("matter"),
+                   inspectors_per_check=r.integer("inspectors_per_check"), inspector_pool=r.texts("inspector_pool"))
+
+
+@dataclass(frozen=True, slots=True)
 class DrawRecord:
     """Everything one draw computed, as written to its record file."""
 
@@ -145,6 +171,7 @@ class DrawRecord:
     picks: tuple[Pick, ...]
     prior_checks: Mapping[str, int]  # inspector id -> checks earlier in the year; {} for none
     strata: tuple[Stratum, ...] = ()  # a stratified draw's strata in STRATUM_ORDER; () for a single-ratio draw
+    departments: tuple[DrawDepartment, ...] = ()  # a joint draw's departments, the lead first; () otherwise
 
     @property
     def pick_ids(self) -> list[str]:
@@ -153,7 +180,7 @@ class DrawRecord:
     @property
     def expected_schema(self) -> str:
         """ssj.draw/2 iff the record holds any optional key added since ssj.draw/1."""
-        return schema_for(self.strata)
+        return schema_for(self.strata, self.departments)
 
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON object, keys in the order the record file has them."""
@@ -179,6 +206,8 @@ class DrawRecord:
             obj["prior_checks"] = dict(self.prior_checks)
         if self.strata:
             obj["strata"] = [s.to_json() for s in self.strata]
+        if self.departments:
+            obj["departments"] = [d.to_json() for d in self.departments]
         obj["picks"] = [p.to_json(excluded(p)) for p in self.picks]
         return obj
 
@@ -201,6 +230,7 @@ class DrawRecord:
             picks=_picks(r.items("picks")),
             prior_checks=r.mapping("prior_checks", int) if "prior_checks" in obj else {},
             strata=tuple(Stratum.from_json(x) for x in r.items("strata")) if "strata" in obj else (),
+            departments=tuple(DrawDepartment.from_json(x) for x in r.items("departments")) if "departments" in obj else (),
         )
 
 

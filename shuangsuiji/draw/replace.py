@@ -14,6 +14,9 @@ by the draw's rule: eligible inspectors ordered by (checks so far in the year, t
 where the checks count the record's ``prior_checks`` and the teams of the round's other picks as
 they now stand.
 
+In a joint draw (``draw.joint``) each department staffs the replacement from its own people,
+and an inspector is replaced from their own department's ordering.
+
 An inspector who drops out of one team is replaced by the next eligible inspector in the very
 ordering that team was taken from (the load at the time the team was formed, then team_rank):
 the inspectors in the team, those replaced out of it before, and those now unable to go
@@ -29,6 +32,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from shuangsuiji.codes import ACTIVE_ENTITY_STATUS
 from shuangsuiji.draw.ranking import select
+from shuangsuiji.draw.joint import department_pool, team_again
 from shuangsuiji.draw.record import DrawRecord, ExcludedInspector, Pick, parse_pick
 from shuangsuiji.draw.teams import add_checks, checks_by_inspector, exclusion_reason, reason_text, team_from_eligible
 from shuangsuiji.errors import NotEnoughInspectors, RecordMalformed
@@ -117,13 +121,15 @@ def replacement_pick(
             else:
                 left_out.append((iid, code))
     left_out.sort()
-    n = rec.inspectors_per_check
-    if len(eligible) < n:
-        raise NotEnoughInspectors(
-            f"递补的 {entity.name}（统一社会信用代码 {entity.id}）可派执法检查人员只有 {len(eligible)} 名，少于每户所需的 {n} 名",
-            "请核对执法检查人员名录库中的在岗状态、检查资格和回避名单",
-        )
-    team = team_from_eligible(rec.seed, entity.id, eligible, load, n)
+    shown = set(eligible)
+    for pool, n, whose in [(d.inspector_pool, d.inspectors_per_check, d.name) for d in rec.departments] or [(rec.inspector_pool, rec.inspectors_per_check, "")]:
+        have = sum(1 for i in pool if i in shown)
+        if have < n:  # a joint draw: each department staffs the replacement from its own people (draw.joint)
+            raise NotEnoughInspectors(
+                f"递补的 {entity.name}（统一社会信用代码 {entity.id}）{whose}可派执法检查人员只有 {have} 名，少于每户所需的 {n} 名",
+                "请核对执法检查人员名录库中的在岗状态、检查资格和回避名单",
+            )
+    team = team_again(rec, entity.id, {i for i, _ in left_out}, load)
     names = {i.id: i.name for i in registry}
     excluded = tuple(ExcludedInspector(iid, code, reason_text(code, present.get(iid))) for iid, code in left_out)
     pick = Pick(entity.id, rank, team, entity.name, entity.category, entity.town, tuple(names[i] for i in team), excluded)
@@ -151,10 +157,14 @@ def formation_load(rec: DrawRecord, replacements: Sequence[ReplaceEvent], entity
     return load
 
 
-def inspector_order(rec: DrawRecord, pick: Pick, load: Mapping[str, int]) -> list[str]:
-    """Every eligible inspector of a pick (inspector_pool less its excluded_inspectors), in the team's order."""
+def inspector_order(rec: DrawRecord, pick: Pick, load: Mapping[str, int], inspector: str | None = None) -> list[str]:
+    """Every eligible inspector of a pick (inspector_pool less its excluded_inspectors), in the team's order.
+
+    In a joint draw, ``inspector`` (the one to replace) keeps the order to their own department's pool.
+    """
     left_out = {x.id for x in pick.excluded_inspectors}
-    eligible = [i for i in rec.inspector_pool if i not in left_out]
+    pool = department_pool(rec, inspector) if inspector is not None else rec.inspector_pool
+    eligible = [i for i in pool if i not in left_out]
     return list(team_from_eligible(rec.seed, pick.entity, eligible, load, len(eligible)))
 
 

@@ -63,9 +63,105 @@ def test_inspector_of_unknown_department_exit_2(jssj, joint_ws):
     assert tree_digest(joint_ws) == before
 
 
-def test_joint_task_draw_is_refused_until_teams_per_department_exist(jssj, joint_ws):
+def dept_pools(rec: dict) -> dict[str, set[str]]:
+    return {d["code"]: set(d["inspector_pool"]) for d in rec["departments"]}
+
+
+def split(rec: dict, pick: dict) -> dict[str, list[str]]:
+    out, at = {}, 0
+    for d in rec["departments"]:
+        out[d["code"]] = pick["inspectors"][at:at + d["inspectors_per_check"]]
+        at += d["inspectors_per_check"]
+    return out
+
+
+def draw_joint(jssj, seed: str = "联合 1", day: str = "2022-05-06", *extra: str) -> dict:
+    return json.loads(ok(jssj("draw", "--task", JOINT_TASK, "--seed", seed, "--today", day, "--json", *extra)).stdout)
+
+
+def test_joint_draw_staffs_each_pick_per_department_and_verifies(jssj, joint_ws):
+    rec = draw_joint(jssj)
+    assert rec["schema"] == "ssj.draw/2" and "strata" not in rec
+    assert list(rec).index("departments") == list(rec).index("picks") - 1
+    assert [(d["code"], d["name"], d["inspectors_per_check"]) for d in rec["departments"]] == [
+        ("yjj", "长子县应急管理局", 2), ("scjg", "长子县市场监督管理局", 1), ("xf", "长子县消防救援大队", 1)]
+    assert rec["departments"][2]["matter"] == "消防安全检查"
+    pools = dept_pools(rec)
+    assert rec["inspector_pool"] == sorted(set().union(*pools.values()))
+    for pick in rec["picks"]:
+        assert len(pick["inspectors"]) == 4
+        for code, team in split(rec, pick).items():
+            assert set(team) <= pools[code]
+    res = ok(jssj("verify"))
+    assert "复核通过" in res.stdout
+    shown = ok(jssj("draw", "--task", JOINT_TASK, "--seed", "联合 2", "--today", "2022-05-07", "--dry-run"))
+    assert "长子县市场监督管理局：" in shown.stdout.replace("\n", "").replace("│", "").replace(" ", "")
+
+
+def test_non_joint_task_draws_its_own_departments_inspectors(jssj, joint_ws):
+    rec = json.loads(ok(jssj("draw", "--task", "hazchem", "--seed", "危化 1", "--today", "2022-05-06", "--json")).stdout)
+    yjj = {i for i in rec["inspector_pool"]}
+    assert yjj == {f"14042822010{n:02d}" for n in range(1, 15)}
+    assert all(i in yjj for p in rec["picks"] for i in p["inspectors"])
+    assert rec["schema"] == "ssj.draw/1" and "departments" not in rec
+    fire = json.loads(ok(jssj("draw", "--task", "fire", "--seed", "消防 1", "--today", "2022-06-06", "--json")).stdout)
+    assert fire["inspector_pool"] == ["1404282203001", "1404282203002", "1404282203003"]
+    assert all(i.startswith("14042822030") for p in fire["picks"] for i in p["inspectors"])
+    assert "复核通过" in ok(jssj("verify")).stdout
+
+
+def test_department_that_cannot_staff_a_pick_fails_the_draw(jssj, joint_ws):
+    path = joint_ws / "data" / "inspectors.csv"
+    data = path.read_bytes()
+    for iid in (b"1404282203001", b"1404282203002", b"1404282203003"):  # every 消防 inspector on leave
+        start = data.index(iid)
+        end = data.index(b"\r\n", start)
+        data = data[:start] + data[start:end].replace("在岗".encode(), "休假".encode()) + data[end:]
+    path.write_bytes(data)
     before = tree_digest(joint_ws)
-    res = jssj("draw", "--task", JOINT_TASK, "--seed", "联合 1", "--today", "2022-05-06")
-    assert res.exit_code == 2, res.output
-    assert "部门联合抽查" in res.output and "Traceback" not in res.output
+    for extra in ((), ("--dry-run",)):
+        res = jssj("draw", "--task", JOINT_TASK, "--seed", "联合 1", "--today", "2022-05-06", *extra)
+        assert res.exit_code == 2, res.output
+        assert "联合抽查的长子县消防救援大队（xf）不能为每户派出 1 名执法人员" in res.output
+        assert "示例邓军（1404282203001）：不在岗（休假）" in res.output
+        assert "department 为 xf" in res.output and "Traceback" not in res.output
     assert tree_digest(joint_ws) == before
+
+
+def test_joint_stratified_draw(jssj, joint_ws):
+    plan = joint_ws / "plans" / "2022.yaml"
+    text = plan.read_text(encoding="utf-8")
+    old = "    ratio: 10%\n    start: 2022-05-01\n"
+    assert old in text
+    plan.write_text(text.replace(old, "    ratio: 10%\n    ratio_by_risk: {A: 0%, B: 10%, C: 30%, D: 100%}\n    start: 2022-05-01\n"), encoding="utf-8")
+    rec = draw_joint(jssj)
+    assert [s["grade"] for s in rec["strata"]] == ["A", "B", "C", "D", ""]
+    assert rec["k"] == 0 + 2 + 3 + 4 + 1 == len(rec["picks"])
+    pools = dept_pools(rec)
+    for pick in rec["picks"]:
+        for code, team in split(rec, pick).items():
+            assert set(team) <= pools[code] and len(team) == {"yjj": 2, "scjg": 1, "xf": 1}[code]
+    assert "复核通过" in ok(jssj("verify")).stdout
+
+
+def test_replace_inspector_and_entity_of_a_joint_pick_stay_per_department(jssj, joint_ws):
+    rec = draw_joint(jssj)
+    pick = rec["picks"][0]
+    xf_before = split(rec, pick)["xf"][0]
+    res = ok(jssj("replace", "--task", JOINT_TASK, "--round", "1", "--entity", pick["entity"], "--inspector", xf_before,
+                  "--reason", "回避", "--today", "2022-05-07"))
+    assert "已递补" in res.stdout
+    rep = json.loads((joint_ws / "draws" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert rep["replacement"] in dept_pools(rec)["xf"] and rep["replacement"] != xf_before
+    yjj_first = split(rec, pick)["yjj"][0]
+    ok(jssj("replace", "--task", JOINT_TASK, "--round", "1", "--entity", pick["entity"], "--inspector", yjj_first,
+            "--reason", "回避", "--today", "2022-05-07"))
+    rep = json.loads((joint_ws / "draws" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    assert rep["replacement"] in dept_pools(rec)["yjj"]
+    other = rec["picks"][1]["entity"]
+    ok(jssj("replace", "--task", JOINT_TASK, "--round", "1", "--entity", other, "--reason", "停产", "--today", "2022-05-07"))
+    rep = json.loads((joint_ws / "draws" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+    new = rep["pick"]
+    for code, team in split(rec, new).items():
+        assert set(team) <= dept_pools(rec)[code] and len(team) == {"yjj": 2, "scjg": 1, "xf": 1}[code]
+    assert "复核通过" in ok(jssj("verify")).stdout
