@@ -17,14 +17,15 @@ next append removes it.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from shuangsuiji.codes import EVENT_TYPES
 from shuangsuiji.errors import InputError, LedgerBusy, LedgerCorrupt
@@ -38,6 +39,9 @@ def now_china() -> datetime:
     return datetime.now(CHINA_TZ).replace(microsecond=0)
 
 
+UNTYPED = object()  # LedgerEvent.typed_memo before ledger.events.typed has looked at the event
+
+
 @dataclass(frozen=True, slots=True)
 class LedgerEvent:
     """One committed ledger line."""
@@ -49,6 +53,9 @@ class LedgerEvent:
     data: dict[str, Any]  # the event's own fields
     line: int  # 1-based line in the ledger file
     digest: str  # SHA-256 of this line's bytes
+    # ledger.events.typed(self), kept once computed: commands that fold the events more than once
+    # (report, verify) type each line once. A pure function of the fields above, so not compared.
+    typed_memo: Any = field(default=UNTYPED, init=False, repr=False, compare=False)
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -73,6 +80,20 @@ def encode_event(seq: int, kind: str, at: str, prev: str, data: dict[str, Any]) 
 SHOWN = "draws/ledger.jsonl"
 
 
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while many objects that form no cycles are built (the
+    events of a ledger, the rounds folded from them): it would scan each of them again and
+    again for cycles there are none of. Reference counting still frees everything as usual."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def parse_ledger(data: bytes, shown: str = SHOWN) -> tuple[list[LedgerEvent], list[InputError], bool]:
     """Parse ledger bytes into events, problems found, and whether a torn final line was dropped.
 
@@ -93,17 +114,25 @@ def parse_ledger(data: bytes, shown: str = SHOWN) -> tuple[list[LedgerEvent], li
     elif lines:
         torn = True  # a final line with no newline was never committed
         lines.pop()
+    with no_cycle_collection():
+        _parse_lines(lines, events, problem)
+    return events, problems, torn
+
+
+def _parse_lines(lines: list[bytes], events: list[LedgerEvent], problem: Callable[[int, object, str], None]) -> None:
+    """The loop of ``parse_ledger``: each line's events into ``events``, each problem to ``problem``."""
     prev = GENESIS
     expected_seq = 1
+    sha256 = hashlib.sha256
     for number, raw in enumerate(lines, start=1):
-        if not raw.strip():
+        if not raw or raw.isspace():
             # ssj never writes a blank line: an editor did. Name it, and keep checking the chain
             # across it, so one stray newline is one problem rather than three.
             problem(number, None, "该行是空行：账本被文本编辑器改动过（ssj 不会写入空行），删除这一空行即可")
             continue
-        digest = line_digest(raw)
+        digest = sha256(raw).hexdigest()
         try:
-            obj = json.loads(raw.decode("utf-8"))
+            obj = _loads(raw.decode("utf-8"))
             if not isinstance(obj, dict):
                 raise ValueError("not an object")
         except (UnicodeDecodeError, ValueError):
@@ -130,7 +159,19 @@ def parse_ledger(data: bytes, shown: str = SHOWN) -> tuple[list[LedgerEvent], li
         ))
         prev = digest
         expected_seq += 1
-    return events, problems, torn
+
+
+_SCAN = json.JSONDecoder().scan_once
+
+
+def _loads(text: str) -> Any:
+    """``json.loads(text)``: one call of the C scanner when the line is one JSON value and nothing else
+    (every line ssj writes), else ``json.loads`` itself, with its errors."""
+    try:
+        obj, end = _SCAN(text, 0)
+    except StopIteration:
+        return json.loads(text)
+    return obj if end == len(text) else json.loads(text)
 
 
 def read_ledger(path: Path, shown: str = SHOWN) -> tuple[list[LedgerEvent], list[InputError], bool]:

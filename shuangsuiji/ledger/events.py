@@ -19,7 +19,7 @@ from datetime import date
 from typing import Any, Union
 
 from shuangsuiji.codes import BLACKLIST_ADD, BLACKLIST_EVENT_TYPES
-from shuangsuiji.ledger.chain import LedgerEvent
+from shuangsuiji.ledger.chain import UNTYPED, LedgerEvent
 
 
 def _text(data: dict[str, Any], key: str) -> str:
@@ -30,6 +30,8 @@ def _text(data: dict[str, Any], key: str) -> str:
 def _words(data: dict[str, Any], key: str) -> str:
     """A free-text field; a list (as a hand-written line may hold) is joined with "；"."""
     value = data.get(key)
+    if type(value) is str:
+        return value
     if isinstance(value, list):
         return "；".join(str(v) for v in value if str(v).strip())
     return _text(data, key)
@@ -197,29 +199,40 @@ RoundEvent = Union[DrawEvent, VoidEvent, ResultEvent, PublishEvent, ReplaceEvent
 Event = Union[RoundEvent, BlacklistEvent]
 
 
-def _head(ev: LedgerEvent) -> dict[str, Any]:
+def _head(ev: LedgerEvent) -> tuple[Any, ...]:
+    """The fields of ``EventHead``, in its order (positional: a result line is typed in a third of the time)."""
     d = ev.data
-    return {"seq": ev.seq, "line": ev.line, "at": ev.at, "digest": ev.digest, "year": d.get("year"), "task": d.get("task"),
-            "round": d.get("round"), "date": _text(d, "date")}
+    return ev.seq, ev.line, ev.at, ev.digest, d.get("year"), d.get("task"), d.get("round"), _text(d, "date")
 
 
 def typed(ev: LedgerEvent) -> Event | None:
-    """The typed record of one ledger line; None for a line of an unknown type."""
+    """The typed record of one ledger line; None for a line of an unknown type.
+
+    Computed once per event (kept in ``ev.typed_memo``): the report and verify fold the same
+    events several times.
+    """
+    t = ev.typed_memo
+    if t is UNTYPED:
+        t = _typed(ev)
+        object.__setattr__(ev, "typed_memo", t)
+    return t
+
+
+def _typed(ev: LedgerEvent) -> Event | None:
     d = ev.data
+    if ev.type == "result":
+        return ResultEvent(*_head(ev), _text(d, "entity"), _text(d, "result"), _words(d, "measures"), _words(d, "note"))
     if ev.type == "draw":
-        return DrawEvent(**_head(ev), record=_text(d, "record"), record_sha256=_text(d, "record_sha256"),
+        return DrawEvent(*_head(ev), record=_text(d, "record"), record_sha256=_text(d, "record_sha256"),
                          algorithm=_text(d, "algorithm"), seed=_text(d, "seed"), k=_int(d, "k"), picks=_ids(d, "picks"),
                          new_cycle=d.get("new_cycle") is True, cycle_picks=_ids(d, "cycle_picks"), strata=_strata(d))
     if ev.type == "void":
-        return VoidEvent(**_head(ev), reason=_text(d, "reason"))
-    if ev.type == "result":
-        return ResultEvent(**_head(ev), entity=_text(d, "entity"), result=_text(d, "result"),
-                           measures=_words(d, "measures"), note=_words(d, "note"))
+        return VoidEvent(*_head(ev), reason=_text(d, "reason"))
     if ev.type == "publish":
         files = d.get("files")
         on_time = d.get("on_time")
         return PublishEvent(
-            **_head(ev), check_end=d.get("check_end") if isinstance(d.get("check_end"), str) else None,
+            *_head(ev), check_end=d.get("check_end") if isinstance(d.get("check_end"), str) else None,
             due=_text(d, "due"), provisional=d.get("provisional") is True,
             on_time=on_time if isinstance(on_time, bool) else None, partial=d.get("partial") is True,
             entities=_ids(d, "entities"),
@@ -231,7 +244,7 @@ def typed(ev: LedgerEvent) -> Event | None:
     if ev.type == "replace":
         pick, skipped = d.get("pick"), d.get("skipped")
         return ReplaceEvent(
-            **_head(ev), target=_text(d, "target"), entity=_text(d, "entity"), replacement=_text(d, "replacement"),
+            *_head(ev), target=_text(d, "target"), entity=_text(d, "entity"), replacement=_text(d, "replacement"),
             reason=_text(d, "reason"), note=_words(d, "note"), inspector=_text(d, "inspector"), name=_text(d, "name"),
             position=_int(d, "position"), pick=pick if isinstance(pick, dict) else {},
             out_inspectors=_ids(d, "out_inspectors"), load=_counts(d, "load"),

@@ -19,7 +19,7 @@ from datetime import date
 from shuangsuiji.codes import BLACKLIST_EVENT_TYPES, REPLACE_REASONS, REPLACE_TARGETS, RESULT_CODES
 from shuangsuiji.errors import InputError, RoundNotFound, RoundVoided
 from shuangsuiji.ledger.blacklist import blacklist_problems
-from shuangsuiji.ledger.chain import LedgerEvent
+from shuangsuiji.ledger.chain import LedgerEvent, no_cycle_collection
 from shuangsuiji.ledger.events import (
     BlacklistEvent,
     DrawEvent,
@@ -103,6 +103,11 @@ def build_rounds(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
     swaps it in that dictionary, which maps each pick to its position. Events that refer to
     nothing are ignored (``event_problems`` reports them).
     """
+    with no_cycle_collection():  # typed events and rounds form no cycles
+        return _fold(events)
+
+
+def _fold(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
     draws: dict[RoundKey, DrawEvent] = {}
     picks: dict[RoundKey, dict[str, int]] = {}  # pick -> position in the round's pick order
     order: dict[RoundKey, list[str]] = {}  # only for rounds with a replaced entity
@@ -112,6 +117,12 @@ def build_rounds(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
     replacements: dict[RoundKey, list[ReplaceEvent]] = {}
     for ev in events:
         t = typed(ev)
+        if type(t) is ResultEvent:  # most lines: looked at first
+            key = (t.year, t.task, t.round)
+            among = picks.get(key)
+            if among is not None and key not in voids and t.entity in among:
+                results.setdefault(key, {}).setdefault(t.entity, []).append(t)
+            continue
         if t is None or isinstance(t, BlacklistEvent):  # a blacklist event is about an entity, not a round
             continue
         key = (t.year, t.task, t.round)
