@@ -50,7 +50,6 @@ if str(REPO) not in sys.path:
 
 from bench.gen_ledger import generate_ledger  # noqa: E402
 from bench.gen_year import link_workspace, registry, year  # noqa: E402
-from bench.measure import measure  # noqa: E402
 
 PY = sys.executable
 SSJ = [PY, "-m", "shuangsuiji"]
@@ -78,12 +77,24 @@ def run_side(side: Side, out: Path) -> dict:
     if side.prep:
         side.prep()
     stdout = out / "last.stdout"
-    m = measure(side.cmd(), str(stdout))
+    m = measured(side.cmd(), stdout)
     m["ok"] = m["returncode"] == 0 and (side.check is None or side.check(stdout))
     if side.inside and m["ok"]:
         m["process_seconds"] = m["seconds"]
         m["seconds"] = json.loads(stdout.read_text(encoding="utf-8"))["seconds"]
     return m
+
+
+def measured(cmd: list[str], stdout: Path) -> dict:
+    """``bench/measure.py`` run as its own small process, which runs ``cmd``.
+
+    Not ``measure()`` in this process: a child's peak RSS starts from its parent's at the fork
+    (Linux keeps the larger of the two across exec), and this runner holds hundreds of MiB after
+    generating a workspace, which would be counted for every command it starts.
+    """
+    done = subprocess.run([PY, str(BENCH / "measure.py"), "--stdout", str(stdout), "--", *cmd],
+                          stdout=subprocess.PIPE, check=True)
+    return json.loads(done.stdout)
 
 
 def run_group(title: str, sides: list[Side], repeat: int, warmup: bool, out: Path) -> dict:
