@@ -200,6 +200,10 @@ class OutputRefused(SsjError):
     """An output path would overwrite one of ssj's own files, or an existing file without --force."""
 
 
+class KeptInputChanged(SsjError):
+    """An input file's bytes changed between the draw reading them and keeping them (draws/inputs/)."""
+
+
 class LedgerBusy(SsjError):
     """Another ssj process holds the ledger lock."""
 

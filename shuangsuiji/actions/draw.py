@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from shuangsuiji.actions.kept import keep_inputs
 from shuangsuiji.draw.cycle import year_rounds_before
 from shuangsuiji.draw.prepare import DrawRequest, Seed, prepare_draw, resolve_seed
 from shuangsuiji.draw.record import DrawRecord, parse_record, record_bytes
@@ -88,7 +89,7 @@ def run_draw(ws: Workspace, inputs: Inputs, req: DrawRequest, dry_run: bool = Fa
     ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
     with ledger.locked():
         record = _prepare(ws, inputs, req, seed)
-        return record, _commit(ws, ledger, record)
+        return record, _commit(ws, ledger, record, keep_inputs(ws, inputs))
 
 
 def _prepare(ws: Workspace, inputs: Inputs, req: DrawRequest, seed: Seed) -> DrawRecord:
@@ -99,8 +100,9 @@ def _prepare(ws: Workspace, inputs: Inputs, req: DrawRequest, seed: Seed) -> Dra
     return prepare_draw(inputs, rounds, req, seed, now_china().isoformat(), prior)
 
 
-def _commit(ws: Workspace, ledger: Ledger, record: DrawRecord) -> LedgerEvent:
-    """Write the record atomically, then append the ledger line that commits it (lock held)."""
+def _commit(ws: Workspace, ledger: Ledger, record: DrawRecord, kept: Mapping[str, str]) -> LedgerEvent:
+    """Write the record atomically, then append the ledger line that commits it (lock held);
+    ``kept`` names the inputs kept in draws/inputs/ (``actions.kept.keep_inputs``)."""
     path = record_path(ws, record.year, record.task, record.round)
     if path.exists():
         _keep_orphan(path)
@@ -122,6 +124,8 @@ def _commit(ws: Workspace, ledger: Ledger, record: DrawRecord) -> LedgerEvent:
     }
     if record.strata:  # what the fold needs to follow each stratum's cycle (ledger.events.StratumMark)
         line["strata"] = strata_marks(record)
+    if kept:
+        line["kept_inputs"] = dict(kept)
     return ledger.append("draw", line)
 
 

@@ -88,9 +88,10 @@ class Table:
 Rows = Iterator[tuple[int, list[str]]]
 
 
-def read_table(path: Path, shown: str, columns: tuple[Column, ...]) -> Table:
-    """Read a CSV or XLSX file and map its header to ``columns``. Raises InputErrors for the file and its header."""
-    with table_rows(path, shown, columns) as (shown, raw):
+def read_table(path: Path, shown: str, columns: tuple[Column, ...], data: bytes | None = None) -> Table:
+    """Read a CSV or XLSX file (``data``: its bytes, when already read) and map its header to ``columns``.
+    Raises InputErrors for the file and its header."""
+    with table_rows(path, shown, columns, data) as (shown, raw):
         header_line, index, width = find_header(raw, shown, columns)
         rows: list[tuple[int, dict[str, str]]] = []
         errors: list[InputError] = []
@@ -119,10 +120,11 @@ def fit_row(cells: list[str], width: int, shown: str, line: int, errors: list[In
 
 
 @contextmanager
-def table_rows(path: Path, shown: str, columns: tuple[Column, ...]) -> Iterator[tuple[str, Rows]]:
+def table_rows(path: Path, shown: str, columns: tuple[Column, ...], data: bytes | None = None) -> Iterator[tuple[str, Rows]]:
     """(shown, rows) of a CSV file in any accepted encoding, or of the sheet of an XLSX workbook that has the header.
 
-    ``shown`` names the sheet when it is not the workbook's first. Raises InputErrors.
+    ``shown`` names the sheet when it is not the workbook's first; ``data`` holds the file's
+    bytes when they were read already (a CSV's only). Raises InputErrors.
     """
     suffix = path.suffix.lower()
     if suffix == ".xls":
@@ -131,7 +133,7 @@ def table_rows(path: Path, shown: str, columns: tuple[Column, ...]) -> Iterator[
         with xlsx_rows(path, shown, columns) as found:
             yield found
         return
-    text, _ = decode(read_input_bytes(path, shown), shown)
+    text, _ = decode(read_input_bytes(path, shown) if data is None else data, shown)
     yield shown, text_rows(io.StringIO(text, newline=""), shown, delimiter_of(text[:SAMPLE]))
 
 

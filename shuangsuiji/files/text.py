@@ -9,9 +9,12 @@ target, fsyncs it and renames it over the target, so a reader never sees half a 
 from __future__ import annotations
 
 import codecs
+import hashlib
+import io
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -96,10 +99,50 @@ def read_input_bytes(path: Path, shown: str, content: bool = True) -> bytes:
             raise _unreadable(shown, exc) from None
 
 
+class HashingReader(io.RawIOBase):
+    """A binary input read through while hashing every byte read, so that the SHA-256 a draw
+    records is that of exactly the bytes it parsed (never of a second read of the file).
+
+    Only a rewind (``seek(0)``) is supported; it starts the hash again. ``sha256()`` reads
+    whatever the parser left unread and returns the hex digest of the whole stream.
+    """
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
+        self._raw = raw
+        self._hash = hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
+        n = self._raw.readinto(buffer)  # type: ignore[attr-defined]
+        if n:
+            self._hash.update(memoryview(buffer)[:n])
+        return n or 0
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if (offset, whence) != (0, 0):
+            raise io.UnsupportedOperation("HashingReader can only rewind")
+        self._raw.seek(0)
+        self._hash = hashlib.sha256()
+        return 0
+
+    def sha256(self) -> str:
+        while self.read(1 << 20):
+            pass
+        return self._hash.hexdigest()
+
+
 def read_text(path: Path, shown: str | None = None) -> str:
     """The text of a file in any accepted encoding, with newlines normalised to '\\n'."""
     shown = shown or path.as_posix()
-    text, _ = decode(read_input_bytes(path, shown), shown)
+    return bytes_text(read_input_bytes(path, shown), shown)
+
+
+def bytes_text(data: bytes, shown: str) -> str:
+    """``read_text`` of bytes already read: decoded, newlines normalised to '\\n'."""
+    text, _ = decode(data, shown)
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -120,6 +163,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     The file gets the mode of the file it replaces, or the one the umask gives a new file
     (``mkstemp`` alone would make every file 0600, unreadable to a colleague or a web server).
     """
+    atomic_write_chunks(path, (data,))
+
+
+def atomic_write_chunks(path: Path, chunks: Iterable[bytes]) -> None:
+    """``atomic_write_bytes`` of the bytes ``chunks`` yields, never all held at once; when the
+    iterator raises, the temp file is removed and ``path`` is left as it was."""
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = _new_file_mode(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -129,7 +178,8 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         else:  # Windows: only the read-only bit exists
             os.chmod(tmp, mode)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            for chunk in chunks:
+                fh.write(chunk)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

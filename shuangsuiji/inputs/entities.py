@@ -24,6 +24,7 @@ from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from itertools import accumulate, chain, islice
 from pathlib import Path
+from typing import BinaryIO
 
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.files.tables import (
@@ -40,7 +41,7 @@ from shuangsuiji.files.tables import (
     text_rows,
     xlsx_rows,
 )
-from shuangsuiji.files.text import decode, open_input, read_input_bytes
+from shuangsuiji.files.text import MAX_INPUT_BYTES, decode, open_input
 from shuangsuiji.inputs import entity_table, uscc
 from shuangsuiji.inputs.entity_rules import ENTITY_COLUMNS, EntityRules, Kind
 from shuangsuiji.inputs.entity_table import EntityTable
@@ -65,21 +66,35 @@ def load_entity_table(path: Path, shown: str, categories: Mapping[str, str]) -> 
                 loader.add_rows(batch)
             return loader.table()
     with open_input(path, shown) as raw:
-        head = raw.read(SAMPLE)
-        if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            raw.seek(0)
-            encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-            # Lines end at "\r\n", "\r" or "\n" and are not translated (cheaper); text_rows
-            # turns line ends inside a quoted cell into "\n", as read_text would.
-            text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
-            try:
-                return _load_text(text, shown, categories, delimiter_of(head.decode("utf-8", "ignore")))
-            except UnicodeDecodeError:
-                pass  # not UTF-8 after all (GBK): decoded whole below, with decode's own errors
-            finally:
-                text.detach()
-    decoded, _ = decode(read_input_bytes(path, shown), shown)
+        return load_entity_stream(raw, shown, categories)
+
+
+def load_entity_stream(raw: BinaryIO, shown: str, categories: Mapping[str, str]) -> EntityTable:
+    """The checked entity registry of a CSV file open for reading (rewound once at most, never reopened,
+    so a ``files.text.HashingReader`` sees every byte that was parsed). Raises InputErrors."""
+    head = raw.read(SAMPLE)
+    if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raw.seek(0)
+        encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+        # Lines end at "\r\n", "\r" or "\n" and are not translated (cheaper); text_rows
+        # turns line ends inside a quoted cell into "\n", as read_text would.
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline="")
+        try:
+            return _load_text(text, shown, categories, delimiter_of(head.decode("utf-8", "ignore")))
+        except UnicodeDecodeError:
+            pass  # not UTF-8 after all (GBK): decoded whole below, with decode's own errors
+        finally:
+            text.detach()
+    raw.seek(0)
+    decoded, _ = decode(_read_all(raw, shown), shown)
     return _load_text(io.StringIO(decoded, newline=""), shown, categories, delimiter_of(decoded[:SAMPLE]))
+
+
+def _read_all(raw: BinaryIO, shown: str) -> bytes:
+    try:
+        return raw.read(MAX_INPUT_BYTES + 1)
+    except OSError as exc:
+        raise InputErrors([InputError(shown, 0, f"无法读取文件：{exc.strerror or exc}", "请检查文件权限，或关闭正在占用它的程序")]) from None
 
 
 def entities_csv(entities: Iterable[Entity]) -> bytes:

@@ -122,9 +122,10 @@ def _status_and_avoid(row: Mapping[str, str], entity_ids: AbstractSet[str] | Non
 
 def load_inspectors(
     path: Path, shown: str, categories: Mapping[str, str], entity_ids: AbstractSet[str] | None,
-    departments: Mapping[str, str] | None = None,
+    departments: Mapping[str, str] | None = None, data: bytes | None = None,
 ) -> list[Inspector]:
-    return parse_inspectors(read_table(path, shown, INSPECTOR_TABLE_COLUMNS), categories, entity_ids, departments)
+    """The checked inspector registry at ``path`` (``data``: its bytes, when already read). Raises InputErrors."""
+    return parse_inspectors(read_table(path, shown, INSPECTOR_TABLE_COLUMNS, data), categories, entity_ids, departments)
 
 
 def inspectors_csv(inspectors: Iterable[Inspector]) -> bytes:

@@ -17,7 +17,7 @@ import yaml
 
 from shuangsuiji.codes import RISK_GRADES, TYPE_ALIASES
 from shuangsuiji.errors import InputError, InputErrors
-from shuangsuiji.files.text import read_text
+from shuangsuiji.files.text import bytes_text, read_text
 from shuangsuiji.files.yaml_nodes import NodeReader, compose
 from shuangsuiji.records import MIN_INSPECTORS, Plan, Task, TaskDepartment
 
@@ -93,10 +93,10 @@ def ratio_problem(text: str) -> tuple[str, str]:
     return f"抽查比例 {text} 无法识别", "请写成百分数（如 20%）或 0 到 1 之间的小数（如 0.2）；单写 20 含义不明，不予接受"
 
 
-def load_plan(path: Path, shown: str | None = None) -> Plan:
-    """Load and check a plan file. Raises InputErrors listing every problem found."""
+def load_plan(path: Path, shown: str | None = None, data: bytes | None = None) -> Plan:
+    """Load and check a plan file (``data``: its bytes, when already read). Raises InputErrors listing every problem found."""
     shown = shown or path.as_posix()
-    root = compose(read_text(path, shown), shown)
+    root = compose(read_text(path, shown) if data is None else bytes_text(data, shown), shown)
     r = NodeReader(shown)
     if root is None:
         raise InputErrors([InputError(shown, 1, "计划文件是空的", "请用 ssj init 生成带注释的模板后填写")])

@@ -8,7 +8,7 @@ records with the SHA-256 of each file's bytes, which every draw record keeps.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
@@ -17,7 +17,8 @@ from pathlib import Path
 from shuangsuiji.codes import STRATUM_ORDER
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.files.tables import read_table
-from shuangsuiji.inputs.entities import load_entity_table
+from shuangsuiji.files.text import HashingReader, open_input, read_input_bytes
+from shuangsuiji.inputs.entities import load_entity_stream
 from shuangsuiji.inputs.entity_rules import ENTITY_COLUMNS
 from shuangsuiji.inputs.entity_table import EntityTable
 from shuangsuiji.inputs.inspectors import load_inspectors
@@ -72,22 +73,21 @@ class Inputs:
         return None
 
 
-def file_sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def load_inputs(ws: Workspace, year: int | None = None) -> Inputs:
-    """Load and check the plan and registries. Raises InputErrors with every problem found."""
+    """Load and check the plan and registries. Raises InputErrors with every problem found.
+
+    Each file is read once: the SHA-256 in ``hashes`` is that of the very bytes parsed (the
+    plan and the inspectors whole, the entity registry as it streams through a
+    ``HashingReader``), so a file saved while a draw reads it cannot give the record a hash
+    of other bytes than the ones drawn from.
+    """
     year = ws.resolve_year(year)
     errors: list[InputError] = []
+    hashes: dict[str, str] = {}
     plan = None
     plan_path = ws.plan_path(year)
     try:
-        plan = load_plan(plan_path, ws.show(plan_path))
+        plan = load_plan(plan_path, ws.show(plan_path), _read(ws, plan_path, hashes))
     except InputErrors as exc:
         errors.extend(exc.items)
     categories = plan.categories if plan else {}
@@ -95,21 +95,39 @@ def load_inputs(ws: Workspace, year: int | None = None) -> Inputs:
     if plan is not None:
         ids: AbstractSet[str] | None
         try:
-            entities = load_entity_table(ws.entities_path, ws.show(ws.entities_path), categories)
+            entities = _load_entities(ws, categories, hashes)
             ids = entities.id_set()
         except InputErrors as exc:
             errors.extend(exc.items)
             ids = _raw_entity_ids(ws)
         try:
-            inspectors = load_inspectors(ws.inspectors_path, ws.show(ws.inspectors_path), categories, ids, plan.departments)
+            shown = ws.show(ws.inspectors_path)
+            inspectors = load_inspectors(ws.inspectors_path, shown, categories, ids, plan.departments, _read(ws, ws.inspectors_path, hashes))
         except InputErrors as exc:
             errors.extend(exc.items)
             inspectors = []
     if errors:
         raise InputErrors(errors)
     assert plan is not None and entities is not None  # otherwise errors were raised above
-    hashes = {ws.show(p): file_sha256(p) for p in (plan_path, ws.entities_path, ws.inspectors_path)}
     return Inputs(plan, entities, tuple(inspectors), hashes)
+
+
+def _read(ws: Workspace, path: Path, hashes: dict[str, str]) -> bytes:
+    """A file's bytes, read once; their SHA-256 goes into ``hashes``."""
+    shown = ws.show(path)
+    data = read_input_bytes(path, shown)
+    hashes[shown] = hashlib.sha256(data).hexdigest()
+    return data
+
+
+def _load_entities(ws: Workspace, categories: Mapping[str, str], hashes: dict[str, str]) -> EntityTable:
+    """The entity registry streamed once through the hash (never held whole)."""
+    shown = ws.show(ws.entities_path)
+    with open_input(ws.entities_path, shown) as fh:
+        reader = HashingReader(fh)
+        table = load_entity_stream(reader, shown, categories)
+        hashes[shown] = reader.sha256()
+    return table
 
 
 def _raw_entity_ids(ws: Workspace) -> set[str] | None:

@@ -14,7 +14,7 @@ it has no ``year``, ``task`` or ``round``; its ``date`` is the day it took effec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Union
 
@@ -54,6 +54,14 @@ def is_iso_day(value: object) -> bool:
     except ValueError:
         return False
     return len(str(value)) == 10
+
+
+def _names(data: dict[str, Any], key: str) -> dict[str, str]:
+    """A mapping of text to text; {} when absent, non-text entries dropped (verify reports the line)."""
+    value = data.get(key)
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): v for k, v in value.items() if isinstance(v, str)}
 
 
 def _counts(data: dict[str, Any], key: str) -> dict[str, int]:
@@ -101,6 +109,9 @@ class DrawEvent(EventHead):
     new_cycle: bool
     cycle_picks: tuple[str, ...]
     strata: tuple[StratumMark, ...] = ()  # a stratified draw (optional key "strata"); () for a single ratio
+    # the plan and registries kept in draws/inputs/ (optional key "kept_inputs": shown path -> kept path
+    # under draws/); {} for a draw made before ssj kept its inputs
+    kept_inputs: dict[str, str] = field(default_factory=dict)
 
 
 def _strata(d: dict[str, Any]) -> tuple[StratumMark, ...]:
@@ -225,7 +236,8 @@ def _typed(ev: LedgerEvent) -> Event | None:
     if ev.type == "draw":
         return DrawEvent(*_head(ev), record=_text(d, "record"), record_sha256=_text(d, "record_sha256"),
                          algorithm=_text(d, "algorithm"), seed=_text(d, "seed"), k=_int(d, "k"), picks=_ids(d, "picks"),
-                         new_cycle=d.get("new_cycle") is True, cycle_picks=_ids(d, "cycle_picks"), strata=_strata(d))
+                         new_cycle=d.get("new_cycle") is True, cycle_picks=_ids(d, "cycle_picks"), strata=_strata(d),
+                         kept_inputs=_names(d, "kept_inputs"))
     if ev.type == "void":
         return VoidEvent(*_head(ev), reason=_text(d, "reason"))
     if ev.type == "publish":

@@ -7,6 +7,7 @@ Chinese line and exits 3, with the traceback only under ``--debug`` or ``SSJ_DEB
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -113,7 +114,9 @@ def test_an_internal_error_names_the_files_already_written(ws, tmp_path):
     )
     err = res.stderr.decode("utf-8")
     assert res.returncode == 3, err
-    assert "已改动的文件：draws/2022/coal-r1.json、draws/ledger.jsonl" in err and "ssj verify" in err
+    kept = sorted(f"draws/inputs/{hashlib.sha256((ws / f).read_bytes()).hexdigest()}.{f.rsplit('.', 1)[1]}"
+                  for f in ("plans/2022.yaml", "data/entities.csv", "data/inspectors.csv"))  # the draw's kept inputs
+    assert f"已改动的文件：{'、'.join(['draws/2022/coal-r1.json', *kept, 'draws/ledger.jsonl'])}（" in err and "ssj verify" in err
 
 
 def test_version_starts_without_the_heavy_modules(tmp_path):
