@@ -32,6 +32,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from bench.gen_registry import generate  # noqa: E402
+from shuangsuiji.actions.kept import keep_inputs  # noqa: E402
 from shuangsuiji.draw.prepare import DrawRequest, prepare_draw, resolve_seed  # noqa: E402
 from shuangsuiji.draw.record import DrawRecord, record_bytes  # noqa: E402
 from shuangsuiji.draw.teams import add_checks, checks_by_inspector  # noqa: E402
@@ -53,13 +54,13 @@ CODES = ("no_problem",) * 8 + ("rectify", "no_problem", "penalty", "not_operatin
 CORRECT_EVERY = 40
 
 
-def draw_event_data(record: DrawRecord, record_rel: str, record_sha256: str) -> dict:
+def draw_event_data(record: DrawRecord, record_rel: str, record_sha256: str, kept: dict[str, str]) -> dict:
     """The fields of the draw line ``ssj draw`` appends for a record (``actions/draw._commit``)."""
     return {
         "year": record.year, "task": record.task, "round": record.round, "date": record.date,
         "record": record_rel, "record_sha256": record_sha256, "algorithm": record.algorithm,
         "seed": record.seed, "k": record.k, "picks": record.pick_ids,
-        "new_cycle": record.new_cycle, "cycle_picks": list(record.cycle_picks),
+        "new_cycle": record.new_cycle, "cycle_picks": list(record.cycle_picks), "kept_inputs": kept,
     }
 
 
@@ -87,6 +88,7 @@ def generate_ledger(events: int, out: Path, entities: int = 6800) -> dict:
     generate(entities, out)
     ws = find_workspace(out)
     inputs = load_inputs(ws, 2022)
+    kept = keep_inputs(ws, inputs)  # every round draws from the same files: kept once, as ssj draw would
     task = inputs.plan.task(TASK)
     scope = len(inputs.scope_ids(task))
     k = task.draw_count(scope)
@@ -111,7 +113,7 @@ def generate_ledger(events: int, out: Path, entities: int = 6800) -> dict:
             data = record_bytes(record)
             rel = f"2022/{TASK}-r{record.round}.json"
             (ws.draws_dir / rel).write_bytes(data)
-            line = draw_event_data(record, rel, hashlib.sha256(data).hexdigest())
+            line = draw_event_data(record, rel, hashlib.sha256(data).hexdigest(), kept)
             chain.append("draw", _at(day, 9), line)
             with draws_only.locked():
                 draws_only.append("draw", line, _at(day, 9))
