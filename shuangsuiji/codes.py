@@ -54,6 +54,9 @@ TASK_TYPES = ("定向", "不定向")
 
 RISK_GRADES = ("A", "B", "C", "D")
 
+# The credit-risk grades as 国市监信发〔2022〕6号 words them (A 信用风险低 ... D 信用风险高).
+RISK_LABELS = {"A": "低风险", "B": "一般风险", "C": "较高风险", "D": "高风险"}
+
 # What an entity without a credit-risk grade is called; its stratum's grade code is "" (draw.strata).
 UNGRADED_LABEL = "未定级"
 

@@ -18,6 +18,7 @@ from shuangsuiji.codes import (
     ACTIVE_ENTITY_STATUS,
     NOT_DRAWN_STATUS,
     ON_DUTY_STATUS,
+    RISK_LABELS,
     RISK_GRADES,
     UNGRADED_LABEL,
 )
@@ -89,6 +90,11 @@ def stratum_count(size: int, ratio: Decimal) -> int:
 def grade_label(grade: str) -> str:
     """A grade as users read it: "A" .. "D", or 未定级 for an entity without one."""
     return grade or UNGRADED_LABEL
+
+
+def grade_text(grade: str) -> str:
+    """A grade with its meaning: "B（一般风险）"; 未定级 for an entity without one."""
+    return f"{grade}（{RISK_LABELS[grade]}）" if grade in RISK_LABELS else UNGRADED_LABEL
 
 
 def percent_text(ratio: Decimal) -> str:

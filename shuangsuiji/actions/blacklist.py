@@ -7,37 +7,22 @@ is the fold of those lines (``ledger.blacklist``). A refused change appends noth
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
-from shuangsuiji.actions.reading import entity_registry, events_until
+from shuangsuiji.actions.reading import entity_key, entity_registry, events_until, unknown_entity
 from shuangsuiji.codes import BLACKLIST_ADD, BLACKLIST_REMOVE
 from shuangsuiji.errors import (
     AlreadyBlacklisted,
     DateOutOfRange,
     NotBlacklisted,
     ReasonRequired,
-    UnknownEntity,
 )
 from shuangsuiji.files.tables import csv_bytes
-from shuangsuiji.inputs.entity_table import EntityTable
 from shuangsuiji.ledger.blacklist import Stay, history, listed_on
 from shuangsuiji.ledger.chain import Ledger, LedgerEvent, load_events
 from shuangsuiji.records import Entity
 from shuangsuiji.workspace import Workspace
-
-
-def entity_key(text: str) -> str:
-    """An entity id as typed (full-width letters, lower case, spaces) -> as the registry holds it."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
-
-
-def unknown_entity(table: EntityTable, text: str, shown: str) -> UnknownEntity:
-    """The error for an id that is not in the registry, naming the closest ids."""
-    near = table.closest(text)
-    hint = ("最接近的有：" + "；".join(f"{e.id}（{e.name}）" for e in near)) if near else f"请核对统一社会信用代码，或用 ssj export 导出 {shown} 查找"
-    return UnknownEntity(f"{shown} 中没有统一社会信用代码为 {text.strip() or '（空）'} 的企业", hint)
 
 
 def _reason(reason: str, what: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -10,7 +11,7 @@ from datetime import date
 from shuangsuiji.deadlines.workdays import WorkCalendar, load_calendars
 from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.draw.replace import current_picks
-from shuangsuiji.errors import PlanNotFound, SsjError
+from shuangsuiji.errors import PlanNotFound, SsjError, UnknownEntity
 from shuangsuiji.inputs.entities import load_entity_table
 from shuangsuiji.inputs.entity_table import EntityTable
 from shuangsuiji.inputs.plan import load_plan
@@ -33,6 +34,18 @@ def entity_registry(ws: Workspace) -> EntityTable:
     """data/entities.csv, checked with the categories of the newest plan (raises InputErrors as ssj check would)."""
     plan = plan_of(ws, ws.resolve_year(None))
     return load_entity_table(ws.entities_path, ws.show(ws.entities_path), plan.categories)
+
+
+def entity_key(text: str) -> str:
+    """An entity id as typed (full-width letters, lower case, spaces) -> as the registry holds it."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+
+
+def unknown_entity(table: EntityTable, text: str, shown: str) -> UnknownEntity:
+    """The error for an id that is not in the registry, naming the closest ids."""
+    near = table.closest(text)
+    hint = ("最接近的有：" + "；".join(f"{e.id}（{e.name}）" for e in near)) if near else f"请核对统一社会信用代码，或用 ssj export 导出 {shown} 查找"
+    return UnknownEntity(f"{shown} 中没有统一社会信用代码为 {text.strip() or '（空）'} 的企业", hint)
 
 
 def later_note(left_out: int, today: date) -> str:

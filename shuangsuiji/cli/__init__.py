@@ -38,13 +38,14 @@ def _root(
     common.set_root(root, debug)
 
 
-from shuangsuiji.cli import blacklist, draw, publish, report, setup  # noqa: E402  (each module registers its commands)
+from shuangsuiji.cli import blacklist, credit, draw, publish, report, setup  # noqa: E402  (each module registers its commands)
 
 setup.register(app)
 draw.register(app)
 publish.register(app)
 report.register(app)
 blacklist.register(app)
+credit.register(app)
 
 
 def main() -> None:

@@ -56,7 +56,6 @@ def render_csv(report: Report) -> bytes:
 
 def print_tables(report: Report, console) -> None:
     """The report on the terminal, one rich table per table."""
-    from rich.table import Table as RichTable
     from rich.text import Text
 
     first = report.integrity.headline()
@@ -71,18 +70,27 @@ def print_tables(report: Report, console) -> None:
         for b in s.bullets:
             console.print(Text(f"· {b}", style="yellow" if s.alert else ""))
         for t in s.tables:
-            if not t.rows:
-                console.print(Text(f"{t.title}：{t.empty}"))
-                continue
-            rt = RichTable(title=Text(t.title), show_footer=False)
-            for i, h in enumerate(t.headers):
-                rt.add_column(Text(h), justify="right" if _numeric(t, i) else "left", overflow="fold")
-            for row in t.rows:
-                rt.add_row(*[Text(cell_text(c)) for c in row])  # Text: a name with [brackets] is not markup
-            if t.total is not None:
-                rt.add_section()
-                rt.add_row(*[Text(cell_text(c) if c != "" else "") for c in t.total], style="bold")
-            console.print(rt)
+            print_table(t, console)
 
 
-__all__ = ["render_markdown", "render_csv", "print_tables", "Section"]
+def print_table(t: Table, console, no_wrap: frozenset[str] = frozenset()) -> None:
+    """One table on the terminal (rich); a table without rows as its title and what it says then.
+    Columns headed by a name in ``no_wrap`` are never broken inside (a code split in two cannot be copied)."""
+    from rich.table import Table as RichTable
+    from rich.text import Text
+
+    if not t.rows:
+        console.print(Text(f"{t.title}：{t.empty}"))
+        return
+    rt = RichTable(title=Text(t.title), show_footer=False)
+    for i, h in enumerate(t.headers):
+        rt.add_column(Text(h), justify="right" if _numeric(t, i) else "left", overflow="fold", no_wrap=h in no_wrap)
+    for row in t.rows:
+        rt.add_row(*[Text(cell_text(c)) for c in row])  # Text: a name with [brackets] is not markup
+    if t.total is not None:
+        rt.add_section()
+        rt.add_row(*[Text(cell_text(c) if c != "" else "") for c in t.total], style="bold")
+    console.print(rt)
+
+
+__all__ = ["render_markdown", "render_csv", "print_tables", "print_table", "Section"]

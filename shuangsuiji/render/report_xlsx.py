@@ -36,7 +36,7 @@ def render_xlsx(report: Report) -> bytes:
     wb = Workbook()
     _summary_sheet(wb.active, report)
     for s in sections(report):
-        _section_sheet(wb.create_sheet(s.sheet), s)
+        section_sheet(wb.create_sheet(s.sheet), s)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -63,7 +63,8 @@ def _summary_sheet(ws, report: Report) -> None:
     print_setup(ws, None, landscape=False)
 
 
-def _section_sheet(sheet, s: Section) -> None:
+def section_sheet(sheet, s: Section) -> None:
+    """One section on its own sheet: title, paragraphs, bullets, then each table, printed on A4."""
     from openpyxl.styles import Font
 
     append_row(sheet, [s.title])
@@ -110,4 +111,4 @@ def _table_rows(sheet, t: Table) -> int:
     return head
 
 
-__all__ = ["render_xlsx", "SUMMARY_SHEET", "Section", "Table"]
+__all__ = ["render_xlsx", "section_sheet", "SUMMARY_SHEET", "Section", "Table"]
