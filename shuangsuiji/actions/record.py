@@ -20,7 +20,7 @@ from shuangsuiji.actions.reading import (
 )
 from shuangsuiji.errors import InputErrors
 from shuangsuiji.ledger.chain import Ledger, LedgerEvent
-from shuangsuiji.ledger.state import Round, RoundKey, build_rounds
+from shuangsuiji.ledger.state import Round, RoundKey, add_results
 from shuangsuiji.results.check import Checked, ResultRow, check_rows
 from shuangsuiji.workspace import Workspace
 
@@ -49,7 +49,7 @@ def record_results(
     ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
     with ledger.locked():
         st = year_state(ws, today, task, year)
-        events, left_out, rounds, y, plan = st.events, st.left_out, st.rounds, st.year, st.plan
+        left_out, rounds, y, plan = st.left_out, st.rounds, st.year, st.plan
         cache: dict[tuple, dict[str, str]] = {}
 
         def names(r: Round) -> dict[str, str]:
@@ -63,5 +63,5 @@ def record_results(
         appended = ledger.append_many("result", list(checked.events))
     if left_out:
         checked = replace(checked, warnings=checked.warnings + (later_note(left_out, today),))
-    return Recorded(checked, tuple(appended), y, build_rounds(events + appended) if appended else rounds)
+    return Recorded(checked, tuple(appended), y, add_results(rounds, appended))
 

@@ -12,6 +12,7 @@ results, notices, the report and publish-due see the picks as they now stand.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -150,6 +151,33 @@ def _fold(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
         )
         for key, d in draws.items()
     }
+
+
+def add_results(rounds: Mapping[RoundKey, Round], appended: list[LedgerEvent]) -> dict[RoundKey, Round]:
+    """``build_rounds(events + appended)`` from ``rounds = build_rounds(events)``, for result lines
+    appended after ``events`` (``ssj record``): only the rounds they touch are rebuilt, once each,
+    instead of folding the whole ledger again.
+
+    Raises:
+        ValueError: an appended line is not a result (fold the whole ledger instead).
+    """
+    touched: dict[RoundKey, list[ResultEvent]] = {}
+    for ev in appended:
+        t = typed(ev)
+        if type(t) is not ResultEvent:
+            raise ValueError(f"add_results folds result lines only, not {ev.type}")
+        key = (t.year, t.task, t.round)
+        r = rounds.get(key)
+        if r is not None and not r.voided and t.entity in r.pick_set:  # what the fold keeps
+            touched.setdefault(key, []).append(t)
+    out = dict(rounds)
+    for key, new in touched.items():
+        r = rounds[key]
+        results = dict(r.results)
+        for t in new:
+            results[t.entity] = results.get(t.entity, ()) + (t,)
+        out[key] = dataclasses.replace(r, results=results)
+    return out
 
 
 def _replace(t: ReplaceEvent, picks: dict[str, int], order: dict[RoundKey, list[str]], key: RoundKey,

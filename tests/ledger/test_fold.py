@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from shuangsuiji.ledger.chain import GENESIS, encode_event, line_digest, parse_ledger
-from shuangsuiji.ledger.state import build_rounds
+from shuangsuiji.ledger.state import add_results, build_rounds
 
 ENTITIES = [f"91140428MA000{i:02d}X" for i in range(12)]
 keys = st.tuples(st.sampled_from([2022, 2023]), st.sampled_from(["coal", "hazchem"]), st.integers(1, 3))
@@ -99,3 +100,18 @@ def test_the_fold_keeps_order_and_drops_what_refers_to_nothing():
     ])
     assert set_fold(evs) == list_fold(evs) == {
         (2022, "coal", 1): {"draw": 2, "void": 7, "results": {ENTITIES[1]: [3, 5]}, "publications": []}}
+
+
+@settings(max_examples=200, deadline=None)
+@given(events, st.lists(st.tuples(keys, st.sampled_from(ENTITIES)), max_size=12))
+def test_adding_results_equals_folding_the_whole_ledger_again(items, appended):
+    """``ssj record`` adds its new result lines to the rounds it folded instead of folding again."""
+    evs = ledger_of(items + [("result", key, entity) for key, entity in appended])
+    before, after = evs[:len(items)], evs[len(items):]
+    assert add_results(build_rounds(before), after) == build_rounds(evs)
+
+
+def test_adding_anything_but_results_is_refused():
+    evs = ledger_of([("draw", (2022, "coal", 1), ENTITIES[:2]), ("void", (2022, "coal", 1), None)])
+    with pytest.raises(ValueError):
+        add_results(build_rounds(evs[:1]), evs[1:])
