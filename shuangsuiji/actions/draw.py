@@ -126,6 +126,8 @@ def _commit(ws: Workspace, ledger: Ledger, record: DrawRecord, kept: Mapping[str
         line["strata"] = strata_marks(record)
     if kept:
         line["kept_inputs"] = dict(kept)
+    if record.departments:  # a joint draw: the fold takes one result per pick from each of these (ledger.state)
+        line["departments"] = [d.code for d in record.departments]
     return ledger.append("draw", line)
 
 

@@ -50,7 +50,8 @@ class RoundResults:
 
     @property
     def done(self) -> int:
-        return sum(1 for row in self.rows if row["result"])
+        """Picks checked: with a result (in a joint round, with every department's)."""
+        return sum(1 for row in self.rows if row.get("checked", bool(row["result"])))
 
 
 def results_view(ws: Workspace, task: str | None, number: int | None, year: int | None) -> list[RoundResults]:
@@ -74,4 +75,13 @@ def results_view(ws: Workspace, task: str | None, number: int | None, year: int 
     ]
     if number is not None and not chosen:
         raise RoundNotFound(f"没有找到任务 {task} 的第 {number} 轮", "请用 ssj draws 查看已有的轮次")
-    return [RoundResults(r, tuple(round_results(r, pick_names(ws, r)))) for r in chosen]
+    return [RoundResults(r, tuple(round_results(r, pick_names(ws, r), _department_names(ws, r)))) for r in chosen]
+
+
+def _department_names(ws: Workspace, r: Round) -> dict[str, str]:
+    """A joint round's department code -> name, as its draw record holds them; {} for any other round."""
+    if not r.departments:
+        return {}
+    from shuangsuiji.actions.draw import load_record
+
+    return {d.code: d.name for d in load_record(ws, r.draw).departments}

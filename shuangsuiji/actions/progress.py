@@ -45,6 +45,7 @@ def record_command(
     year: int | None = None,
     task: str | None = None,
     number: int | None = None,
+    department: str | None = None,
 ) -> RecordOutcome:
     """Record the rows of ``source`` (a CSV/XLSX) or the one ``single`` row, all or nothing.
 
@@ -53,7 +54,7 @@ def record_command(
     from shuangsuiji.results.check import read_result_file
 
     rows = read_result_file(source, source.as_posix()) if source is not None else [single] if single else []
-    done = record_results(ws, rows, today, year, task, number)
+    done = record_results(ws, rows, today, year, task, number, department)
     progress, notes = round_progress(ws, done.year, done.checked.rounds, today, done.rounds)
     return RecordOutcome(done, progress, tuple(done.checked.warnings) + notes)
 

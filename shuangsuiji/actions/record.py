@@ -40,6 +40,7 @@ def record_results(
     year: int | None = None,
     task: str | None = None,
     number: int | None = None,
+    department: str | None = None,
 ) -> Recorded:
     """Check every row and, only when all are right, append their result events. Raises InputErrors.
 
@@ -57,7 +58,7 @@ def record_results(
                 cache[r.key] = pick_names(ws, r)
             return cache[r.key]
 
-        errors, checked = check_rows(rows, plan, rounds, today, task, number, names)
+        errors, checked = check_rows(rows, plan, rounds, today, task, number, names, department)
         if errors:
             raise InputErrors(errors)
         appended = ledger.append_many("result", list(checked.events))

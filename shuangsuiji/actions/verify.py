@@ -294,6 +294,8 @@ def _agrees_with_ledger(rec: DrawRecord, ev: DrawEvent) -> list[str]:
         out.append("记录的抽中名单与账本不符")
     if [(x.grade, x.k, x.new_cycle, x.cycle_picks) for x in rec.strata] != [(m.grade, m.k, m.new_cycle, m.cycle_picks) for m in ev.strata]:
         out.append("记录的分级抽取（strata）与账本不符")
+    if tuple(d.code for d in rec.departments) != ev.departments:
+        out.append("记录的联合抽查部门（departments）与账本不符")
     if rec.schema != rec.expected_schema:
         out.append(f"记录的 schema 应为 {rec.expected_schema}，记录为 {rec.schema}")
     return out

@@ -45,7 +45,8 @@ def record(
     result: Optional[str] = typer.Option(None, "--result", help="检查结果代码或中文：no_problem 未发现问题、rectify 发现问题，责令整改、penalty 立案查处、transfer 移交有权监管部门、judicial 移送司法机关、not_operating 未生产经营/无法检查"),
     measures: str = typer.Option("", "--measures", help="处理措施（公示用），如“责令限期整改，已复查”"),
     note: str = typer.Option("", "--note", help="备注（不公示）"),
-    from_: Optional[Path] = typer.Option(None, "--from", help="批量登记：CSV 或 XLSX，每户一行，列为 entity/统一社会信用代码、date/检查日期、result/检查结果，可选 task、round、name、measures、note"),
+    from_: Optional[Path] = typer.Option(None, "--from", help="批量登记：CSV 或 XLSX，每户一行，列为 entity/统一社会信用代码、date/检查日期、result/检查结果，可选 task、round、name、measures、note、department"),
+    department: Optional[str] = typer.Option(None, "--department", help="部门联合抽查任务中登记结果的部门（代号或名称）；默认牵头部门；每个部门分别登记、分别更正"),
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_FOR_TASK_HELP),
     today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
@@ -64,7 +65,7 @@ def record(
             raise SsjError(f"缺少 {'、'.join(missing)}", "单户登记：ssj record --task T --entity 统一社会信用代码 --date YYYY-MM-DD --result 结果；批量登记：ssj record --from 文件")
         single = ResultRow(entity=entity or "", date=date_ or "", result=result or "", measures=measures, note=note)
     with busy("正在登记检查结果……", as_json or from_ is None):
-        outcome = record_command(workspace(), from_, single, today(today_), year, task, round_)
+        outcome = record_command(workspace(), from_, single, today(today_), year, task, round_, department)
     done = outcome.recorded
     if as_json:
         emit_json({
@@ -127,6 +128,10 @@ def results(
             title += f"；检查结束日 {end}"
         if r.publications:
             title += "；已公示 " + "、".join(p.date + ("（部分）" if p.partial else "") + ("" if p.on_time else "（逾期）") for p in r.publications)
+        if r.departments:
+            out.print(_joint_results_table(title, mine), soft_wrap=True)
+            _print_corrections(out, mine)
+            continue
         t = Table(title=title, title_justify="left")
         for col in ("序号", "企业名称", "统一社会信用代码", "检查日期", "检查结果", "处理措施", "备注"):
             t.add_column(col, overflow="fold", no_wrap=col in NO_WRAP)
@@ -137,14 +142,43 @@ def results(
             mark = "（已更正）" if len(row["history"]) > 1 else ""
             t.add_row(str(n), Text(row["name"]), row["entity"], row["date"], Text(row["result_label"] + mark), Text(row["measures"]), Text(row["note"]))
         out.print(t)
-        for n, row in enumerate(mine, start=1):
-            for old, new in zip(row["history"], row["history"][1:]):
+        _print_corrections(out, mine)
+
+
+def _print_corrections(out, rows: list[dict]) -> None:
+    """Each superseded result (per department in a joint round) and the event that corrected it."""
+    for n, row in enumerate(rows, start=1):
+        parts = [(f"（{d['name']}）", d["history"]) for d in row["departments"]] if "departments" in row else [("", row["history"])]
+        for whose, history in parts:
+            for old, new in zip(history, history[1:]):
                 out.print(
-                    f"  更正记录：第 {n} 户 {row['entity']} 原登记 {old['date']} {old['result_label']}"
+                    f"  更正记录：第 {n} 户 {row['entity']}{whose or ' '}原登记 {old['date']} {old['result_label']}"
                     + (f"（{old['measures']}）" if old["measures"] else "")
                     + f"（第 {old['seq']} 号事件），已被第 {new['seq']} 号事件更正",
                     markup=False, highlight=False, soft_wrap=True,
                 )
+
+
+def _joint_results_table(title: str, rows: list[dict]):
+    """A joint round's results, the departments side by side: one column per department."""
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(title=title, title_justify="left")
+    for col in ("序号", "企业名称", "统一社会信用代码"):
+        t.add_column(col, overflow="fold", no_wrap=col in NO_WRAP)
+    for d in rows[0]["departments"] if rows else ():
+        t.add_column(d["name"], overflow="fold")
+    for n, row in enumerate(rows, start=1):
+        cells = []
+        for d in row["departments"]:
+            if not d["result"]:
+                cells.append(Text("未登记", style="yellow"))
+                continue
+            mark = "（已更正）" if len(d["history"]) > 1 else ""
+            cells.append(Text(f"{d['date']} {d['result_label']}{mark}" + (f"；{d['measures']}" if d["measures"] else "")))
+        t.add_row(str(n), Text(row["name"]), row["entity"], *cells)
+    return t
 
 
 # --------------------------------------------------------------------------- publish-due

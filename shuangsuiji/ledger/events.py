@@ -112,6 +112,7 @@ class DrawEvent(EventHead):
     # the plan and registries kept in draws/inputs/ (optional key "kept_inputs": shown path -> kept path
     # under draws/); {} for a draw made before ssj kept its inputs
     kept_inputs: dict[str, str] = field(default_factory=dict)
+    departments: tuple[str, ...] = ()  # a joint draw's department codes, the lead first (optional key "departments")
 
 
 def _strata(d: dict[str, Any]) -> tuple[StratumMark, ...]:
@@ -133,12 +134,17 @@ class VoidEvent(EventHead):
 
 @dataclass(frozen=True, slots=True)
 class ResultEvent(EventHead):
-    """The result of checking one drawn entity (a later one for the same entity corrects it)."""
+    """The result of checking one drawn entity (a later one for the same entity corrects it).
+
+    In a joint round each department records its own result (optional key ``department``, its
+    code); a later one of the same department corrects that department's.
+    """
 
     entity: str
     result: str  # a key of codes.RESULT_CODES
     measures: str
     note: str
+    department: str = ""  # a joint round's department code; "" in any other round
 
     def same_result(self, date: str, result: str, measures: str, note: str) -> bool:
         return (self.date, self.result, self.measures, self.note) == (date, result, measures, note)
@@ -232,12 +238,13 @@ def typed(ev: LedgerEvent) -> Event | None:
 def _typed(ev: LedgerEvent) -> Event | None:
     d = ev.data
     if ev.type == "result":
-        return ResultEvent(*_head(ev), _text(d, "entity"), _text(d, "result"), _words(d, "measures"), _words(d, "note"))
+        return ResultEvent(*_head(ev), _text(d, "entity"), _text(d, "result"), _words(d, "measures"), _words(d, "note"),
+                           _text(d, "department"))
     if ev.type == "draw":
         return DrawEvent(*_head(ev), record=_text(d, "record"), record_sha256=_text(d, "record_sha256"),
                          algorithm=_text(d, "algorithm"), seed=_text(d, "seed"), k=_int(d, "k"), picks=_ids(d, "picks"),
                          new_cycle=d.get("new_cycle") is True, cycle_picks=_ids(d, "cycle_picks"), strata=_strata(d),
-                         kept_inputs=_names(d, "kept_inputs"))
+                         kept_inputs=_names(d, "kept_inputs"), departments=_ids(d, "departments"))
     if ev.type == "void":
         return VoidEvent(*_head(ev), reason=_text(d, "reason"))
     if ev.type == "publish":

@@ -8,6 +8,10 @@ does not exist (a result for an entity that was not drawn, a void of an unknown 
 A ``replace`` event (递补) changes a round's picks: the replaced entity leaves them (it can
 no longer get a result) and the replacement takes its place in the same position, so
 results, notices, the report and publish-due see the picks as they now stand.
+
+A joint round (部门联合抽查; its draw line lists ``departments``) takes one result per pick from
+each department: a pick is checked once every department has recorded it, and the check ends
+on the last department's date. ``Round.current`` without a department gives the lead's.
 """
 
 from __future__ import annotations
@@ -77,23 +81,53 @@ class Round:
     def draw_date(self) -> str:
         return self.draw.date
 
-    def current(self, entity: str) -> ResultEvent | None:
-        """The result in force for an entity: the latest one recorded (a correction supersedes)."""
+    @property
+    def departments(self) -> tuple[str, ...]:
+        """A joint round's department codes, the lead first; () for a round that is not joint."""
+        return self.draw.departments
+
+    def current(self, entity: str, department: str | None = None) -> ResultEvent | None:
+        """The result in force for an entity: the latest one recorded (a correction supersedes).
+
+        In a joint round: the latest of ``department`` (default the lead department).
+        """
         history = self.results.get(entity)
-        return history[-1] if history else None
+        if not history:
+            return None
+        if not self.draw.departments:
+            return history[-1]
+        want = department or self.draw.departments[0]
+        return next((ev for ev in reversed(history) if ev.department == want), None)
+
+    def department_results(self, entity: str) -> dict[str, ResultEvent | None]:
+        """A joint round's result in force per department (code -> result or None), in department order."""
+        return {code: self.current(entity, code) for code in self.draw.departments}
+
+    def _checked(self, entity: str) -> bool:
+        if not self.draw.departments:
+            return entity in self.results
+        history = self.results.get(entity, ())
+        return len({ev.department for ev in history}) == len(self.draw.departments)  # the fold keeps only their codes
 
     def missing(self) -> list[str]:
-        return [e for e in self.picks if e not in self.results]
+        """The picks not checked yet; in a joint round those some department has not recorded."""
+        if not self.draw.departments:
+            return [e for e in self.picks if e not in self.results]
+        return [e for e in self.picks if not self._checked(e)]
 
     @property
     def complete(self) -> bool:
-        return len(self.results) == len(self.pick_set)
+        if not self.draw.departments:
+            return len(self.results) == len(self.pick_set)
+        return not self.missing()
 
     def check_end(self) -> str | None:
-        """The latest current result date once every pick has a result."""
+        """The latest current result date once every pick has a result (in a joint round: of every department)."""
         if not self.complete:
             return None
-        return max(history[-1].date for history in self.results.values())
+        if not self.draw.departments:
+            return max(history[-1].date for history in self.results.values())
+        return max(ev.date for e in self.results for ev in self.department_results(e).values() if ev is not None)
 
 
 def build_rounds(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
@@ -136,7 +170,7 @@ def _fold(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
         elif isinstance(t, VoidEvent):
             voids[key] = t
         elif isinstance(t, ResultEvent):
-            if t.entity in picks[key]:
+            if t.entity in picks[key] and _department_fits(draws[key], t):
                 results.setdefault(key, {}).setdefault(t.entity, []).append(t)
         elif isinstance(t, ReplaceEvent):
             _replace(t, picks[key], order, key, results.get(key, {}))
@@ -168,7 +202,7 @@ def add_results(rounds: Mapping[RoundKey, Round], appended: list[LedgerEvent]) -
             raise ValueError(f"add_results folds result lines only, not {ev.type}")
         key = (t.year, t.task, t.round)
         r = rounds.get(key)
-        if r is not None and not r.voided and t.entity in r.pick_set:  # what the fold keeps
+        if r is not None and not r.voided and t.entity in r.pick_set and _department_fits(r.draw, t):  # what the fold keeps
             touched.setdefault(key, []).append(t)
     out = dict(rounds)
     for key, new in touched.items():
@@ -178,6 +212,11 @@ def add_results(rounds: Mapping[RoundKey, Round], appended: list[LedgerEvent]) -
             results[t.entity] = results.get(t.entity, ()) + (t,)
         out[key] = dataclasses.replace(r, results=results)
     return out
+
+
+def _department_fits(draw: DrawEvent, t: ResultEvent) -> bool:
+    """A result of a joint round names one of its departments; a result of any other round names none."""
+    return t.department in draw.departments if draw.departments else not t.department
 
 
 def _replace(t: ReplaceEvent, picks: dict[str, int], order: dict[RoundKey, list[str]], key: RoundKey,
@@ -226,6 +265,9 @@ def event_problems(events: list[LedgerEvent], shown: str) -> list[InputError]:
         elif ev.type == "result":
             if ev.get("entity") not in picks[key]:
                 problems.append(InputError(shown, ev.line, f"{where}的企业 {ev.get('entity')} 不是该轮抽中的对象", hint))
+            codes = seen[key].get("departments") or []
+            if (ev.get("department") not in codes) if codes else ("department" in ev.data):
+                problems.append(InputError(shown, ev.line, f"{where}的部门 {ev.get('department')} 不是该轮联合抽查的部门", hint))
             if ev.get("result") not in RESULT_CODES:
                 problems.append(InputError(shown, ev.line, f"{where}的检查结果 {ev.get('result')} 不是已知的结果代码", hint))
             if not is_iso_day(ev.get("date")) or str(ev.get("date")) < str(seen[key].get("date")):

@@ -8,6 +8,10 @@ and ``parse_csv`` reads it back to the same rows. The XLSX has a styled header r
 fitting column widths, A4 landscape print settings and the 落款 (department and date)
 under the table, as the HTML has; the HTML prints on A4 landscape
 with the column header repeated on every page.
+
+A joint notice (``Notice.signers``) has its own columns (``results.notice.JOINT_COLUMNS``), a row
+per entity and department, and is signed by every department; in HTML an entity's cells span its
+departments' rows.
 """
 
 from __future__ import annotations
@@ -27,13 +31,13 @@ from shuangsuiji.render.xlsx import (
     put,
     thin_border,
 )
-from shuangsuiji.results.notice import COLUMNS, Notice
+from shuangsuiji.results.notice import JointNoticeRow, Notice
 
 # --------------------------------------------------------------------------- CSV
 
 
 def render_csv(n: Notice) -> bytes:
-    return csv_bytes([[n.title], [n.header_text()], COLUMNS, *(row.cells() for row in n.rows)])
+    return csv_bytes([[n.title], [n.header_text()], n.columns, *(row.cells() for row in n.rows)])
 
 
 def parse_csv(data: bytes) -> tuple[str, str, list[dict[str, str]]]:
@@ -48,11 +52,11 @@ def parse_csv(data: bytes) -> tuple[str, str, list[dict[str, str]]]:
 
 
 def render_md(n: Notice) -> bytes:
-    out = [f"# {md_text(n.title)}", "", md_text(n.header_text()), "", "| " + " | ".join(COLUMNS) + " |",
-           "|" + "---|" * len(COLUMNS)]
+    out = [f"# {md_text(n.title)}", "", md_text(n.header_text()), "", "| " + " | ".join(n.columns) + " |",
+           "|" + "---|" * len(n.columns)]
     for row in n.rows:
         out.append("| " + " | ".join(md_cell(c) for c in row.cells()) + " |")
-    out += ["", md_text(n.department), md_text(n.date), ""]
+    out += ["", *(md_text(d) for d in n.signed_by), md_text(n.date), ""]
     return "\n".join(out).encode("utf-8")
 
 
@@ -72,36 +76,47 @@ thead { display: table-header-group; }
 tr { page-break-inside: avoid; break-inside: avoid; }
 .nw { white-space: nowrap; }
 .sign { margin-top: 8mm; text-align: right; font-size: 11pt; line-height: 1.8; }
+tr.next td { border-top-style: dotted; }
 @media screen { body { max-width: 297mm; margin: 10mm auto; padding: 0 8mm; } }
 @media print { th { -webkit-print-color-adjust: exact; print-color-adjust: exact; } }
 """
 
-_CELL_CLASS = {0: "c", 2: "c", 5: "code", 6: "c"}
-_INSPECTORS = COLUMNS.index("执法人员")
+_CELL_CLASS = {"序号": "c", "抽查类型": "c", "统一社会信用代码": "code", "检查日期": "c"}
+_ENTITY_COLUMNS = 5  # a joint notice's first five columns (序号 .. 统一社会信用代码) are the entity's: they span its rows
 
 
-def _html_cell(i: int, text: str) -> str:
+def _html_cell(column: str, text: str, span: int = 1) -> str:
     e = html.escape
-    inner = "、<wbr>".join(f"<span class=\"nw\">{e(p)}</span>" for p in text.split("、")) if i == _INSPECTORS else e(text)
-    cls = _CELL_CLASS.get(i)
-    return f"<td class=\"{cls}\">{inner}</td>" if cls else f"<td>{inner}</td>"
+    inner = "、<wbr>".join(f"<span class=\"nw\">{e(p)}</span>" for p in text.split("、")) if column == "执法人员" else e(text)
+    cls = _CELL_CLASS.get(column)
+    attrs = (f" class=\"{cls}\"" if cls else "") + (f" rowspan=\"{span}\"" if span > 1 else "")
+    return f"<td{attrs}>{inner}</td>"
+
+
+def _html_row(n: Notice, row) -> str:
+    cells = list(zip(n.columns, row.cells()))
+    if not isinstance(row, JointNoticeRow):
+        return "<tr>" + "".join(_html_cell(c, t) for c, t in cells) + "</tr>\n"
+    if not row.span:  # the entity's cells are in its first row, spanning this one
+        return "<tr class=\"next\">" + "".join(_html_cell(c, t) for c, t in cells[_ENTITY_COLUMNS:]) + "</tr>\n"
+    return ("<tr>" + "".join(_html_cell(c, t, row.span) for c, t in cells[:_ENTITY_COLUMNS])
+            + "".join(_html_cell(c, t) for c, t in cells[_ENTITY_COLUMNS:]) + "</tr>\n")
 
 
 def render_html(n: Notice) -> bytes:
     e = html.escape
     parts = [f"<h1>{e(n.title)}</h1>\n", f"<p class=\"basis\">{e(n.header_text())}</p>\n", "<table>\n<thead><tr>"]
-    parts += [f"<th>{e(c)}</th>" for c in COLUMNS]
+    parts += [f"<th>{e(c)}</th>" for c in n.columns]
     parts.append("</tr></thead>\n<tbody>\n")
-    for row in n.rows:
-        parts.append("<tr>" + "".join(_html_cell(i, c) for i, c in enumerate(row.cells())) + "</tr>\n")
+    parts += [_html_row(n, row) for row in n.rows]
     parts.append("</tbody>\n</table>\n")
-    parts.append(f"<div class=\"sign\">{e(n.department)}<br>{e(chinese_date(n.date))}</div>\n")
+    parts.append(f"<div class=\"sign\">{'<br>'.join(e(d) for d in n.signed_by)}<br>{e(chinese_date(n.date))}</div>\n")
     return page(n.title, _NOTICE_CSS, "".join(parts)).encode("utf-8")
 
 
 # --------------------------------------------------------------------------- XLSX
 
-_CENTERED = {1, 3, 6, 7}  # 序号, 抽查类型, 统一社会信用代码, 检查日期 (1-based columns)
+_CENTERED_COLUMNS = ("序号", "抽查类型", "统一社会信用代码", "检查日期")
 HEAD_FILL = "D9E1F2"
 
 
@@ -110,7 +125,7 @@ def _xlsx_heading(ws, n: Notice) -> None:
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
-    last = get_column_letter(len(COLUMNS))
+    last = get_column_letter(len(n.columns))
     append_row(ws, [n.title])
     ws.merge_cells(f"A1:{last}1")
     ws["A1"].font = Font(name="黑体", size=16, bold=True)
@@ -127,7 +142,7 @@ def _xlsx_table(ws, n: Notice) -> None:
     from openpyxl.styles import Alignment, Font, PatternFill
 
     border = thin_border()
-    append_row(ws, list(COLUMNS))
+    append_row(ws, list(n.columns))
     for cell in ws[3]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor=HEAD_FILL)
@@ -136,11 +151,12 @@ def _xlsx_table(ws, n: Notice) -> None:
     ws.row_dimensions[3].height = 22
     for row in n.rows:
         append_row(ws, [row.index] + row.cells()[1:])
+    centered = {i for i, c in enumerate(n.columns, start=1) if c in _CENTERED_COLUMNS}
     for r in ws.iter_rows(min_row=4, max_row=3 + len(n.rows)):
         for cell in r:
             cell.border = border
             cell.alignment = Alignment(
-                horizontal="center" if cell.column in _CENTERED else "left", vertical="center", wrap_text=True
+                horizontal="center" if cell.column in centered else "left", vertical="center", wrap_text=True
             )
 
 
@@ -149,8 +165,8 @@ def _xlsx_sign_off(ws, n: Notice) -> None:
     from openpyxl.styles import Alignment, Font
 
     first = ws.max_row + 2
-    for row, text in ((first, n.department), (first + 1, chinese_date(n.date))):
-        cell = put(ws.cell(row=row, column=len(COLUMNS)), text)
+    for row, text in enumerate((*n.signed_by, chinese_date(n.date)), start=first):
+        cell = put(ws.cell(row=row, column=len(n.columns)), text)
         cell.font = Font(size=11)
         cell.alignment = Alignment(horizontal="right", vertical="center")
 
@@ -164,7 +180,7 @@ def render_xlsx(n: Notice) -> bytes:
     _xlsx_heading(ws, n)
     _xlsx_table(ws, n)
     _xlsx_sign_off(ws, n)
-    columns = zip(COLUMNS, *(row.cells() for row in n.rows))
+    columns = zip(n.columns, *(row.cells() for row in n.rows))
     fit_columns(ws, columns, MAX_COLUMN_WIDTH)
     ws.freeze_panes = "A4"
     print_setup(ws, "3:3", landscape=True)

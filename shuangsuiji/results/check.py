@@ -34,6 +34,7 @@ from shuangsuiji.errors import (
 )
 from shuangsuiji.files.dates import DATE_HINT, DateProblem, parse_date
 from shuangsuiji.files.tables import Column, read_table
+from shuangsuiji.ledger.events import ResultEvent
 from shuangsuiji.ledger.state import Round, RoundKey, find_round
 from shuangsuiji.records import Plan, Task
 
@@ -46,6 +47,7 @@ RESULT_COLUMNS = (
     Column("result", "检查结果", ("检查结果", "结果"), True, True),
     Column("measures", "处理措施", ("处理措施", "措施"), False, False),
     Column("note", "备注", ("备注", "说明"), False, False),
+    Column("department", "部门", ("部门", "检查部门", "部门代号"), False, False),
 )
 
 _SQUASH = re.compile(r"\s+")
@@ -105,6 +107,7 @@ class ResultRow:
     name: str = ""  # optional: checked against the draw record
     measures: str = ""
     note: str = ""
+    department: str = ""  # a joint task's department (code or name); empty: the command's --department, else the lead
     path: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
 
@@ -130,7 +133,7 @@ def read_result_file(path: Path, shown: str) -> list[ResultRow]:
         ResultRow(
             entity=row["entity"], date=row["date"], result=row["result"], task=row.get("task", ""),
             round=row.get("round", ""), name=row.get("name", ""), measures=row.get("measures", ""),
-            note=row.get("note", ""), path=shown, line=line,
+            note=row.get("note", ""), department=row.get("department", ""), path=shown, line=line,
         )
         for line, row in table.rows
     ]
@@ -144,6 +147,7 @@ def check_rows(
     default_task: str | None = None,
     default_round: int | None = None,
     pick_names: Callable[[Round], Mapping[str, str]] | None = None,
+    default_department: str | None = None,
 ) -> tuple[list[InputError], Checked]:
     """Check every row; returns (every problem of every row, what to append when there are none).
 
@@ -154,6 +158,7 @@ def check_rows(
         today: results dated after it are refused.
         default_task, default_round: the command's --task / --round, for rows that leave them empty.
         pick_names: the names the draw record holds for a round's picks, to check a row's name.
+        default_department: the command's --department, for rows of a joint round that leave it empty.
     """
     errors: list[InputError] = []
     events: list[dict] = []
@@ -165,25 +170,58 @@ def check_rows(
         problems: list[tuple[str, str]] = []
         r = _row_round(row, plan, rounds, default_task, default_round, problems)
         data = _row_data(row, plan.year, r, today, pick_names, problems)
-        if r is not None and data is not None:
-            key = (r.task, r.number, data["entity"])
+        department = _row_department(row, plan, r, default_department, problems)
+        if data is not None and department:
+            data["department"] = department
+        if r is not None and data is not None and department is not None:
+            key = (r.task, r.number, data["entity"], department)
             if key in seen:
                 first = seen[key]
-                problems.append((f"企业 {key[2]} 在本次登记中出现了两次（另一处：{first.path}:{first.line}）",
+                problems.append((f"企业 {key[2]} 在本次登记中出现了两次（另一处：{first.path}:{first.line}）"
+                                 + (f"（部门 {department}）" if department else ""),
                                  "一家企业一次只登记一个结果，请删除或合并重复的一行"))
             seen.setdefault(key, row)
         errors.extend(InputError(row.path, row.line, message, hint) for message, hint in problems)
-        if problems or r is None or data is None:
+        if problems or r is None or data is None or department is None:
             continue
         if (r.task, r.number) not in touched:
             touched.append((r.task, r.number))
-        current = r.current(data["entity"])
+        current = r.current(data["entity"], department or None)
         if current is not None and current.same_result(data["date"], data["result"], data["measures"], data["note"]):
             unchanged.append(data)
             continue
         warnings.extend(_row_warnings(plan.get_task(r.task), r, data, current is not None))
         events.append(data)
     return errors, Checked(tuple(events), tuple(unchanged), tuple(dict.fromkeys(warnings)), tuple(touched))
+
+
+def _row_department(
+    row: ResultRow, plan: Plan, r: Round | None, default: str | None, problems: list[tuple[str, str]]
+) -> str | None:
+    """The department code a row records for: in a joint round the row's, the command's or the lead's;
+    "" in any other round (where a department may only name the task's own); None, with a problem, when wrong."""
+    given = row.department.strip() or (default or "").strip()
+    if r is None:
+        return None
+    names = plan.departments
+    if not r.departments:
+        if not given:
+            return ""
+        task = plan.task(r.task)
+        own = (task.department_code, task.department) if task is not None else ()
+        if given in own:
+            return ""
+        problems.append((f"任务 {r.task} 不是部门联合抽查，不按部门登记结果（给出的部门：{given}）",
+                         "请去掉 --department（或文件中的 department 列）；只有联合抽查任务按部门登记"))
+        return None
+    if not given:
+        return r.departments[0]
+    for code in r.departments:
+        if given in (code, names.get(code)):
+            return code
+    known = "、".join(f"{c}（{names.get(c, c)}）" for c in r.departments)
+    problems.append((f"部门 {given} 不是联合抽查任务 {r.task} 第 {r.number} 轮的部门", f"可用部门：{known}；不写即牵头部门"))
+    return None
 
 
 def _row_round(
@@ -250,22 +288,41 @@ def _row_warnings(task: Task, r: Round, data: dict, correction: bool) -> list[st
     return out
 
 
-def round_results(r: Round, names: Mapping[str, str]) -> list[dict]:
-    """One row per pick, in draw order, with the result in force and every result recorded (oldest first)."""
+def _result_json(ev: ResultEvent) -> dict:
+    out = {
+        "seq": ev.seq, "at": ev.at, "date": ev.date, "result": ev.result,
+        "result_label": result_label(ev.result), "measures": ev.measures, "note": ev.note,
+    }
+    if ev.department:
+        out["department"] = ev.department
+    return out
+
+
+def round_results(r: Round, names: Mapping[str, str], department_names: Mapping[str, str] | None = None) -> list[dict]:
+    """One row per pick, in draw order, with the result in force and every result recorded (oldest first).
+
+    A joint round's rows also list ``departments``: each department's result in force and history,
+    side by side; the row's own result is the lead department's, ``checked`` whether every department has one.
+    """
     rows = []
     for entity in r.picks:
-        history = [
-            {
-                "seq": ev.seq, "at": ev.at, "date": ev.date, "result": ev.result,
-                "result_label": result_label(ev.result), "measures": ev.measures, "note": ev.note,
-            }
-            for ev in r.results.get(entity, ())
-        ]
-        current = history[-1] if history else {}
-        rows.append({
+        history = [_result_json(ev) for ev in r.results.get(entity, ())]
+        lead = r.current(entity)
+        current = _result_json(lead) if lead is not None else {}
+        row = {
             "year": r.year, "task": r.task, "round": r.number, "voided": r.voided, "entity": entity,
             "name": names.get(entity, ""), "date": current.get("date"), "result": current.get("result"),
             "result_label": current.get("result_label"), "measures": current.get("measures", ""),
             "note": current.get("note", ""), "history": history,
-        })
+        }
+        if r.departments:
+            row["checked"] = all(ev is not None for ev in r.department_results(entity).values())
+            row["departments"] = [
+                {"code": code, "name": (department_names or {}).get(code, code),
+                 **({k: v for k, v in _result_json(ev).items() if k not in ("seq", "at", "department")} if ev is not None
+                    else {"date": None, "result": None, "result_label": None, "measures": "", "note": ""}),
+                 "history": [h for h in history if h.get("department") == code]}
+                for code, ev in r.department_results(entity).items()
+            ]
+        rows.append(row)
     return rows

@@ -165,3 +165,115 @@ def test_replace_inspector_and_entity_of_a_joint_pick_stay_per_department(jssj, 
     for code, team in split(rec, new).items():
         assert set(team) <= dept_pools(rec)[code] and len(team) == {"yjj": 2, "scjg": 1, "xf": 1}[code]
     assert "复核通过" in ok(jssj("verify")).stdout
+
+
+# --------------------------------------------------------------------------- results per department
+
+def record(jssj, entity: str, day: str, result: str, *extra: str):
+    return jssj("record", "--task", JOINT_TASK, "--entity", entity, "--date", day, "--result", result, "--today", day, *extra)
+
+
+def last_line(joint_ws) -> dict:
+    return json.loads((joint_ws / "draws" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])
+
+
+def test_record_per_department_lead_by_default_results_side_by_side(jssj, joint_ws):
+    rec = draw_joint(jssj)
+    e = rec["picks"][0]["entity"]
+    ok(record(jssj, e, "2022-05-10", "no_problem"))
+    assert last_line(joint_ws)["department"] == "yjj"
+    ok(record(jssj, e, "2022-05-11", "rectify", "--department", "scjg", "--measures", "责令限期整改"))
+    assert last_line(joint_ws)["department"] == "scjg"
+    (row,) = [r for r in json.loads(ok(jssj("results", "--task", JOINT_TASK, "--json")).stdout) if r["entity"] == e]
+    assert row["checked"] is False and row["result"] == "no_problem"
+    assert [(d["code"], d["name"], d["result"]) for d in row["departments"]] == [
+        ("yjj", "长子县应急管理局", "no_problem"), ("scjg", "长子县市场监督管理局", "rectify"), ("xf", "长子县消防救援大队", None)]
+    res = ok(record(jssj, e, "2022-05-12", "no_problem", "--department", "长子县消防救援大队"))
+    assert "已登记 1/4 户" in res.stdout
+    # a correction of one department leaves the others' results alone
+    ok(record(jssj, e, "2022-05-13", "penalty", "--department", "scjg"))
+    (row,) = [r for r in json.loads(ok(jssj("results", "--task", JOINT_TASK, "--json")).stdout) if r["entity"] == e]
+    assert row["checked"] is True
+    assert [(d["code"], d["result"], len(d["history"])) for d in row["departments"]] == [
+        ("yjj", "no_problem", 1), ("scjg", "penalty", 2), ("xf", "no_problem", 1)]
+    human = ok(jssj("results", "--task", JOINT_TASK)).stdout
+    assert "已登记 1/4 户" in human and "立案查处（已更正）" in human and "未登记" in human
+    assert "更正记录：第 1 户 " + e + "（长子县市场监督管理局）原登记 2022-05-11 发现问题，责令整改" in human
+    # the same result again is not appended; verify passes
+    before = tree_digest(joint_ws)
+    assert "未重复写入" in ok(record(jssj, e, "2022-05-12", "no_problem", "--department", "xf")).stdout
+    assert tree_digest(joint_ws) == before
+    assert "复核通过" in ok(jssj("verify")).stdout
+
+
+def test_record_bad_department_exit_2_and_change_nothing(jssj, joint_ws):
+    rec = draw_joint(jssj)
+    ok(jssj("draw", "--task", "hazchem", "--seed", "危化 1", "--today", "2022-05-06"))
+    e = rec["picks"][0]["entity"]
+    before = tree_digest(joint_ws)
+    res = record(jssj, e, "2022-05-10", "no_problem", "--department", "wsj")
+    assert res.exit_code == 2
+    assert "部门 wsj 不是联合抽查任务 joint-hazchem 第 1 轮的部门" in res.output and "scjg（长子县市场监督管理局）" in res.output
+    hazchem = json.loads((joint_ws / "draws" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-1])["picks"][0]
+    res = jssj("record", "--task", "hazchem", "--entity", hazchem, "--date", "2022-05-10", "--result", "no_problem",
+               "--department", "scjg", "--today", "2022-05-10")
+    assert res.exit_code == 2 and "任务 hazchem 不是部门联合抽查" in res.output
+    batch = joint_ws.parent / "结果.csv"
+    batch.write_text(f"entity,date,result,department\n{e},2022-05-10,no_problem,scjg\n{e},2022-05-10,no_problem,消防\n",
+                     encoding="utf-8")
+    res = jssj("record", "--task", JOINT_TASK, "--from", str(batch), "--today", "2022-05-10")
+    assert res.exit_code == 2, res.output
+    assert f"{batch.as_posix()}:3: 部门 消防 不是联合抽查任务" in res.output and "Traceback" not in res.output
+    assert tree_digest(joint_ws) == before
+
+
+def record_all(jssj, rec: dict, last_xf: str = "2022-05-20", skip_xf: str | None = None) -> None:
+    for n, p in enumerate(rec["picks"]):
+        ok(record(jssj, p["entity"], f"2022-05-1{n}", "no_problem"))
+        ok(record(jssj, p["entity"], f"2022-05-1{n}", "rectify", "--department", "scjg", "--measures", "责令限期整改"))
+        if p["entity"] != skip_xf:
+            ok(record(jssj, p["entity"], last_xf if n == 0 else f"2022-05-1{n}", "no_problem", "--department", "xf"))
+
+
+def test_publish_refused_while_one_department_has_not_recorded(jssj, joint_ws):
+    rec = draw_joint(jssj)
+    gap = rec["picks"][-1]
+    record_all(jssj, rec, skip_xf=gap["entity"])
+    before = tree_digest(joint_ws)
+    res = jssj("publish", "--task", JOINT_TASK, "--today", "2022-05-25")
+    assert res.exit_code == 2, res.output
+    assert f"还有 1 户没有登记检查结果：{gap['name']}（{gap['entity']}）（未登记的部门：长子县消防救援大队（xf））" in res.output
+    assert "--department" in res.output and "Traceback" not in res.output
+    assert tree_digest(joint_ws) == before
+    due = json.loads(ok(jssj("publish-due", "--today", "2022-05-25", "--json")).stdout)
+    assert [(i["task"], i["state"], i["check_end"]) for i in due] == [(JOINT_TASK, "checking", None)]
+
+
+def test_joint_notice_lists_every_department_and_runs_from_the_last_check(jssj, joint_ws):
+    from shuangsuiji.render.notice import parse_csv
+
+    rec = draw_joint(jssj)
+    record_all(jssj, rec, last_xf="2022-05-20")
+    due = json.loads(ok(jssj("publish-due", "--today", "2022-05-20", "--json")).stdout)
+    assert [i["check_end"] for i in due] == ["2022-05-20"]  # the last department's check, not the lead's
+    ev = json.loads(ok(jssj("publish", "--task", JOINT_TASK, "--today", "2022-05-23", "--json")).stdout)
+    assert ev["check_end"] == "2022-05-20" and ev["due"] == "2022-05-31" and ev["on_time"] is True
+    public = joint_ws / "draws" / "2022" / "public"
+    title, header, rows = parse_csv((public / "joint-hazchem-r1-2022-05-23.csv").read_bytes())
+    assert title == "2022年危险化学品经营企业部门联合双随机抽查（第 1 轮）联合抽查结果公示"
+    assert "牵头部门：长子县应急管理局；配合部门：长子县市场监督管理局、长子县消防救援大队" in header
+    assert len(rows) == 3 * len(rec["picks"])
+    first = rows[:3]
+    assert [(r["序号"], r["统一社会信用代码"], r["检查部门"], r["抽查事项"], r["检查结果"]) for r in first] == [
+        ("1", rec["picks"][0]["entity"], "长子县应急管理局", "危险化学品经营企业安全生产监督检查", "未发现问题"),
+        ("1", rec["picks"][0]["entity"], "长子县市场监督管理局", "危险化学品经营许可及产品质量监督检查", "发现问题，责令整改"),
+        ("1", rec["picks"][0]["entity"], "长子县消防救援大队", "消防安全检查", "未发现问题")]
+    names = rec["picks"][0]["inspector_names"]
+    assert first[0]["执法人员"].startswith(names[0]) and names[2] in first[1]["执法人员"] and names[3] in first[2]["执法人员"]
+    assert first[2]["检查日期"] == "2022-05-20"
+    html = (public / "joint-hazchem-r1-2022-05-23.html").read_text(encoding="utf-8")
+    assert 'rowspan="3"' in html and html.count("<tr") == 1 + 3 * len(rec["picks"])
+    assert "长子县应急管理局<br>长子县市场监督管理局<br>长子县消防救援大队<br>2022年5月23日" in html
+    md = (public / "joint-hazchem-r1-2022-05-23.md").read_text(encoding="utf-8")
+    assert md.endswith("长子县应急管理局\n长子县市场监督管理局\n长子县消防救援大队\n2022-05-23\n")
+    assert "复核通过" in ok(jssj("verify")).stdout
