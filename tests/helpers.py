@@ -71,6 +71,24 @@ def ledger_events(ws: Path) -> list[dict]:
     return [json.loads(line) for line in ledger_bytes(ws).decode("utf-8").splitlines()]
 
 
+def as_before_kept_inputs(ws: Path) -> None:
+    """Make the workspace's draws look made before ssj kept their inputs: no ``kept_inputs`` on the
+    draw lines (the chain re-linked, as ssj wrote it then) and no ``draws/inputs/``."""
+    import shutil
+
+    from shuangsuiji.ledger.chain import GENESIS, encode_event, line_digest
+
+    prev, out = GENESIS, []
+    for line in ledger_events(ws):
+        head = {k: line.pop(k) for k in ("seq", "type", "at", "prev")}
+        line.pop("kept_inputs", None)
+        raw = encode_event(head["seq"], head["type"], head["at"], prev, line)
+        out.append(raw + b"\n")
+        prev = line_digest(raw)
+    (ws / "draws" / "ledger.jsonl").write_bytes(b"".join(out))
+    shutil.rmtree(ws / "draws" / "inputs")
+
+
 CATEGORIES = {
     "coal_mine": "煤矿",
     "coal_washing": "洗（储）煤",

@@ -12,9 +12,11 @@ reported as orphans; a record an interrupted draw left behind, which ssj set asi
 ``<task>-r<n>.orphan-<m>.json``, is noted as kept evidence.
 
 The record's own scope and inspector exclusions are trusted only as far as they can be
-checked: where the plan and registries on disk still have the SHA-256 the record holds,
-the scope, k and every inspector left out (with its reason) are derived again from those
-files, so an edited scope or a made-up exclusion in a record is caught.
+checked: from the copies of the plan and registries kept with the draw (``draws/inputs/``),
+or, for a draw made before ssj kept them, from the files on disk where they still have the
+SHA-256 the record holds (``actions.verify_inputs``), the scope, k, strata and every
+inspector left out (with its reason) are derived again, so an edited scope or a made-up
+exclusion in a record is caught.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from shuangsuiji.actions.draw import read_record_bytes
+from shuangsuiji.actions.verify_inputs import DrawInputs
 from shuangsuiji.actions.verify_strata import (
     check_strata,
     redraw_strata,
@@ -63,7 +66,6 @@ from shuangsuiji.errors import (
     RecordAltered,
     RecordMalformed,
     RecordMissing,
-    SsjError,
 )
 from shuangsuiji.ledger.chain import LedgerEvent, read_ledger
 from shuangsuiji.ledger.events import DrawEvent, PublishEvent, ReplaceEvent, typed
@@ -132,9 +134,7 @@ def verify_workspace(
     res.failures.extend(event_problems(events, ledger_shown))
     _check_expected(res, events, expect, ledger_shown)
     rounds = build_rounds(events)
-    current = _CurrentInputs(ws)
-    if inputs is not None:
-        current.loaded[inputs.plan.year] = inputs
+    current = DrawInputs(ws, inputs)
     records: dict[int, dict[str, int]] = {}  # seq of a draw -> its checks per inspector, once read and hash-checked
     replays: dict[RoundKey, Replay | None] = {}  # rounds with replacements (递补): their picks as the events so far left them
     named: set[Path] = set()
@@ -158,8 +158,8 @@ def verify_workspace(
                 for message in _check_replacement(ev, replays[key]):
                     res.fail(ev.seq, ledger_shown, f"第 {ev.seq} 号事件（递补）：{message}")
     _check_orphans(ws, named, published, res)
-    if current.stale:
-        res.notes.append(current.stale_note())
+    res.failures.extend(current.failures())
+    res.notes.extend(current.notes())
     return res
 
 
@@ -202,46 +202,6 @@ def _check_orphans(ws: Workspace, named: set[Path], published: set[Path], res: V
                 res.fail(None, ws.show(f), "孤立的公示文件：账本中没有公示事件记录它（公示被中断，或文件被放入/改名）")
 
 
-class _CurrentInputs:
-    """The workspace's plan and registries as they are now, loaded once per year when needed."""
-
-    def __init__(self, ws: Workspace) -> None:
-        self.ws = ws
-        self.loaded: dict[int, Any] = {}
-        self.stale = 0
-        self.stale_rounds: list[str] = []
-        self.changed: set[str] = set()
-
-    def matching(self, rec: DrawRecord) -> Any:
-        """The current inputs when every file still has the hash the record holds, else None."""
-        from shuangsuiji.inputs.year import load_inputs
-
-        if rec.year not in self.loaded:
-            try:
-                self.loaded[rec.year] = load_inputs(self.ws, rec.year)
-            except (SsjError, OSError):  # a broken file, or one Excel holds open: check from the record alone
-                self.loaded[rec.year] = None
-        inputs = self.loaded[rec.year]
-        if inputs is None or inputs.hashes != rec.inputs:
-            self.stale += 1
-            self.stale_rounds.append(f"{rec.year} 年 {rec.task} 第 {rec.round} 轮")
-            now = inputs.hashes if inputs is not None else {}
-            self.changed |= {f for f, h in rec.inputs.items() if now.get(f) != h}
-            return None
-        return inputs
-
-    def stale_note(self) -> str:
-        """One note: which draws, which files, what it means, and what (not) to do."""
-        rounds = "、".join(self.stale_rounds[:3]) + (f" 等 {self.stale} 次摇号" if self.stale > 3 else "")
-        files = "、".join(sorted(self.changed)) or "计划或名录库"
-        return (
-            f"{rounds}之后，{files} 已修改（或现在无法读取）。这不是错误：名录库日常更新后，"
-            "这些摇号的抽查范围和执法人员排除无法再用现在的文件重新推出，已改按记录本身复核"
-            "（抽中名单、排序值和执法人员分派均已按种子重新计算）。无需处理；"
-            "如需完整复核，请把摇号时的文件（SHA-256 见各记录的 inputs）放回原处后再运行 ssj verify。"
-        )
-
-
 # Files that appear beside a notice without anyone publishing anything: dot files, the owner
 # files Excel/WPS keep while a notice is open ("~$name.xlsx"), Windows folder metadata.
 _INCIDENTAL_NAMES = {"thumbs.db", "desktop.ini"}
@@ -252,7 +212,7 @@ def _incidental(name: str) -> bool:
 
 
 def _check_draw(
-    ws: Workspace, ev: DrawEvent, rounds: Mapping[RoundKey, Round], records: dict[int, dict[str, int]], current: _CurrentInputs,
+    ws: Workspace, ev: DrawEvent, rounds: Mapping[RoundKey, Round], records: dict[int, dict[str, int]], current: DrawInputs,
     on_record: RecordSink | None = None,
 ) -> tuple[list[str], DrawRecord | None]:
     """Every check of one draw line and its record, and the record when it could be checked; never raises on a malformed record."""
@@ -279,7 +239,8 @@ def _check_draw(
     except (TypeError, AttributeError, KeyError, ValueError, OverflowError) as exc:
         # Only a record rewritten together with the whole ledger gets here: report it, never crash.
         return out + [f"摇号记录的结构异常，无法复核（{type(exc).__name__}: {exc}）"], None
-    inputs = current.matching(rec)
+    inputs, problems = current.for_draw(ev, rec)
+    out += problems
     if inputs is not None:
         out.extend(_check_against_inputs(rec, inputs))
     return out, rec

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.helpers import Ssj, tree_digest
+from tests.helpers import Ssj, as_before_kept_inputs, tree_digest
 
 DAY = "2022-04-06"
 
@@ -403,15 +403,18 @@ def test_made_up_inspector_exclusion_is_caught(ssj, ws):
     assert f"{first} 未派出的执法人员及原因与名录库不符" in res.stderr
 
 
-def test_registry_changed_after_draw_is_noted_not_failed(ssj, ws):
+def test_registry_changed_after_a_draw_made_before_kept_inputs_is_noted_once_not_failed(ssj, ws):
     draw(ssj, "hazchem", "s1")
+    draw(ssj, "coal", "s2")
+    as_before_kept_inputs(ws)
     path = ws / "data" / "entities.csv"
     path.write_bytes(path.read_bytes().replace("在营".encode(), "停产".encode(), 1))
     res = ssj("verify")
     assert res.exit_code == 0, res.output
     note = [line for line in res.stdout.splitlines() if "已修改" in line]
-    assert len(note) == 1, res.stdout  # one note, saying what it means and what to do
-    assert "2022 年 hazchem 第 1 轮之后，data/entities.csv 已修改" in note[0]
+    assert len(note) == 1, res.stdout  # one note for both draws, saying what it means and what to do
+    assert note[0].startswith("注意：2022 年 hazchem 第 1 轮、2022 年 coal 第 1 轮是在 ssj 留存输入文件（draws/inputs/）之前摇的")
+    assert "data/entities.csv 此后已修改" in note[0] and "抽查范围、抽取家数、分级抽取、排除名单和执法人员排除无法重新推出" in note[0]
     assert "这不是错误" in note[0] and "无需处理" in note[0] and "放回原处后再运行 ssj verify" in note[0]
 
 

@@ -1,0 +1,210 @@
+"""A draw's inputs read back from the kept copies in ``draws/inputs/`` (``files.kept``), for ``ssj verify``.
+
+A draw line's ``kept_inputs`` names the copy of each file the draw read (shown path ->
+kept path under ``draws/``). ``KeptInputs.load`` turns those copies into the ``Inputs`` the
+draw was made from, whatever ``plans/`` and ``data/`` hold today. Each copy is parsed at
+most once per run, however many draws share it, and its bytes are hashed while they are
+parsed: a copy is good only when the SHA-256 of its (decompressed) bytes is its name and
+the record's. The entity registry is parsed once per (copy, plan categories); the
+inspectors once per (copy, entity copy, categories, departments), since their checks
+depend on those. When the caller already loaded the current files and their hashes are
+the draw's, those records are the same bytes parsed and are used as they are.
+
+A copy that is missing, altered, or no longer readable is returned as a problem naming
+the copy; ``ssj verify`` reports it as a failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import TypeVar
+
+from shuangsuiji.errors import InputErrors
+from shuangsuiji.files.kept import STORE_DIR, open_kept
+from shuangsuiji.files.text import MAX_INPUT_BYTES, HashingReader
+from shuangsuiji.inputs.entities import load_entity_stream
+from shuangsuiji.inputs.entity_table import EntityTable
+from shuangsuiji.inputs.inspectors import load_inspectors
+from shuangsuiji.inputs.plan import load_plan
+from shuangsuiji.inputs.year import Inputs
+from shuangsuiji.records import Inspector, Plan
+from shuangsuiji.workspace import Workspace
+
+_BAD_COPY = (OSError, EOFError, zlib.error)  # gzip.BadGzipFile is an OSError
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class KeptProblem:
+    """A kept copy that cannot stand for the file a draw read: ``kept`` is its shown path."""
+
+    kept: str
+    message: str
+
+
+class _Bad(Exception):
+    """A copy found not good (its reason is in ``KeptInputs._bad``)."""
+
+
+class KeptInputs:
+    """The kept copies of one workspace, each parsed once per run (see the module docstring)."""
+
+    def __init__(self, ws: Workspace, current: Mapping[int, Inputs | None] | None = None) -> None:
+        self.ws = ws
+        self.current = current if current is not None else {}  # year -> the current files, when already loaded
+        self._bad: dict[str, str] = {}  # kept path under draws/ -> what is wrong with it
+        self._hashed: dict[str, str] = {}  # kept path -> SHA-256 of its original bytes, once computed
+        self._plans: dict[str, Plan] = {}
+        self._entities: dict[tuple, EntityTable] = {}
+        self._inspectors: dict[tuple, tuple[Inspector, ...]] = {}
+
+    def load(self, kept: Mapping[str, str], hashes: Mapping[str, str], year: int) -> tuple[Inputs | None, list[KeptProblem]]:
+        """The draw's inputs from its copies (``kept``: shown path -> kept path; ``hashes``: the record's
+        ``inputs``, which ``kept_name_problems`` found to agree with ``kept``); None and the problems
+        when a copy is not good, None alone when the line does not name a plan and two registries."""
+        files = _three(kept)
+        if files is None:
+            return None, []
+        for rel in kept.values():
+            if rel not in self._bad and not self._path(rel).is_file():
+                self._bad[rel] = "留存的输入文件不存在（摇号时的计划或名录库副本被删除或移走）"
+        try:
+            if any(rel in self._bad for rel in kept.values()):
+                raise _Bad
+            now = self.current.get(year)
+            if now is not None and dict(now.hashes) == dict(hashes):
+                for shown, rel in kept.items():  # the same bytes, parsed already: only the copies are checked
+                    self._hash_only(rel, hashes[shown])
+                return now, []
+            plan_shown, entities_shown, inspectors_shown = files
+            plan = self._plan(kept[plan_shown], plan_shown, hashes[plan_shown])
+            entities = self._entity_table(kept[entities_shown], entities_shown, hashes[entities_shown], plan)
+            inspectors = self._inspector_list(kept[inspectors_shown], inspectors_shown, hashes[inspectors_shown],
+                                              plan, entities, kept[entities_shown])
+        except _Bad:
+            for shown, rel in kept.items():  # every bad copy is named, not only the first one found
+                if rel not in self._bad and rel not in self._hashed:
+                    try:
+                        self._hash_only(rel, hashes[shown])
+                    except _Bad:
+                        pass
+            return None, [KeptProblem(self.ws.show(self._path(rel)), self._bad[rel]) for rel in kept.values() if rel in self._bad]
+        return Inputs(plan, entities, inspectors, dict(hashes)), []
+
+    def _path(self, rel: str) -> Path:
+        return self.ws.draws_dir / rel
+
+    def _found(self, rel: str, got: str, sha256: str) -> None:
+        """Note the hash of a copy's bytes; raises _Bad unless it is the one the draw recorded."""
+        self._hashed[rel] = got
+        if got != sha256:
+            self._bad[rel] = _altered(got)
+            raise _Bad
+
+    def _hash_only(self, rel: str, sha256: str) -> None:
+        if rel in self._hashed:
+            return self._found(rel, self._hashed[rel], sha256)
+        try:
+            with open_kept(self._path(rel)) as fh:
+                got = HashingReader(fh).sha256()
+        except _BAD_COPY:
+            got = ""
+        self._found(rel, got, sha256)
+
+    def _plan(self, rel: str, shown: str, sha256: str) -> Plan:
+        if rel not in self._plans:
+            data = self._read_whole(rel, sha256)
+            self._plans[rel] = self._parse(rel, shown, lambda: load_plan(Path(shown), shown, data))
+        return self._plans[rel]
+
+    def _entity_table(self, rel: str, shown: str, sha256: str, plan: Plan) -> EntityTable:
+        key = (rel, tuple(plan.categories.items()))
+        if key in self._entities:
+            return self._entities[key]
+        table: EntityTable | None = None
+        errors: InputErrors | None = None
+        try:
+            with open_kept(self._path(rel)) as fh:
+                reader = HashingReader(fh)  # the bytes parsed are the bytes hashed
+                try:
+                    table = load_entity_stream(reader, shown, plan.categories)
+                except InputErrors as exc:
+                    errors = exc
+                got = reader.sha256()
+        except _BAD_COPY:
+            got = ""
+        self._found(rel, got, sha256)
+        if table is None:
+            self._bad[rel] = _unreadable(shown, errors)
+            raise _Bad
+        self._entities[key] = table
+        return table
+
+    def _inspector_list(self, rel: str, shown: str, sha256: str, plan: Plan, entities: EntityTable,
+                        entities_rel: str) -> tuple[Inspector, ...]:
+        key = (rel, entities_rel, tuple(plan.categories.items()), tuple(plan.departments.items()))
+        if key not in self._inspectors:
+            data = self._read_whole(rel, sha256)
+            self._inspectors[key] = tuple(self._parse(rel, shown, lambda: load_inspectors(
+                Path(shown), shown, plan.categories, entities.id_set(), plan.departments, data)))
+        return self._inspectors[key]
+
+    def _read_whole(self, rel: str, sha256: str) -> bytes:
+        """A small copy's bytes (the plan, the inspectors), checked against the draw's hash."""
+        data = b""
+        try:
+            with open_kept(self._path(rel)) as fh:
+                data = fh.read(MAX_INPUT_BYTES + 1)
+            got = hashlib.sha256(data).hexdigest()
+        except _BAD_COPY:
+            got = ""
+        self._found(rel, got, sha256)
+        return data
+
+    def _parse(self, rel: str, shown: str, parse: Callable[[], T]) -> T:
+        try:
+            return parse()
+        except InputErrors as exc:
+            self._bad[rel] = _unreadable(shown, exc)
+            raise _Bad from None
+
+
+def _three(kept: Mapping[str, str]) -> tuple[str, str, str] | None:
+    """(plan, entities, inspectors) shown paths of a line's ``kept_inputs``; None unless it names exactly those."""
+    plans = [s for s in kept if s.startswith("plans/")]
+    data = {PurePosixPath(s).name: s for s in kept if s.startswith("data/")}
+    if len(kept) != 3 or len(plans) != 1 or set(data) != {"entities.csv", "inspectors.csv"}:
+        return None
+    return plans[0], data["entities.csv"], data["inspectors.csv"]
+
+
+def kept_name_problems(kept: Mapping[str, str], hashes: Mapping[str, str]) -> list[str]:
+    """What is wrong with a draw line's ``kept_inputs`` against its record's ``inputs``: each file the
+    record hashed has a copy under ``inputs/`` named by that hash and the file's extension."""
+    out = []
+    if set(kept) != set(hashes):
+        out.append("账本行的 kept_inputs 与记录的 inputs 列出的文件不同")
+    for shown, rel in kept.items():
+        sha = hashes.get(shown)
+        if sha is None:
+            continue
+        suffix = PurePosixPath(shown).suffix.lower()
+        if rel not in (f"{STORE_DIR}/{sha}{suffix}", f"{STORE_DIR}/{sha}{suffix}.gz"):
+            out.append(f"账本行的 kept_inputs 中 {shown} 的副本 {rel} 不是按记录中的 SHA-256 命名的")
+    return out
+
+
+def _altered(got: str) -> str:
+    if not got:
+        return "留存的输入文件无法读取或解压，文件被改动或损坏"
+    return f"留存的输入文件内容的 SHA-256（{got}）与文件名和摇号记录不符，文件被改动过"
+
+
+def _unreadable(shown: str, exc: InputErrors | None) -> str:
+    first = exc.items[0] if exc is not None and exc.items else None
+    detail = f"：{first.location()}: {first.message}" if first is not None else ""
+    return f"留存的输入文件（摇号时的 {shown}）SHA-256 无误，但按现在的规则无法读入{detail}"

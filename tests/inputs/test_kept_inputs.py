@@ -1,0 +1,51 @@
+"""inputs/kept.py: a draw's inputs read back from its kept copies, directly (no CLI)."""
+
+from __future__ import annotations
+
+import hashlib
+
+from shuangsuiji.files.kept import keep_file
+from shuangsuiji.inputs.kept import KeptInputs, kept_name_problems
+from shuangsuiji.inputs.year import load_inputs
+from shuangsuiji.workspace import Workspace
+
+FILES = ("plans/2022.yaml", "data/entities.csv", "data/inspectors.csv")
+
+
+def kept_copies(ws: Workspace) -> tuple[dict[str, str], dict[str, str]]:
+    hashes = {f: hashlib.sha256((ws.root / f).read_bytes()).hexdigest() for f in FILES}
+    kept = {f: keep_file(ws.draws_dir / "inputs", ws.root / f, f, hashes[f])[0].relative_to(ws.draws_dir).as_posix() for f in FILES}
+    return kept, hashes
+
+
+def test_kept_copies_give_the_inputs_the_files_gave(ws):
+    w = Workspace(ws)
+    now = load_inputs(w, 2022)
+    kept, hashes = kept_copies(w)
+    assert hashes == now.hashes
+    for name in FILES[1:]:
+        (ws / name).write_text("改掉了\n", encoding="utf-8")  # the files on disk are no help any more
+    inputs, problems = KeptInputs(w).load(kept, hashes, 2022)
+    assert problems == [] and inputs is not None
+    assert inputs.plan == now.plan and inputs.inspectors == now.inspectors and inputs.hashes == now.hashes
+    for task in now.plan.tasks:
+        assert inputs.scope_graded(task) == now.scope_graded(task)
+
+
+def test_current_files_of_the_same_bytes_stand_in_but_the_copies_are_still_checked(ws):
+    w = Workspace(ws)
+    now = load_inputs(w, 2022)
+    kept, hashes = kept_copies(w)
+    assert KeptInputs(w, {2022: now}).load(kept, hashes, 2022) == (now, [])
+    (ws / "draws" / kept["data/inspectors.csv"]).write_bytes(b"id,name\n")
+    inputs, problems = KeptInputs(w, {2022: now}).load(kept, hashes, 2022)
+    assert inputs is None and [p.kept for p in problems] == ["draws/" + kept["data/inspectors.csv"]]
+
+
+def test_kept_name_problems():
+    sha = "a" * 64
+    assert kept_name_problems({"data/entities.csv": f"inputs/{sha}.csv.gz"}, {"data/entities.csv": sha}) == []
+    assert kept_name_problems({"data/entities.csv": f"inputs/{sha}.csv"}, {"data/entities.csv": sha}) == []
+    assert kept_name_problems({"data/entities.csv": f"inputs/{'b' * 64}.csv"}, {"data/entities.csv": sha}) == [
+        f"账本行的 kept_inputs 中 data/entities.csv 的副本 inputs/{'b' * 64}.csv 不是按记录中的 SHA-256 命名的"]
+    assert kept_name_problems({}, {"data/entities.csv": sha}) == ["账本行的 kept_inputs 与记录的 inputs 列出的文件不同"]
