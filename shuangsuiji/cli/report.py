@@ -26,7 +26,7 @@ SUFFIXES = {".json": "json", ".csv": "csv", ".xlsx": "xlsx", ".html": "html", ".
 def register(app: typer.Typer) -> None:
     command(
         app, "report", "生成年度报告。",
-        help="年度报告：计划执行、抽查频次、执法人员、问题处理、月度进度和账本复核；"
+        help="年度报告：计划执行、抽查频次、执法人员、问题处理、信用分级与失信惩戒、月度进度和账本复核；"
         "可输出表格、JSON、CSV、XLSX、可打印的 HTML 或 Markdown。账本复核未通过时仍输出报告（首行注明），退出码为 1。",
     )(report)
 
@@ -50,7 +50,7 @@ def choose_format(fmt: str | None, out: Path | None) -> str:
 def report(
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
     today_: Optional[str] = typer.Option(None, "--today", help="统计截至此日期（YYYY-MM-DD），据此判断任务期限是否已过、公示是否逾期；默认北京时间今天"),
-    fmt: Optional[str] = typer.Option(None, "--format", help="table（终端表格，默认）、json、csv（各任务一行，带 BOM 的 UTF-8）、xlsx、html（可打印）、md"),
+    fmt: Optional[str] = typer.Option(None, "--format", help="table（终端表格，默认）、json、csv（各任务一行，其后为信用分级表和黑名单变更表；带 BOM 的 UTF-8）、xlsx、html（可打印）、md"),
     out: Optional[Path] = typer.Option(None, "--out", help="写入此文件（原子写入）；不写则输出到屏幕。xlsx 必须指定；未写 --format 时按扩展名判断格式。不能写进 plans/、data/、calendar/、draws/"),
     force: bool = typer.Option(False, "--force", help="--out 的文件已存在时覆盖它"),
 ) -> None:

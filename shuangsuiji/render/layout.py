@@ -16,7 +16,7 @@ from shuangsuiji.codes import PUBLICATION_LABELS, RESULT_CODES
 from shuangsuiji.deadlines.due import LATE_CHECK_TEXT, check_end_text
 from shuangsuiji.inputs.plan import period_label
 from shuangsuiji.render.page import chinese_date
-from shuangsuiji.report.records import Report, Share, fraction_text
+from shuangsuiji.report.records import GradeRow, Report, Share, fraction_text
 
 Cell = Union[str, int, Decimal, None]
 
@@ -90,6 +90,7 @@ def sections(report: Report) -> list[Section]:
         _frequency(report),
         _inspectors(report),
         _follow_up(report),
+        _credit(report),
         _timeline(report),
         _integrity(report),
     ]
@@ -293,6 +294,51 @@ def _follow_up(report: Report) -> Section:
     return Section("follow_up", "四、问题处理与后续跟踪", "后续处理", paragraphs, (table,))
 
 
+def grade_table(report: Report) -> Table:
+    """Entities and checks per credit-risk grade, with the totals of the rows."""
+    rows = report.credit.grades
+    total = GradeRow(grade="", entities=sum(g.entities for g in rows), drawn=sum(g.drawn for g in rows),
+                     covered=sum(g.covered for g in rows), picks=sum(g.picks for g in rows),
+                     inspected=sum(g.inspected for g in rows),
+                     results={c: sum(g.results.get(c, 0) for g in rows) for c in RESULT_CODES})
+
+    def line(g: GradeRow, label: str) -> tuple[Cell, ...]:
+        return (label, g.entities, g.drawn, pct(g.coverage), g.picks, g.inspected, g.results.get("not_operating", 0),
+                g.found_problems, pct(g.problem_share))
+
+    return Table(
+        "各信用风险等级抽查情况",
+        ("信用风险等级", "在营企业（家）", "抽中企业（家）", "覆盖率（%）", "抽查户次", "已检查", "未生产经营/无法检查", "发现问题",
+         "问题发现率（%）"),
+        tuple(line(g, g.label) for g in rows),
+        line(total, "合计"),
+    )
+
+
+def _credit(report: Report) -> Section:
+    c = report.credit
+    graded = [g for g in c.grades if g.grade]
+    mix = "、".join(f"{g.grade} 级 {g.entities} 家" for g in graded)
+    none = c.grades[-1]
+    paragraphs = [
+        f"按检查对象名录库的信用风险等级（A 低风险、B 一般风险、C 较高风险、D 高风险）统计：在营企业中 {mix}，未定级 {none.entities} 家。"
+        "企业按名录库现在的等级计入，已不在名录库中的企业计入未定级。",
+        "各等级的问题发现率 = 该等级发现问题户次 ÷（该等级已检查户次 − 未生产经营/无法检查户次）；覆盖率 = 抽中的该等级在营企业家数 ÷ 该等级在营企业家数。",
+    ]
+    shown = [f"{g.grade} 级 {g.problem_share.text()}" for g in graded if g.problem_share.den]
+    if shown:
+        paragraphs.append("问题发现率：" + "，".join(shown) + (f"，未定级 {none.problem_share.text()}" if none.problem_share.den else "") + "。")
+    paragraphs.append(f"失信黑名单：全年列入 {c.added} 家次、移出 {c.removed} 家次；截至 {c.listed_on} 在黑名单上的企业 {c.listed} 家。")
+    changes = Table(
+        "失信黑名单变更",
+        ("生效日期", "变更", "企业名称", "统一社会信用代码", "原因", "依据"),
+        tuple((b.date, "列入" if b.change == "add" else "移出", b.name, b.entity, b.reason, b.basis) for b in c.blacklist),
+        empty="全年没有列入或移出黑名单的企业",
+    )
+    # Lane caps (issue 11 items 4, 5): its tables (caps reached, 定向 additions) go after these two.
+    return Section("credit", "五、信用分级与失信惩戒", "信用监管", tuple(paragraphs), (grade_table(report), changes))
+
+
 def _timeline(report: Report) -> Section:
     months = report.timeline
     table = Table(
@@ -303,7 +349,7 @@ def _timeline(report: Report) -> Section:
          sum(m.publications for m in months)),
     )
     paragraphs = ("摇号按摇号日期、检查按生效结果的检查日期、公示按公示日期计入月份。",)
-    return Section("timeline", "五、月度进度", "月度进度", paragraphs, (table,))
+    return Section("timeline", "六、月度进度", "月度进度", paragraphs, (table,))
 
 
 def _integrity(report: Report) -> Section:
@@ -318,7 +364,7 @@ def _integrity(report: Report) -> Section:
     paragraphs += [f"注意：{n}" for n in i.notes]
     paragraphs += [f"注意：{n}" for n in report.notes]
     paragraphs.append("复核内容与 ssj verify 相同：账本哈希链、每次摇号的记录文件、按种子重新摇号比对、公示文件的 SHA-256。")
-    return Section("integrity", "六、账本复核", "账本复核", tuple(paragraphs), (table,), alert=not i.ok)
+    return Section("integrity", "七、账本复核", "账本复核", tuple(paragraphs), (table,), alert=not i.ok)
 
 
 def task_csv_table(report: Report) -> Table:

@@ -88,6 +88,7 @@ def render_html(report: Report) -> str:
     ]
     charts = {
         "tasks": [("各任务进度与计划", svg.progress_chart(report)), ("检查结果分布（户次）", svg.results_chart(report))],
+        "credit": [("各信用风险等级的抽查户次和问题发现率", svg.credit_chart(report))],
         "timeline": [("月度进度", svg.timeline_chart(report))],
     }
     for s in sections(report):

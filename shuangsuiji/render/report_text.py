@@ -49,9 +49,16 @@ def _md_table(t: Table) -> list[str]:
 
 
 def render_csv(report: Report) -> bytes:
-    """The per-task table, through the one CSV writer (UTF-8 with BOM, CRLF, inert cells)."""
+    """The per-task table, then, after an empty row, the credit section's tables (each under a row with its title),
+    through the one CSV writer (UTF-8 with BOM, CRLF, inert cells)."""
     t = task_csv_table(report)
-    return csv_bytes([t.headers, *t.rows, *([t.total] if t.total is not None else [])])
+    rows: list = [t.headers, *t.rows, *([t.total] if t.total is not None else [])]
+    credit = next(s for s in sections(report) if s.key == "credit")
+    for table in credit.tables:
+        rows += [(), (table.title,), table.headers, *table.rows, *([table.total] if table.total is not None else [])]
+        if not table.rows:
+            rows.append((table.empty,))
+    return csv_bytes(rows)
 
 
 def print_tables(report: Report, console) -> None:

@@ -1,4 +1,4 @@
-"""The report's three charts as inline SVG: plain shapes and text labels, no script, no fonts.
+"""The report's four charts as inline SVG: plain shapes and text labels, no script, no fonts.
 
 Each chart has a ``viewBox`` and scales to the page width; every bar carries its number as
 text, so the chart reads the same printed in black and white. Bar lengths are drawn from
@@ -163,3 +163,33 @@ def timeline_chart(report: Report) -> str:
         body.append(_text(left + g * group + group / 2, top + plot_h + 16, _month_label(m.month, report.year), 11, anchor="middle"))
     body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - 6}" y2="{top + plot_h}" stroke="{INK}" stroke-width="1"/>')
     return _svg(width, height, "月度进度", body, "chart-timeline")
+
+
+def credit_chart(report: Report) -> str:
+    """Per credit-risk grade: the checks (户次, against the grade with most) and the share of checks that found problems."""
+    left, bar_w, right = 130, 360, 230
+    width = left + bar_w + right
+    row_h, bar_h, gap, top = 50, 14, 6, 24
+    grades = report.credit.grades
+    height = top + row_h * len(grades) + 8
+    biggest = max([g.picks for g in grades] + [1])
+    body = [
+        _rect(left, 5, 10, 10, "#3f6fb5"), _text(left + 14, 14, "抽查户次", 11, fill=MUTED),
+        _rect(left + 90, 5, 10, 10, "#c0392b"), _text(left + 104, 14, "问题发现率（满格为 100%）", 11, fill=MUTED),
+    ]
+    for n, g in enumerate(grades):
+        y0 = top + n * row_h
+        body.append(_text(0, y0 + 14, g.label, 12, weight="bold"))
+        body.append(_text(0, y0 + 30, f"在营 {g.entities} 家", 11, fill=MUTED))
+        bars = (
+            (Fraction(g.picks, biggest), "#3f6fb5", f"{g.picks} 户次（抽中 {g.drawn} 家）"),
+            (_part(g.problem_share), "#c0392b", f"{g.problem_share.text()}（{g.found_problems}/{g.problem_share.den} 户次）"
+             if g.problem_share.den else "— （无已检查户次）"),
+        )
+        for k, (part, color, label) in enumerate(bars):
+            y = y0 + 4 + k * (bar_h + gap)
+            body.append(_rect(left, y, bar_w, bar_h, TRACK))
+            if part:
+                body.append(_rect(left, y, bar_w * part, bar_h, color))
+            body.append(_text(left + bar_w + 8, y + bar_h - 2, label, 11))
+    return _svg(width, height, "各信用风险等级的抽查户次和问题发现率", body, "chart-credit")

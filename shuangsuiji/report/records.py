@@ -49,6 +49,16 @@ JSON keys (schema ``ssj.report/1``):
 - ``follow_up``: picks whose result in force is rectify, penalty, transfer or judicial,
   by date: {``date``, ``task``, ``round``, ``entity``, ``name``, ``category``,
   ``town``, ``result``, ``label``, ``measures``, ``note``, ``inspectors``}.
+- ``credit``: ``grades`` [one object per credit-risk grade, A, B, C, D, then no grade:
+  ``grade`` ("" for none), ``label``, ``entities`` (active entities of the grade in the
+  registry), ``drawn`` (distinct entities of the grade drawn in live rounds),
+  ``coverage`` (share: those drawn that are active of the grade / ``entities``), ``picks``,
+  ``inspected``, ``results``, ``found_problems``, ``problem_share`` (share)]: an entity counts
+  under its grade in the registry as it stands, under no grade when it has left the registry;
+  ``blacklist`` [{``date``, ``change`` ("add"/"remove"), ``entity``, ``name``, ``reason``,
+  ``basis``, ``seq``}] (the changes that took effect in the year, by date), ``added``,
+  ``removed``, ``listed_on`` (the year's last day, or ``today`` when earlier), ``listed``
+  (entities on the blacklist at the end of that day).
 - ``timeline``: one object per month from January to December of the year, extended to
   any later month with activity: ``month`` ("2022-04"), ``draws`` (draw events, voided
   rounds included), ``voided`` (of those, rounds later voided), ``checks`` (picks of live
@@ -71,7 +81,7 @@ from fractions import Fraction
 from typing import Any, Callable, Mapping, Sequence
 
 from shuangsuiji.codes import FOUND_PROBLEM, RESULT_CODES
-from shuangsuiji.records import Plan, Task
+from shuangsuiji.records import Plan, Task, grade_text
 
 REPORT_SCHEMA = "ssj.report/1"
 MIN_ROUNDS = 2  # 全年开展随机抽查频次一般不少于2次
@@ -427,6 +437,63 @@ class Integrity(JsonRecord):
                 "请先运行 ssj verify 查看问题，并从备份恢复账本后重新生成报告。")
 
 
+# ---------------------------------------------------------------- credit grades and the blacklist
+
+
+@dataclass(frozen=True)
+class GradeRow(JsonRecord):
+    """One credit-risk grade's entities and checks (the grade as the registry stands)."""
+
+    grade: str  # "A" .. "D", "" for no grade (and entities no longer in the registry)
+    label: str = derived()  # B（一般风险）, 未定级
+    entities: int  # active entities of the grade in the registry
+    drawn: int  # distinct entities of the grade drawn in live rounds
+    covered: int = field(metadata={"json": None})  # of those, active registry entities of the grade
+    coverage: Share = derived()
+    picks: int  # checks (户次) of live rounds
+    inspected: int
+    results: dict[str, int]
+    found_problems: int = derived()
+    problem_share: Share = derived()
+
+    def __post_init__(self) -> None:
+        found = sum(self.results.get(c, 0) for c in FOUND_PROBLEM)
+        _set(self, label=grade_text(self.grade), coverage=Share(self.covered, self.entities), found_problems=found,
+             problem_share=Share(found, self.inspected - self.results.get(NOT_OPERATING, 0)))
+
+
+@dataclass(frozen=True)
+class BlacklistChange(JsonRecord):
+    date: str
+    change: str  # "add" or "remove"
+    entity: str
+    name: str
+    reason: str
+    basis: str
+    seq: int
+
+
+@dataclass(frozen=True)
+class Credit(JsonRecord):
+    """The credit section: checks by grade, and the blacklist's changes in the year.
+
+    Lane caps (issue 11 items 4, 5) adds its figures here, beside ``grades`` and ``blacklist``:
+    the entities that reached ``max_checks_per_year`` and the 定向 additions of blacklisted
+    entities (counted apart from the random picks of ``grades``).
+    """
+
+    grades: tuple[GradeRow, ...]  # codes.STRATUM_ORDER: A, B, C, D, then no grade
+    blacklist: tuple[BlacklistChange, ...]  # changes that took effect in the year, by date
+    added: int = derived()
+    removed: int = derived()
+    listed_on: str  # the day the list is counted at: the year's last day, or today when earlier
+    listed: int  # entities on the list at the end of that day
+
+    def __post_init__(self) -> None:
+        _set(self, added=sum(1 for b in self.blacklist if b.change == "add"),
+             removed=sum(1 for b in self.blacklist if b.change == "remove"))
+
+
 # ---------------------------------------------------------------- the report
 
 
@@ -459,6 +526,7 @@ class Report(JsonRecord):
     frequency: Frequency
     inspectors: Inspectors
     follow_up: tuple[FollowUp, ...]
+    credit: Credit
     timeline: tuple[Month, ...]
     notes: tuple[str, ...] = ()
 

@@ -19,8 +19,10 @@ from hypothesis import strategies as st
 from shuangsuiji.report.records import Share, fraction_text, median
 from tests.helpers import TODAY, report_json
 
-SECTIONS = ("tasks", "frequency", "inspectors", "follow_up", "timeline", "integrity")
-SHEETS = ["概况", "计划执行", "抽查频次", "执法人员", "后续处理", "月度进度", "账本复核"]
+SECTIONS = ("tasks", "frequency", "inspectors", "follow_up", "credit", "timeline", "integrity")
+TITLES = ("一、计划执行情况", "二、抽查频次", "三、执法人员", "四、问题处理与后续跟踪", "五、信用分级与失信惩戒", "六、月度进度",
+          "七、账本复核")
+SHEETS = ["概况", "计划执行", "抽查频次", "执法人员", "后续处理", "信用监管", "月度进度", "账本复核"]
 
 
 def render(ssj, tmp_path, name: str) -> bytes:
@@ -38,13 +40,13 @@ def test_html_has_every_section_and_a_chart_each(year, ssj, tmp_path):  # noqa: 
     assert "账本复核通过" in html
     for key in SECTIONS:
         assert f'<section id="{key}">' in html
-    for title in ("一、计划执行情况", "二、抽查频次", "三、执法人员", "四、问题处理与后续跟踪", "五、月度进度", "六、账本复核"):
+    for title in TITLES:
         assert f"<h2>{title}</h2>" in html
     svgs = re.findall(r"<svg\b[^>]*>", html)
-    assert len(svgs) == 3
-    for cls in ("chart-progress", "chart-results", "chart-timeline"):
+    assert len(svgs) == 4
+    for cls in ("chart-progress", "chart-results", "chart-credit", "chart-timeline"):
         assert sum(cls in s for s in svgs) == 1
-    assert html.count("</svg>") == 3
+    assert html.count("</svg>") == 4
     # Labels are text in the charts, not only shapes.
     rep = report_json(ssj)
     results_svg = html[html.index("chart-results"):]
@@ -135,7 +137,7 @@ def test_xlsx_has_one_sheet_per_section_and_the_numbers(year, ssj, tmp_path):  #
     assert body[-1][0] == "合计" and body[-1][3] == sum(m["checks"] for m in rep["timeline"])
 
     rows = [r[0] for r in wb["账本复核"].iter_rows(values_only=True)]
-    assert rows[0] == "六、账本复核" and rows[1].startswith("账本复核通过")
+    assert rows[0] == "七、账本复核" and rows[1].startswith("账本复核通过")
 
 
 def _row_of(ws, title: str) -> int:
@@ -152,7 +154,7 @@ def test_markdown_has_every_section(year, ssj):  # noqa: F811
     lines = md.splitlines()
     assert lines[0] == "# 长子县应急管理局2022年“双随机、一公开”抽查工作年度报告"
     assert lines[2].startswith("> 账本复核通过")
-    for title in ("一、计划执行情况", "二、抽查频次", "三、执法人员", "四、问题处理与后续跟踪", "五、月度进度", "六、账本复核"):
+    for title in TITLES:
         assert f"## {title}" in lines
     rep = report_json(ssj)
     total = next(l for l in lines if l.startswith("|  | **合计**"))
@@ -164,7 +166,7 @@ def test_terminal_table_starts_with_the_ledger_check(year, ssj):  # noqa: F811
     assert res.exit_code == 0, res.output
     lines = res.stdout.splitlines()
     assert lines[0].startswith("账本复核通过") and lines[1] == "长子县应急管理局2022年“双随机、一公开”抽查工作年度报告"
-    for title in ("一、计划执行情况", "二、抽查频次", "三、执法人员", "四、问题处理与后续跟踪", "五、月度进度", "六、账本复核"):
+    for title in TITLES:
         assert title in lines
     assert "Traceback" not in res.output
 
@@ -196,7 +198,7 @@ def test_json_keys_are_the_documented_ones(year, ssj):  # noqa: F811
 
     rep = report_json(ssj)
     doc = report_module.__doc__
-    for key in ("tasks", "frequency", "inspectors", "follow_up", "timeline", "integrity", "summary", "totals"):
+    for key in ("tasks", "frequency", "inspectors", "follow_up", "credit", "timeline", "integrity", "summary", "totals"):
         assert key in rep and f"``{key}``" in doc
     for key in rep["tasks"][0]:
         assert f"``{key}``" in doc, key
@@ -211,6 +213,8 @@ def test_json_keys_are_the_documented_ones(year, ssj):  # noqa: F811
         assert f"``{key}``" in doc, key
     for key in rep["timeline"][0]:
         assert f"``{key}``" in doc, key
+    for key in (*rep["credit"], *rep["credit"]["grades"][0]):
+        assert f"``{key}``" in doc, ("credit", key)
     json.dumps(rep)  # plain JSON: no float anywhere in a share
     assert not re.search(r'"percent": \d', json.dumps(rep)), "percent is a string"
 

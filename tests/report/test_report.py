@@ -199,7 +199,10 @@ def test_csv_is_the_per_task_table_with_bom(year, ssj, tmp_path):
     assert res.exit_code == 0, res.output
     data = out.read_bytes()
     assert data.startswith(b"\xef\xbb\xbf")
-    rows = list(csv.reader(data.decode("utf-8-sig").splitlines()))
+    every = list(csv.reader(data.decode("utf-8-sig").splitlines()))
+    rows = every[:every.index([])]  # the per-task table, then (after an empty row) the credit section's tables
+    assert every[len(rows) + 1:len(rows) + 3] == [["各信用风险等级抽查情况"], [
+        "信用风险等级", "在营企业（家）", "抽中企业（家）", "覆盖率（%）", "抽查户次", "已检查", "未生产经营/无法检查", "发现问题", "问题发现率（%）"]]
     assert rows[0][:3] == ["序号", "任务代号", "抽查任务"]
     assert [r[1] for r in rows[1:]] == ["coal", "hazchem", "industry", "coalwash", ""]
     assert rows[-1][2] == "合计"
