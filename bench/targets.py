@@ -379,6 +379,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def compile_package() -> bool:
+    """ssj's modules byte-compiled into their ``__pycache__``, as ``pip install`` leaves an installed package.
+
+    An editable install never compiles, and with ``PYTHONDONTWRITEBYTECODE`` set (as on this
+    machine) every command would compile every ssj module from source on every run, while
+    Typer, Pydantic and the rest were compiled when pip installed them: start-up would then
+    measure the compiler, not ssj.
+    """
+    import compileall
+
+    return bool(compileall.compile_dir(str(REPO / "shuangsuiji"), quiet=1))
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     out: Path = args.out.resolve()
@@ -393,6 +406,7 @@ def main(argv: list[str] | None = None) -> int:
     report = {"git": git_rev(), "machine_before": machine(), "repeat": args.repeat, "scale": args.scale,
               "warmup": args.warmup, "sizes": sizes, "year_k": {}, "groups": {}}
     groups = report["groups"]
+    report["bytecode_compiled"] = compile_package()
     started = time.perf_counter()
     if "startup" in only:
         groups["startup"] = run_group("startup", startup_sides(out), args.repeat, args.warmup, out)
