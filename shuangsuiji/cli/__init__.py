@@ -76,9 +76,11 @@ def _run(argv: list[str]) -> int:
     """Run the app; Click's own usage errors in Chinese (exit 2), Ctrl-C as 已中止 (exit 1)."""
     from shuangsuiji.errors import EXIT_BAD_INPUT, SsjError, render_errors
 
+    from shuangsuiji.cli.root import root_command
+
     clicks = common.click_exceptions()
     try:
-        code = app(args=argv, prog_name="ssj", standalone_mode=False)
+        code = root_command(app)(args=argv, prog_name="ssj", standalone_mode=False)
     except clicks.UsageError as exc:
         if type(exc).__name__ == "NoArgsIsHelpError":  # Click >= 8.2: bare `ssj` (or a group) shows its help
             typer.echo(exc.format_message(), err=True)

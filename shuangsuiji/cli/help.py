@@ -148,6 +148,11 @@ class ChineseCommand(TyperCommand):
 class ChineseGroup(TyperGroup):
     """The ``ssj`` group: its page lists the commands with their one-line descriptions and the exit codes."""
 
+    def list_commands(self, ctx: Any) -> list[str]:
+        """The names in the order they were registered, as Typer's group gives them, without looking at the commands."""
+        return list(self.commands)
+
     def format_help(self, ctx: Any, formatter: Any) -> None:
-        listed = [(name, self.get_command(ctx, name)) for name in self.list_commands(ctx)]
+        summary = getattr(self.commands, "summary", None)  # cli.root.LazyCommands: each line without converting the command
+        listed = [(name, summary(name) if summary else self.get_command(ctx, name)) for name in self.list_commands(ctx)]
         write_page(self, ctx, formatter, [(n, c) for n, c in listed if c is not None and not c.hidden])

@@ -59,3 +59,42 @@ def test_publish_due_names_the_task_in_chinese(ssj):
     assert res.exit_code == 0, res.output
     task_column = "".join(line.split("│")[2].strip() for line in res.stdout.splitlines() if line.startswith("│"))
     assert task_column == "2022年煤矿企业双随机抽查计划（coal）"
+
+
+def _lazy(args: list[str]) -> tuple[int, str, str]:
+    """What ``main()`` prints and returns (its root group: ``cli.root.root_command``), captured like CliRunner does."""
+    from shuangsuiji.cli import _run
+
+    runner = CliRunner()
+    with runner.isolation() as (out, err, _):
+        code = _run(args)
+        return code, out.getvalue().decode("utf-8"), err.getvalue().decode("utf-8")
+
+
+@pytest.mark.parametrize("args", [["--help"], [], ["nosuch"], ["blacklist"], ["blacklist", "nosuch"], ["draw"], ["--version"]]
+                         + [[*name.split(), "--help"] for name in sorted(COMMANDS)] + [["blacklist", "add", "--help"]])
+def test_the_root_group_main_runs_says_what_typers_group_says(args, monkeypatch):
+    """main() converts only the command it runs (start-up): every page and usage error is as with Typer's whole group."""
+    import shuangsuiji.cli.root
+
+    lazy = _lazy(args)
+    monkeypatch.setattr(shuangsuiji.cli.root, "root_command", typer.main.get_command)
+    assert lazy == _lazy(args)
+
+
+def test_the_root_group_converts_no_command_for_its_help_page_and_one_to_run_it():
+    from shuangsuiji.cli.root import LazyCommands, root_command
+
+    group = root_command(app)
+    assert isinstance(group.commands, LazyCommands) and list(group.commands) == list(COMMANDS)
+    page = CliRunner().invoke(app, ["--help"]).stdout
+    assert all(name in page for name in COMMANDS)
+    with CliRunner().isolation():
+        try:
+            group(args=["--help"], prog_name="ssj", standalone_mode=False)
+        except SystemExit:
+            pass
+    groups = {g.name for g in app.registered_groups}  # a group (ssj blacklist) is converted for its line
+    assert set(group.commands.built) == groups
+    assert group.commands.get("draws").name == "draws" and set(group.commands.built) == groups | {"draws"}
+    assert group.commands.get("nosuch") is None

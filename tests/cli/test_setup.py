@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -610,6 +611,21 @@ def test_python_dash_m_version(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "shuangsuiji", "--version"], capture_output=True, text=True, cwd=tmp_path, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == f"ssj {__version__}"
+
+
+def test_version_alone_is_answered_before_typer_and_says_what_the_command_line_says(tmp_path):
+    """`ssj --version` on its own never imports Typer (start-up); its bytes and exit code are the full command line's."""
+    probe = (
+        "import runpy, sys\n"
+        "sys.argv = ['ssj', *sys.argv[1:]]\n"
+        "try:\n    runpy.run_module('shuangsuiji', run_name='__main__')\n"
+        "except SystemExit as exc:\n    code = exc.code\n"
+        "print(code, 'typer' in sys.modules, file=sys.stderr)\n"
+    )
+    alone = subprocess.run([sys.executable, "-c", probe, "--version"], capture_output=True, cwd=tmp_path, timeout=60)
+    full = subprocess.run([sys.executable, "-c", probe, "--debug", "--version"], capture_output=True, cwd=tmp_path, timeout=60)
+    assert alone.stderr.split() == [b"0", b"False"] and full.stderr.split() == [b"0", b"True"]
+    assert alone.stdout == full.stdout == f"ssj {__version__}{os.linesep}".encode()
 
 
 @pytest.mark.parametrize("kind", ["entities", "inspectors"])
