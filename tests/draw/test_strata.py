@@ -205,6 +205,40 @@ def test_init_template_shows_ratio_by_risk_commented(tmp_path, ssj):
     ok(ssj("init", str(tmp_path / "new"), "--year", "2023"))
     text = (tmp_path / "new" / "plans" / "2023.yaml").read_text(encoding="utf-8")
     assert "# ratio_by_risk: {A: 0%, B: 10%, C: 30%, D: 100%}" in text
+    # the example works as written: with its # taken away the plan is a stratified one that ssj checks and shows
+    path = tmp_path / "new" / "plans" / "2023.yaml"
+    path.write_text(text.replace("    # ratio_by_risk:", "    ratio_by_risk:"), encoding="utf-8")
+    from tests.helpers import Ssj
+
+    fresh = Ssj(tmp_path / "new")
+    ok(fresh("check"))
+    (task,) = json.loads(ok(fresh("plan", "--json")).stdout)["tasks"]
+    assert (task["ratio_by_risk"], task["ratio_else"]) == ({"A": "0", "B": "0.1", "C": "0.3", "D": "1"}, "0.2")
+
+
+def test_the_shipped_registry_has_a_grade_mix_that_changes_no_shipped_draw(ssj, ws, tmp_path):
+    """data/entities.csv: every grade and entities without one in every task's scope; plans/2022.yaml has single
+    ratios, so the README's draw picks the same entities with the risk column emptied."""
+    with open(ws / "data" / "entities.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    plan = (ws / "plans" / "2022.yaml").read_text(encoding="utf-8")
+    assert "ratio_by_risk" not in plan.split("tasks:", 1)[1].replace("# ratio_by_risk", "")
+    assert {r["risk"] for r in rows} == {"A", "B", "C", "D", ""}
+    for scope in (("hazchem_production", "hazchem_trading"), ("industry_trade",), ("coal_washing",)):
+        assert {r["risk"] for r in rows if r["category"] in scope} == {"A", "B", "C", "D", ""}, scope
+    blank = tmp_path / "blank"
+    shutil.copytree(ws, blank)
+    with open(blank / "data" / "entities.csv", "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\r\n")
+        w.writeheader()
+        w.writerows({**r, "risk": ""} for r in rows)
+    from tests.helpers import Ssj
+
+    args = ("draw", "--task", "hazchem", "--round", "1", "--seed", "2022-04-06 见证人掷骰 3-5-2-6", "--today", "2022-04-06", "--json")
+    graded, ungraded = json.loads(ok(ssj(*args)).stdout), json.loads(ok(Ssj(blank)(*args)).stdout)
+    assert [(p["entity"], p["rank"], p["inspectors"]) for p in graded["picks"]] == [
+        (p["entity"], p["rank"], p["inspectors"]) for p in ungraded["picks"]]
+    assert "strata" not in graded and graded["schema"] == "ssj.draw/1"
 
 
 def test_the_sheet_of_a_stratified_draw_explains_the_strata(ssj, ws, tmp_path):
