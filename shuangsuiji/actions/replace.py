@@ -20,7 +20,7 @@ from shuangsuiji.errors import BadOptions, DateOutOfRange, NoReplacement, Reason
 from shuangsuiji.inputs.year import Inputs, load_inputs
 from shuangsuiji.ledger.chain import Ledger, LedgerEvent, load_events
 from shuangsuiji.ledger.state import Round, build_rounds, find_round
-from shuangsuiji.records import Entity
+from shuangsuiji.records import Entity, grade_label
 from shuangsuiji.workspace import Workspace
 
 
@@ -46,6 +46,7 @@ class Replaced:
     in_name: str
     pick: Pick  # the pick after the replacement
     skipped: tuple[rp.Skipped, ...]
+    ranked_list: str = "排序名单"  # which list an entity came from: the round's, or its stratum's
 
 
 def parse_reason(text: str, note: str) -> str:
@@ -113,11 +114,10 @@ def _entity(rec: DrawRecord, state: rp.Replay, inputs: Inputs, entity: str) -> t
     """The event fields of an entity's replacement: the next line of the ranked list that can still be inspected."""
     out = state.pick(entity)
     assert out is not None  # _check_replaceable: a current pick
-    if rec.strata:
-        raise NoReplacement(f"{rec.task} 第 {rec.round} 轮是按风险等级分级抽取的，ssj 暂不支持其中企业的递补",
-                            "执法人员的递补可以照常进行；企业无法检查时请如实登记检查结果（如“未生产经营/无法检查”）")
+    stratum = state.stratum_for(entity)  # in a stratified round: the next line of the pick's own stratum
+    where = f"风险等级 {grade_label(stratum.grade)} 的" if stratum is not None else ""
     skipped: list[rp.Skipped] = []
-    for line, rank, candidate in rp.entity_candidates(rec, state.used):
+    for line, rank, candidate in rp.entity_candidates(rec, state.used_for(entity), stratum):
         found = inputs.entity(candidate)
         why = rp.entity_skip_reason(found, candidate)
         if why is None and found is not None:
@@ -127,10 +127,10 @@ def _entity(rec: DrawRecord, state: rp.Replay, inputs: Inputs, entity: str) -> t
                 "pick": pick.to_json(), "out_inspectors": list(out.inspectors), "load": load,
                 "skipped": [s.to_json() for s in skipped],
             }
-            return fields, (out.name, pick.name, pick, tuple(skipped))
+            return fields, (out.name, pick.name, pick, tuple(skipped), f"{where}排序名单")
         skipped.append(why)  # type: ignore[arg-type]
     raise NoReplacement(
-        f"{rec.task} 第 {rec.round} 轮的排序名单中已没有可递补的企业"
+        f"{rec.task} 第 {rec.round} 轮{where}排序名单中已没有可递补的企业"
         + (f"（其后 {len(skipped)} 家均已不能检查）" if skipped else ""),
         "可以作废本轮（ssj void）后重新摇号，或在检查结果中如实登记该户情况",
     )

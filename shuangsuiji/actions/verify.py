@@ -266,7 +266,7 @@ def _check_pool(rec: DrawRecord, prior: list[Round], seq: int) -> tuple[list[str
     """Excluded, pool, pool hash and k, from the ledger's earlier rounds and the record's scope;
     and whether k is right, so that the picks can be drawn again."""
     if rec.strata:
-        return check_strata(rec, prior)
+        return check_strata(rec, prior, seq)
     out = []
     scope = set(rec.scope)
     if sorted(cycle_drawn(prior, seq) & scope) != list(rec.excluded):
@@ -391,7 +391,7 @@ def _check_entity_replacement(rep: ReplaceEvent, state: Replay) -> list[str]:
         return [f"递补企业的记录结构异常（{exc.message}）"]
     out = []
     want = [str(s.get("id")) for s in rep.skipped] + [rep.replacement]
-    got = list(islice(entity_candidates(rec, state.used), len(want)))
+    got = list(islice(entity_candidates(rec, state.used_for(rep.entity), state.stratum_for(rep.entity)), len(want)))
     if [c[2] for c in got] != want:
         out.append("递补的企业不是排序名单中的下一位（或跳过的企业与名单不符）")
     elif (got[-1][0], got[-1][1]) != (rep.position, pick.rank) or pick.entity != rep.replacement:

@@ -28,15 +28,16 @@ def _ratio(text: str) -> Decimal | None:
     return value if value.is_finite() and 0 <= value <= 1 else None
 
 
-def check_strata(rec: DrawRecord, prior: list[Round]) -> tuple[list[str], bool]:
-    """Each stratum's exclusions, pool and k, and the top-level fields as their union; whether every
-    k is right, so that the picks can be drawn again."""
+def check_strata(rec: DrawRecord, prior: list[Round], seq: int | None = None) -> tuple[list[str], bool]:
+    """Each stratum's exclusions (from the rounds and replacements before ledger event ``seq``), pool
+    and k, and the top-level fields as their union; whether every k is right, so that the picks can
+    be drawn again."""
     out: list[str] = []
     grades = [s.grade for s in rec.strata]
     order = {g: n for n, g in enumerate(STRATUM_ORDER)}
     if any(g not in order for g in grades) or grades != sorted(set(grades), key=order.__getitem__):
         return ["分级抽取（strata）的风险等级重复、未知或不按 A、B、C、D、未定级的顺序"], False
-    drawn = strata_drawn(prior)
+    drawn = strata_drawn(prior, seq)
     counts_ok = True
     for s in rec.strata:
         name = f"风险等级 {grade_label(s.grade)}"

@@ -145,7 +145,7 @@ def replace(
     why = REPLACE_REASONS.get(ev["reason"], ev["reason"]) + (f"（{ev['note']}）" if ev["note"] else "")
     p = done.pick
     if req.inspector is None:
-        typer.echo(f"已递补：{task} 第 {round_} 轮的 {done.out_name}（{req.entity}）因{why}由排序名单第 {ev['position']} 位的 "
+        typer.echo(f"已递补：{task} 第 {round_} 轮的 {done.out_name}（{req.entity}）因{why}由{done.ranked_list}第 {ev['position']} 位的 "
                    f"{p.name}（{p.entity}）替换；执法人员：{'、'.join(p.inspector_names)}（账本第 {done.event.seq} 号事件）。")
     else:
         typer.echo(f"已递补：{p.name}（{p.entity}）的执法人员 {done.out_name}（{req.inspector}）因{why}由 "

@@ -58,7 +58,7 @@ def cycle_drawn(prior: Sequence[Round], before: int | None = None) -> set[str]:
     (``strata_drawn``) and their union returned.
     """
     if any(r.draw.strata for r in prior):
-        return set().union(*strata_drawn(prior).values())
+        return set().union(*strata_drawn(prior, before).values())
     drawn: set[str] = set()
     for r in prior:
         if r.draw.new_cycle:
@@ -70,20 +70,22 @@ def cycle_drawn(prior: Sequence[Round], before: int | None = None) -> set[str]:
     return drawn
 
 
-def strata_drawn(prior: Sequence[Round]) -> dict[str, set[str]]:
+def strata_drawn(prior: Sequence[Round], before: int | None = None) -> dict[str, set[str]]:
     """Per grade (``codes.STRATUM_ORDER``), the entities drawn in that stratum's current cycle by the
     given (non-voided, ordered) rounds.
 
     A stratified round's picks are its strata's, ``k`` after ``k`` in stratum order; a stratum that
-    started a new cycle keeps only its cycle picks. A round drawn with a single ratio counts in every
-    stratum (its picks are intersected with each stratum's scope when used), a new cycle of it in every
-    stratum too.
+    started a new cycle keeps only its cycle picks. An entity that replaced a pick (递补, in events
+    before ledger event ``before``; all when None) counts in the stratum of the pick it replaced. A
+    round drawn with a single ratio counts in every stratum (its picks and replacements are
+    intersected with each stratum's scope when used), a new cycle of it in every stratum too.
     """
     drawn: dict[str, set[str]] = {g: set() for g in STRATUM_ORDER}
     for r in prior:
         d = r.draw
         if d.strata:
             at = 0
+            grade_of: dict[str, str] = {}
             for s in d.strata:
                 picks = d.picks[at:at + s.k]
                 at += s.k
@@ -91,12 +93,19 @@ def strata_drawn(prior: Sequence[Round]) -> dict[str, set[str]]:
                     drawn[s.grade] = set(s.cycle_picks)
                 else:
                     drawn.setdefault(s.grade, set()).update(picks)
+                grade_of.update((e, s.grade) for e in picks)
+            for rep in r.replacements:
+                if rep.target == "entity" and (before is None or rep.seq < before) and rep.entity in grade_of:
+                    grade_of[rep.replacement] = grade_of[rep.entity]
+                    drawn.setdefault(grade_of[rep.entity], set()).add(rep.replacement)
             continue
+        replaced = r.replaced_in(before) if r.replacements else set()
         for g in drawn:
             if d.new_cycle:
                 drawn[g] = set(d.cycle_picks)
             else:
                 drawn[g] |= r.pick_set
+            drawn[g] |= replaced
     return drawn
 
 

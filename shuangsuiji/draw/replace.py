@@ -3,7 +3,10 @@
 A drawn entity that cannot be inspected (停产, 注销, moved away) is replaced by the next one in
 the ranking the round was drawn from, never by a new draw: the round's picks were the first
 ``taken`` lines of a ranked list (``ranked_list``), and the j-th replacement is the next line
-not used yet. For sha256-rank that list is the segment (the pool, or in a new cycle the rest of
+not used yet. In a stratified round (``draw.strata``) every stratum was drawn from its own
+ranked list, so a pick is replaced by the next unused line of its own stratum's list, and the
+replacement belongs to that stratum from then on; a stratum's list that is used up is not
+continued in another stratum. For sha256-rank that list is the segment (the pool, or in a new cycle the rest of
 the scope) sorted by rank, so the first replacement is its (k+1)-th line; for rfc3797 it is the
 sequence of selections continued past k. Both are prefixes of a longer draw with the same seed,
 so the picks do not change when the list is made longer.
@@ -33,7 +36,7 @@ from dataclasses import dataclass, replace
 from shuangsuiji.codes import ACTIVE_ENTITY_STATUS
 from shuangsuiji.draw.ranking import select
 from shuangsuiji.draw.joint import department_pool, team_again
-from shuangsuiji.draw.record import DrawRecord, ExcludedInspector, Pick, parse_pick
+from shuangsuiji.draw.record import DrawRecord, ExcludedInspector, Pick, Stratum, parse_pick
 from shuangsuiji.draw.teams import add_checks, checks_by_inspector, exclusion_reason, reason_text, team_from_eligible
 from shuangsuiji.errors import NotEnoughInspectors, RecordMalformed
 from shuangsuiji.ledger.events import ReplaceEvent
@@ -55,35 +58,47 @@ class Skipped:
 # --------------------------------------------------------------------------- entities
 
 
-def ranked_segment(rec: DrawRecord) -> tuple[list[str], int]:
+def ranked_segment(rec: DrawRecord, stratum: Stratum | None = None) -> tuple[list[str], int]:
     """(the ids of the ranked list the round's picks ended in, how many of its first lines the draw took).
 
     Without a new cycle that list is the pool and the draw took k; in a new cycle the draw took
-    the whole pool and then the first ``len(cycle_picks)`` of the rest of the scope.
+    the whole pool and then the first ``len(cycle_picks)`` of the rest of the scope. In a
+    stratified round each stratum has its own list, by the same rule on the stratum's own pool
+    and scope (its scope is its pool plus its excluded, so the rest of it is its excluded).
     """
+    if stratum is not None:
+        if stratum.new_cycle:
+            return list(stratum.excluded), len(stratum.cycle_picks)
+        return list(stratum.pool), stratum.k
     if rec.new_cycle:
         pool = set(rec.pool)
         return [i for i in rec.scope if i not in pool], len(rec.cycle_picks)
     return list(rec.pool), rec.k
 
 
-def ranked_list(rec: DrawRecord, length: int) -> list[tuple[str, str]]:
-    """The first ``length`` lines (rank or digest, id) of the round's ranked list (fewer when it is shorter)."""
-    segment, _ = ranked_segment(rec)
+def ranked_list(rec: DrawRecord, length: int, stratum: Stratum | None = None) -> list[tuple[str, str]]:
+    """The first ``length`` lines (rank or digest, id) of the round's (or the stratum's) ranked list (fewer when it is shorter)."""
+    segment, _ = ranked_segment(rec, stratum)
     return select(rec.algorithm, rec.seed, segment, min(length, len(segment)))
 
 
-def entity_candidates(rec: DrawRecord, used: int) -> Iterable[tuple[int, str, str]]:
-    """(1-based line, rank, id) of the ranked list after the draw's lines and ``used`` more, lazily.
+def stratum_of(rec: DrawRecord, entity: str) -> Stratum | None:
+    """The stratum whose picks hold ``entity`` (None in a single-ratio round, or for an id drawn in none)."""
+    return next((s for s in rec.strata if entity in s.picks), None)
+
+
+def entity_candidates(rec: DrawRecord, used: int, stratum: Stratum | None = None) -> Iterable[tuple[int, str, str]]:
+    """(1-based line, rank, id) of the ranked list (the stratum's, in a stratified round) after the
+    draw's lines and ``used`` more, lazily.
 
     The list is drawn again a batch at a time, longer each time, so a long run of skipped
     candidates stays linear in the list's length.
     """
-    segment, taken = ranked_segment(rec)
+    segment, taken = ranked_segment(rec, stratum)
     start = taken + used
     batch = 16
     while start < len(segment):
-        lines = ranked_list(rec, start + batch)
+        lines = ranked_list(rec, start + batch, stratum)
         for n in range(start, len(lines)):
             yield n + 1, lines[n][0], lines[n][1]
         start = len(lines)
@@ -199,8 +214,18 @@ class Replay:
         self.where = {p.entity: n for n, p in enumerate(self.picks)}
         self.load = dict(rec.prior_checks)
         add_checks(self.load, checks_by_inspector(p.inspectors for p in rec.picks))
-        self.used = 0
+        self.strata = {e: s for s in rec.strata for e in s.picks}  # current pick -> its stratum (stratified rounds)
+        self.used_by: dict[str | None, int] = {}  # lines past the draw's taken, per stratum grade (None: single ratio)
         self.earlier: list[ReplaceEvent] = []
+
+    def stratum_for(self, entity: str) -> Stratum | None:
+        """The stratum of a current pick: the one it, or the pick it replaced, was drawn in."""
+        return self.strata.get(entity)
+
+    def used_for(self, entity: str) -> int:
+        """Lines of the pick's ranked list (its stratum's) that replacements took so far."""
+        s = self.strata.get(entity)
+        return self.used_by.get(s.grade if s is not None else None, 0)
 
     def pick(self, entity: str) -> Pick | None:
         n = self.where.get(entity)
@@ -220,6 +245,7 @@ class Replay:
 
     def apply(self, rep: ReplaceEvent) -> None:
         n = self.where.get(rep.entity)
+        stratum = self.strata.get(rep.entity)
         if n is not None:
             old = self.picks[n]
             if rep.target == "entity":
@@ -232,6 +258,9 @@ class Replay:
                     self.where[new.entity] = n
                     self.picks[n] = new
                     self._move(old.inspectors, new.inspectors)
+                    if stratum is not None:
+                        del self.strata[rep.entity]
+                        self.strata[new.entity] = stratum
             elif rep.target == "inspector" and rep.inspector in old.inspectors:
                 slot = old.inspectors.index(rep.inspector)
                 ids = old.inspectors[:slot] + (rep.replacement,) + old.inspectors[slot + 1:]
@@ -239,7 +268,8 @@ class Replay:
                 self.picks[n] = replace(old, inspectors=ids, inspector_names=names)
                 self._move(old.inspectors, ids)
         if rep.target == "entity":
-            self.used += 1 + len(rep.skipped)
+            key = stratum.grade if stratum is not None else None
+            self.used_by[key] = self.used_by.get(key, 0) + 1 + len(rep.skipped)
         self.earlier.append(rep)
 
     def _move(self, gone: Sequence[str], came: Sequence[str]) -> None:

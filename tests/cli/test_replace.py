@@ -61,3 +61,64 @@ def test_replace_entity_and_inspector_rederived_and_refused_after_result(ssj, ws
     results = json.loads(ok(ssj("results", "--task", "hazchem", "--round", "1", "--json")).stdout)
     rows = results[0]["rows"] if isinstance(results, list) and "rows" in results[0] else results
     assert out not in json.dumps(rows) and ranked[k] in json.dumps(rows)
+
+
+def graded_scope(ws, categories=("hazchem_production", "hazchem_trading")) -> dict[str, list[str]]:
+    """grade -> active ids of hazchem's scope, read with the csv module only."""
+    import csv
+
+    with open(ws / "data" / "entities.csv", encoding="utf-8-sig", newline="") as f:
+        rows = [r for r in csv.DictReader(f) if r["category"] in categories and r["status"] == "在营"]
+    out: dict[str, list[str]] = {}
+    for r in rows:
+        out.setdefault(r["risk"], []).append(r["id"])
+    return out
+
+
+def test_replacement_in_a_stratified_round_takes_the_next_line_of_the_same_stratum(ssj, ws):
+    plan = ws / "plans" / "2022.yaml"
+    text = plan.read_text(encoding="utf-8")
+    plan.write_text(text.replace("    ratio: 20%\n", "    ratio: 20%\n    ratio_by_risk: {A: 0%, B: 10%, C: 30%, D: 100%}\n", 1), encoding="utf-8")
+    rec = draw(ssj, "hazchem", "2022-04-06", "分级 s1")
+    seed = rec["seed"]
+    grades = graded_scope(ws)
+    # each stratum's ranked list, recomputed here: sha256(seed:id) ascending; its k from ceil(N_g x r_g)
+    ranked = {g: sorted(ids, key=lambda i: (sha(f"{seed}:{i}"), i)) for g, ids in grades.items()}
+    k = {s["grade"]: s["k"] for s in rec["strata"]}
+    assert k == {"A": 0, "B": 2, "C": 3, "D": 5, "": 2}
+    for g in k:
+        assert [s for s in rec["strata"] if s["grade"] == g][0]["picks"] == ranked[g][:k[g]]
+
+    def replace(entity, reason="停产", day="2022-04-07"):
+        return ssj("replace", "--task", "hazchem", "--round", "1", "--entity", entity, "--reason", reason, "--today", day)
+
+    res = ok(replace(ranked["C"][0]))
+    assert f"由风险等级 C 的排序名单第 4 位的" in res.stdout
+    ev = ledger_events(ws)[-1]
+    assert (ev["replacement"], ev["position"]) == (ranked["C"][3], 4)
+    # its team: eligible by its exclusions, ordered by (load of the round's other current teams, sha, id)
+    load: dict[str, int] = {}
+    for p in rec["picks"]:
+        if p["entity"] != ranked["C"][0]:
+            for i in p["inspectors"]:
+                load[i] = load.get(i, 0) + 1
+    gone = {x["id"] for x in ev["pick"]["excluded_inspectors"]}
+    eligible = [i for i in rec["inspector_pool"] if i not in gone]
+    assert ev["pick"]["inspectors"] == sorted(eligible, key=lambda i: (load.get(i, 0), sha(f"{seed}:{ranked['C'][3]}:{i}"), i))[:2]
+
+    ok(replace(ranked["B"][1], "注销"))  # another stratum: its own list, its own next line
+    assert (ledger_events(ws)[-1]["replacement"], ledger_events(ws)[-1]["position"]) == (ranked["B"][2], 3)
+    ok(replace(ranked["C"][3], "迁出"))  # the replacement itself, again within C
+    assert (ledger_events(ws)[-1]["replacement"], ledger_events(ws)[-1]["position"]) == (ranked["C"][4], 5)
+
+    before = ledger_bytes(ws)
+    res = replace(ranked["D"][0])  # D drew its whole stratum (100%): no next line, and no borrowing from another stratum
+    assert res.exit_code == 2 and "hazchem 第 1 轮风险等级 D 的排序名单中已没有可递补的企业" in res.stderr
+    assert ledger_bytes(ws) == before
+    assert "复核通过" in ok(ssj("verify")).stdout
+
+    # the replacements count as drawn in their stratum's cycle: the next round leaves them out
+    rec2 = draw(ssj, "hazchem", "2022-04-08", "分级 s2")
+    excluded = {s["grade"]: set(s["excluded"]) for s in rec2["strata"]}
+    assert {ranked["C"][3], ranked["C"][4]} <= excluded["C"] and ranked["B"][2] in excluded["B"]
+    assert "复核通过" in ok(ssj("verify")).stdout

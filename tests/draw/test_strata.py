@@ -247,3 +247,25 @@ def test_the_sheet_of_a_stratified_draw_explains_the_strata(ssj, ws, tmp_path):
     ok(ssj("sheet", "--task", "hazchem", "--round", "1", "--out", str(tmp_path / "s.html")))
     page = (tmp_path / "s.html").read_text(encoding="utf-8")
     assert "按风险等级分级抽取" in page and "第 10 节" in page and "未定级 8 家 × 20% = 2 家" in page
+
+
+def test_the_documented_replacement_in_a_stratum():
+    """docs/draw-algorithm.md section 11 (分级抽取中的企业递补): the next line of the pick's own stratum."""
+    import hashlib
+    from types import SimpleNamespace
+
+    from shuangsuiji.draw.replace import entity_candidates
+
+    seed = "20220406-示例见证"
+    rank = {i: hashlib.sha256(f"{seed}:{i}".encode()).hexdigest() for i in ("E001", "E002", "E003", "E004", "E005")}
+    assert [rank[i][:4] for i in ("E003", "E005", "E002", "E004", "E001")] == ["2648", "6643", "c44b", "102f", "2093"]
+    b_list = sorted(["E002", "E003", "E005"], key=rank.__getitem__)
+    assert b_list[2] == "E002" and rank["E001"] < rank["E002"]  # E001 ranks lower but is of stratum A
+    strata = [StratumInput("A", Decimal(0), ("E001",), frozenset()),
+              StratumInput("B", Decimal("0.5"), ("E002", "E003", "E005"), frozenset()),
+              StratumInput("C", Decimal(1), ("E004",), frozenset())]
+    result = draw_strata("sha256-rank", seed, strata)
+    rec = SimpleNamespace(algorithm="sha256-rank", seed=seed, strata=result.strata)
+    b, c = result.strata[1], result.strata[2]
+    assert list(entity_candidates(rec, 0, b)) == [(3, rank["E002"], "E002")]
+    assert list(entity_candidates(rec, 0, c)) == []  # C drew its whole stratum: nothing to replace E004 with
