@@ -70,7 +70,7 @@ BLACKLIST_ADD = "blacklist_add"
 BLACKLIST_REMOVE = "blacklist_remove"
 BLACKLIST_EVENT_TYPES = (BLACKLIST_ADD, BLACKLIST_REMOVE)
 
-EVENT_TYPES = ("draw", "void", "result", "publish", *BLACKLIST_EVENT_TYPES, "replace")
+EVENT_TYPES = ("draw", "void", "result", "publish", *BLACKLIST_EVENT_TYPES, "replace", "commit")
 
 BLACKLIST_LABELS = {BLACKLIST_ADD: "列入黑名单", BLACKLIST_REMOVE: "移出黑名单"}
 
@@ -107,4 +107,5 @@ PUBLICATION_STATES = ("on_time", "late", "pending", "overdue")
 
 PUBLICATION_LABELS = {"on_time": "按时公示", "late": "逾期公示", "pending": "待公示", "overdue": "逾期未公示"}
 
-SEED_ORIGINS = {"given": "现场给定（见证人掷骰、抽签等）", "generated": "系统生成（操作系统随机源，128 位）", "public": "公开随机数来源（RFC 3797）"}
+SEED_ORIGINS = {"given": "现场给定（见证人掷骰、抽签等）", "generated": "系统生成（操作系统随机源，128 位）", "public": "公开随机数来源（RFC 3797）",
+                "committed": "事先承诺的公开随机数来源（两步摇号：先公布备选池，开奖后揭晓）"}

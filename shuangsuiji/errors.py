@@ -180,6 +180,18 @@ class NoReplacement(SsjError):
     """A replacement (递补) cannot be made: the pick has a result, or the ranked list has no one left."""
 
 
+class NoCommitment(SsjError):
+    """A reveal (two-phase draw) found no open commitment for the task: none made, or it was voided or revealed."""
+
+
+class CommitmentOpen(SsjError):
+    """The task has a commitment that is neither revealed nor voided: no other draw or commitment of it until then."""
+
+
+class CommitmentChanged(SsjError):
+    """What a reveal would draw from is not what was committed (inputs edited, a round voided in between)."""
+
+
 class NothingToPublish(SsjError):
     """A round has no results yet, or misses some and --partial was not given."""
 

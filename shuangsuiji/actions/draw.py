@@ -34,7 +34,7 @@ from shuangsuiji.files.text import atomic_write_bytes
 from shuangsuiji.inputs.year import Inputs
 from shuangsuiji.ledger.chain import Ledger, LedgerEvent, load_events, now_china
 from shuangsuiji.ledger.events import DrawEvent
-from shuangsuiji.ledger.state import Round, RoundKey, build_rounds, find_round
+from shuangsuiji.ledger.state import Commit, Round, RoundKey, build_commits, build_rounds, find_round, refuse_open_commit
 from shuangsuiji.workspace import Workspace
 
 
@@ -89,18 +89,19 @@ def run_draw(ws: Workspace, inputs: Inputs, req: DrawRequest, dry_run: bool = Fa
     ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
     with ledger.locked():
         record = _prepare(ws, inputs, req, seed)
-        return record, _commit(ws, ledger, record, keep_inputs(ws, inputs))
+        return record, append_draw(ws, ledger, record, keep_inputs(ws, inputs))
 
 
 def _prepare(ws: Workspace, inputs: Inputs, req: DrawRequest, seed: Seed) -> DrawRecord:
     """The ledger folded once, the year's running checks, the clock: then the pure prepare_draw."""
     events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
+    refuse_open_commit(build_commits(events), inputs.plan.year, req.task)  # that round is the commitment's (actions.commit)
     rounds = build_rounds(events)
     prior = prior_checks(ws, rounds, inputs.plan.year, len(events) + 1)
     return prepare_draw(inputs, rounds, req, seed, now_china().isoformat(), prior)
 
 
-def _commit(ws: Workspace, ledger: Ledger, record: DrawRecord, kept: Mapping[str, str]) -> LedgerEvent:
+def append_draw(ws: Workspace, ledger: Ledger, record: DrawRecord, kept: Mapping[str, str]) -> LedgerEvent:
     """Write the record atomically, then append the ledger line that commits it (lock held);
     ``kept`` names the inputs kept in draws/inputs/ (``actions.kept.keep_inputs``)."""
     path = record_path(ws, record.year, record.task, record.round)
@@ -128,6 +129,8 @@ def _commit(ws: Workspace, ledger: Ledger, record: DrawRecord, kept: Mapping[str
         line["kept_inputs"] = dict(kept)
     if record.departments:  # a joint draw: the fold takes one result per pick from each of these (ledger.state)
         line["departments"] = [d.code for d in record.departments]
+    if record.commit is not None:  # a two-phase draw's reveal: the commit line it reveals (ledger.state.build_commits)
+        line["commit"] = record.commit.seq
     return ledger.append("draw", line)
 
 
@@ -152,7 +155,14 @@ def void_round(ws: Workspace, year: int, task: str, number: int, reason: str, da
     ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
     with ledger.locked():
         events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
-        r = find_round(build_rounds(events), year, task, number)
+        rounds = build_rounds(events)
+        if (year, task, number) not in rounds:
+            pending = _open_commit_of(build_commits(events), year, task, number)
+            if pending is not None:  # a commitment (two-phase draw) not yet revealed: void it
+                if day.isoformat() < pending.event.date:
+                    raise DateOutOfRange(f"作废日期 {day} 早于 {task} 第 {number} 轮的承诺日期 {pending.event.date}", "补录时请用 --today 写实际作废日期")
+                return ledger.append("void", {"year": year, "task": task, "round": number, "date": day.isoformat(), "reason": reason})
+        r = find_round(rounds, year, task, number)
         if r.void is not None:
             raise RoundVoided(f"{task} 第 {number} 轮已于 {r.void.date} 作废", "无需重复作废")
         if r.publications:
@@ -163,6 +173,10 @@ def void_round(ws: Workspace, year: int, task: str, number: int, reason: str, da
                 "作废只能在摇号之后；补录时请用 --today 写实际作废日期",
             )
         return ledger.append("void", {"year": year, "task": task, "round": number, "date": day.isoformat(), "reason": reason})
+
+
+def _open_commit_of(commits: list[Commit], year: int, task: str, number: int) -> Commit | None:
+    return next((c for c in commits if c.open and c.key == (year, task, number)), None)
 
 
 def draw_task(ws: Workspace, year: int | None, req: DrawRequest, dry_run: bool = False) -> tuple[DrawRecord, LedgerEvent | None, Inputs]:

@@ -11,9 +11,9 @@ from shuangsuiji.actions.reading import (
     plan_of,
     read_record,
 )
-from shuangsuiji.errors import InputErrors
+from shuangsuiji.errors import InputErrors, NoCommitment
 from shuangsuiji.files.text import atomic_write_bytes
-from shuangsuiji.ledger.state import build_rounds, find_round
+from shuangsuiji.ledger.state import build_commits, build_rounds, find_round
 from shuangsuiji.records import Plan
 from shuangsuiji.workspace import Workspace
 
@@ -48,6 +48,37 @@ def write_sheet(ws: Workspace, task: str, number: int | None, out: Path | None, 
     void = f"{r.void.date}：{r.void.reason}" if r.void else None
     data = render_sheet(plan, t, rec, facts, inspector_names(ws, plan), void)
     path = out if out is not None else sheet_path(ws, y, task, r.number)
+    atomic_write_bytes(path, data)
+    return path
+
+
+def write_commit_sheet(ws: Workspace, task: str, number: int | None, out: Path | None, year: int | None, force: bool = False) -> Path:
+    """Render the commitment (two-phase draw) of the task's latest commitment, or of round ``number``, and write it.
+
+    Raises:
+        NoCommitment: the task (or that round) has no commitment.
+        LedgerCorrupt: the commitment file is missing or not the bytes the ledger holds.
+        OutputRefused: as for ``write_sheet``.
+    """
+    from shuangsuiji.actions.commit import read_commitment
+    from shuangsuiji.render.sheet import DrawFacts, render_commitment_sheet
+
+    if out is not None:
+        check_output(ws, out, SHEET, force)
+    events = events_of(ws)
+    y = year if year is not None else ws.resolve_year(None)
+    mine = [c for c in build_commits(events) if c.event.year == y and c.event.task == task and number in (None, c.event.round)]
+    if not mine:
+        which = f"第 {number} 轮" if number is not None else ""
+        raise NoCommitment(f"{y} 年任务 {task}{which}没有摇号承诺", f"请先运行 ssj draw --task {task} --commit --source-plan ... --source-date ...")
+    c = mine[-1]
+    ev = c.event
+    facts = DrawFacts(seq=ev.seq, at=ev.at, record_path=ws.show(ws.draws_dir / ev.record), record_sha256=ev.record_sha256,
+                      ledger_path=ws.show(ws.ledger_path), line_sha256=ev.digest)
+    void = f"{c.void.date}：{c.void.reason}" if c.void else None
+    revealed = f"{c.reveal.date}，账本第 {c.reveal.seq} 号事件，{c.reveal.record}" if c.reveal else None
+    data = render_commitment_sheet(read_commitment(ws, ev), facts, void, revealed)
+    path = out if out is not None else ws.draws_dir / Path(ev.record).with_name(Path(ev.record).stem + "-sheet.html")
     atomic_write_bytes(path, data)
     return path
 

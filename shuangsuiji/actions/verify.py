@@ -9,7 +9,8 @@ checks per inspector in the year's live rounds drawn before it (summed from thei
 and each team follows from the eligible inspectors, those counts and the seed. Publication lines must point at notice files that still hold their bytes.
 Record files and notice files (draws/<year>/public/) that no ledger line names are
 reported as orphans; a record an interrupted draw left behind, which ssj set aside as
-``<task>-r<n>.orphan-<m>.json``, is noted as kept evidence.
+``<task>-r<n>.orphan-<m>.json``, is noted as kept evidence. Commit lines and the draws that
+reveal them (two-phase draws) are checked by ``actions.verify_commit``.
 
 The record's own scope and inspector exclusions are trusted only as far as they can be
 checked: from the copies of the plan and registries kept with the draw (``draws/inputs/``),
@@ -32,6 +33,7 @@ from typing import Any
 
 from shuangsuiji.actions.draw import read_record_bytes
 from shuangsuiji.actions.verify_inputs import DrawInputs
+from shuangsuiji.actions.verify_commit import CommitChecks
 from shuangsuiji.actions.verify_strata import (
     check_strata,
     redraw_strata,
@@ -68,7 +70,7 @@ from shuangsuiji.errors import (
     RecordMissing,
 )
 from shuangsuiji.ledger.chain import LedgerEvent, read_ledger
-from shuangsuiji.ledger.events import DrawEvent, PublishEvent, ReplaceEvent, typed
+from shuangsuiji.ledger.events import CommitEvent, DrawEvent, PublishEvent, ReplaceEvent, typed
 from shuangsuiji.ledger.state import Round, RoundKey, build_rounds, event_problems
 from shuangsuiji.records import MIN_INSPECTORS, draw_count
 from shuangsuiji.workspace import Workspace
@@ -135,6 +137,7 @@ def verify_workspace(
     _check_expected(res, events, expect, ledger_shown)
     rounds = build_rounds(events)
     current = DrawInputs(ws, inputs)
+    commits = CommitChecks(ws, events)  # two-phase draws (actions.verify_commit)
     records: dict[int, dict[str, int]] = {}  # seq of a draw -> its checks per inspector, once read and hash-checked
     replays: dict[RoundKey, Replay | None] = {}  # rounds with replacements (递补): their picks as the events so far left them
     named: set[Path] = set()
@@ -145,6 +148,8 @@ def verify_workspace(
             path = ws.draws_dir / ev.record
             named.add(path.resolve())
             messages, rec = _check_draw(ws, ev, rounds, records, current, on_record)
+            if rec is not None:
+                messages += commits.check_reveal(rec, ev)
             for message in messages:
                 res.fail(ev.seq, ws.show(path), message)
             key = (ev.year, ev.task, ev.round)
@@ -152,6 +157,13 @@ def verify_workspace(
                 replays[key] = Replay(rec) if rec is not None else None
         elif isinstance(ev, PublishEvent):
             published |= _check_publication(ws, ev, res)
+        elif isinstance(ev, CommitEvent):
+            path = ws.draws_dir / ev.record
+            named.add(path.resolve())
+            failures, notes = commits.check_line(ev)
+            for message in failures:
+                res.fail(ev.seq, ws.show(path), message)
+            res.notes.extend(notes)
         elif isinstance(ev, ReplaceEvent):
             key = (ev.year, ev.task, ev.round)
             if key in replays:
@@ -235,7 +247,8 @@ def _check_draw(
         out += pool_problems
         if redraw:
             out += _check_picks(rec)
-            out += _check_teams(rec, _prior_checks(rounds, records, rec.year, ev.seq))
+            at = rec.commit.seq if rec.commit is not None else ev.seq  # a reveal's teams: the checks as they stood at its commit
+            out += _check_teams(rec, _prior_checks(rounds, records, rec.year, at))
     except (TypeError, AttributeError, KeyError, ValueError, OverflowError) as exc:
         # Only a record rewritten together with the whole ledger gets here: report it, never crash.
         return out + [f"摇号记录的结构异常，无法复核（{type(exc).__name__}: {exc}）"], None

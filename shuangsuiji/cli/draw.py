@@ -51,15 +51,29 @@ def draw(
     dry_run: bool = typer.Option(False, "--dry-run", help="只显示将抽中的结果，不写任何文件"),
     today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help="输出摇号记录（JSON）"),
+    commit: bool = typer.Option(False, "--commit", help="两步摇号第一步：固定备选池和将来的公开随机数来源，公布承诺，不抽取"),
+    source_plan: Optional[str] = typer.Option(None, "--source-plan", help="与 --commit 同用：将采用的公开随机数，如 \"中国福利彩票 3D 第 2022089 期开奖号码\""),
+    source_date: Optional[str] = typer.Option(None, "--source-date", help="与 --commit 同用：该来源的开奖日期，须晚于今天"),
+    reveal: bool = typer.Option(False, "--reveal", help="两步摇号第二步：来源公布后，用 --source 给出的号码从承诺的备选池抽取"),
 ) -> None:
     from shuangsuiji.actions.draw import draw_task, record_path
     from shuangsuiji.draw.prepare import DrawRequest
     from shuangsuiji.draw.record import record_bytes
 
     ws = workspace()
-    req = DrawRequest(task=task, day=today(today_), seed=seed, sources=tuple(source or ()), algorithm=algorithm, round=round_)
+    day = today(today_)
+    _check_phase_options(commit, reveal, seed, source, source_plan, source_date, dry_run, round_)
+    if commit:
+        _commit(ws, task, year, day, source_plan or "", source_date or "", algorithm, round_, as_json)
+        return
     with busy("正在摇号……", as_json):
-        record, event, inputs = draw_task(ws, year, req, dry_run)
+        if reveal:
+            from shuangsuiji.actions.commit import RevealRequest, reveal_task
+
+            record, event, inputs = reveal_task(ws, year, RevealRequest(task, day, tuple(source or ())), dry_run)
+        else:
+            req = DrawRequest(task=task, day=day, seed=seed, sources=tuple(source or ()), algorithm=algorithm, round=round_)
+            record, event, inputs = draw_task(ws, year, req, dry_run)
     path = record_path(ws, record.year, record.task, record.round)
     if as_json:
         # The record file holds exactly the JSON to print: print its bytes (a dry run encodes them once).
@@ -67,6 +81,46 @@ def draw(
         emit_json_bytes(data, record.to_json)
         return
     _render_draw(record, ws.show(path), event, dry_run, inputs.plan.categories)
+
+
+def _check_phase_options(commit: bool, reveal: bool, seed, source, source_plan, source_date, dry_run: bool, round_) -> None:
+    from shuangsuiji.errors import BadOptions
+
+    if commit and reveal:
+        raise BadOptions("--commit 与 --reveal 不能同时使用", "先用 --commit 公布承诺，来源公布后再用 --reveal 揭晓")
+    if commit:
+        if seed is not None or source:
+            raise BadOptions("--commit 不能与 --seed、--source 同用：承诺时随机数还不存在", "请用 --source-plan 写明将采用的公开随机数，--source-date 写它的开奖日期")
+        if dry_run:
+            raise BadOptions("--commit 不能与 --dry-run 同用", "承诺本身不抽取任何企业；去掉 --dry-run 即可")
+        if not source_plan or not source_date:
+            raise BadOptions("--commit 需要 --source-plan 和 --source-date", "如 --source-plan \"中国福利彩票 3D 第 2022089 期开奖号码\" --source-date 2022-04-08")
+    elif source_plan is not None or source_date is not None:
+        raise BadOptions("--source-plan、--source-date 只能与 --commit 同用", "两步摇号第一步：ssj draw --task ... --commit --source-plan ... --source-date ...")
+    if reveal and (seed is not None or round_ is not None):
+        raise BadOptions("--reveal 不能与 --seed、--round 同用：揭晓的轮次和种子都由承诺决定", "请只用 --source 按顺序给出开奖号码")
+
+
+def _commit(ws, task: str, year, day, source_plan: str, source_date: str, algorithm, round_, as_json: bool) -> None:
+    from shuangsuiji.actions.commit import CommitRequest, commit_task
+    from shuangsuiji.cli.common import parse_day
+
+    from shuangsuiji.errors import BadOptions
+
+    when = parse_day(source_date, "--source-date")
+    if when is None:
+        raise BadOptions("--commit 需要 --source-date", "请写公开随机数的开奖日期，如 --source-date 2022-04-08")
+    done = commit_task(ws, year, CommitRequest(task, day, source_plan, when, algorithm, round_))
+    if as_json:
+        emit_json_bytes(done.path.read_bytes(), done.commitment.to_json)
+        return
+    c = done.commitment
+    typer.echo(c.text, nl=False)
+    typer.echo("")
+    typer.echo(f"承诺文本 SHA-256：{c.text_sha256}")
+    typer.echo(f"承诺文件：{ws.show(done.path)}；账本第 {done.event.seq} 号事件（SHA-256 {done.event.digest}）。")
+    typer.echo(f"请在 {c.source_date} 开奖之前公布上面的承诺文本及其 SHA-256（ssj sheet --task {c.task} --commit 生成可打印的承诺书）；"
+               f"开奖后运行 ssj draw --task {c.task} --reveal --source ... 揭晓。")
 
 
 def _render_draw(record: DrawRecord, shown: str, event, dry_run: bool, labels: dict[str, str]) -> None:

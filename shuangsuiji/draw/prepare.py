@@ -138,7 +138,8 @@ def prepare_draw(
     _check_day(plan, task, req.day)
     existing = task_rounds(rounds, plan.year, task.id)
     number = _next_number(task, existing, req.round)
-    _check_seed_unused(rounds, seed.text)
+    if seed.origin != "committed":  # a committed pool was fixed before its seed existed: reuse steers nothing
+        _check_seed_unused(rounds, seed.text)
     live = [r for r in existing if not r.voided]
     if task.stratified:
         sel = _stratified(inputs, task, seed, live)

@@ -16,7 +16,8 @@ Keys added since schema ``ssj.draw/1`` are optional and written only when they c
 something, so a record that uses none of them keeps its exact bytes and ``ssj.draw/1``; a
 record with any of them says ``ssj.draw/2`` (``schema_for``). ``strata`` (a stratified draw
 per credit-risk grade, ``draw.strata``) is one of them; ``departments`` (a joint task's departments, each
-with its own inspectors, ``draw.joint``) is another.
+with its own inspectors, ``draw.joint``) is another; ``commit`` (the commitment a two-phase draw
+revealed, ``draw.commit``) a third.
 """
 
 from __future__ import annotations
@@ -140,6 +141,27 @@ class DrawDepartment:
 
 
 @dataclass(frozen=True, slots=True)
+class CommitRef:
+    """The commitment a two-phase draw revealed (``draw.commit``): its ledger line, its file's and text's SHA-256, the source."""
+
+    seq: int  # the commit line's seq in the ledger
+    sha256: str  # SHA-256 of the commitment file's bytes
+    text_sha256: str  # SHA-256 of the published commitment text
+    source_plan: str
+    source_date: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"seq": self.seq, "sha256": self.sha256, "text_sha256": self.text_sha256,
+                "source_plan": self.source_plan, "source_date": self.source_date}
+
+    @classmethod
+    def from_json(cls, obj: Any) -> CommitRef:
+        r = _Fields(obj, "commit")
+        return cls(seq=r.integer("seq"), sha256=r.text("sha256"), text_sha256=r.text("text_sha256"),
+                   source_plan=r.text("source_plan"), source_date=r.text("source_date"))
+
+
+@dataclass(frozen=True, slots=True)
 class DrawRecord:
     """Everything one draw computed, as written to its record file."""
 
@@ -172,6 +194,7 @@ class DrawRecord:
     prior_checks: Mapping[str, int]  # inspector id -> checks earlier in the year; {} for none
     strata: tuple[Stratum, ...] = ()  # a stratified draw's strata in STRATUM_ORDER; () for a single-ratio draw
     departments: tuple[DrawDepartment, ...] = ()  # a joint draw's departments, the lead first; () otherwise
+    commit: CommitRef | None = None  # a two-phase draw: the commitment it revealed; None for a one-step draw
 
     @property
     def pick_ids(self) -> list[str]:
@@ -180,7 +203,7 @@ class DrawRecord:
     @property
     def expected_schema(self) -> str:
         """ssj.draw/2 iff the record holds any optional key added since ssj.draw/1."""
-        return schema_for(self.strata, self.departments)
+        return schema_for(self.strata, self.departments, self.commit)
 
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON object, keys in the order the record file has them."""
@@ -208,6 +231,8 @@ class DrawRecord:
             obj["strata"] = [s.to_json() for s in self.strata]
         if self.departments:
             obj["departments"] = [d.to_json() for d in self.departments]
+        if self.commit is not None:
+            obj["commit"] = self.commit.to_json()
         obj["picks"] = [p.to_json(excluded(p)) for p in self.picks]
         return obj
 
@@ -231,6 +256,7 @@ class DrawRecord:
             prior_checks=r.mapping("prior_checks", int) if "prior_checks" in obj else {},
             strata=tuple(Stratum.from_json(x) for x in r.items("strata")) if "strata" in obj else (),
             departments=tuple(DrawDepartment.from_json(x) for x in r.items("departments")) if "departments" in obj else (),
+            commit=CommitRef.from_json(obj["commit"]) if "commit" in obj else None,
         )
 
 

@@ -1,4 +1,4 @@
-"""Typed ledger events: what a draw, void, result, publish, replace or blacklist line says, as frozen records.
+"""Typed ledger events: what a draw, void, result, publish, replace, commit or blacklist line says, as frozen records.
 
 ``chain.parse_ledger`` gives ``LedgerEvent`` records (the line's head and its fields as
 parsed JSON); ``typed`` turns one into the record of its type, so the fold into rounds and
@@ -113,6 +113,7 @@ class DrawEvent(EventHead):
     # under draws/); {} for a draw made before ssj kept its inputs
     kept_inputs: dict[str, str] = field(default_factory=dict)
     departments: tuple[str, ...] = ()  # a joint draw's department codes, the lead first (optional key "departments")
+    commit: int = 0  # a two-phase draw's reveal: the seq of its commit line (optional key "commit"); 0 otherwise
 
 
 def _strata(d: dict[str, Any]) -> tuple[StratumMark, ...]:
@@ -191,6 +192,27 @@ class ReplaceEvent(EventHead):
 
 
 @dataclass(frozen=True, slots=True)
+class CommitEvent(EventHead):
+    """The first phase of a two-phase draw: what the round will be drawn from, fixed before its public source exists.
+
+    ``record`` is the commitment file under draws/ (``draw.commit``), ``record_sha256`` its
+    bytes' hash and ``text_sha256`` the hash of the commitment text published with it;
+    ``source_plan`` describes the future public random source and ``source_date`` the day
+    it becomes known (after ``date``, the commit day). A later draw line with ``commit``
+    equal to this line's seq reveals it; a void line of the same round before that voids it.
+    """
+
+    record: str
+    record_sha256: str
+    text_sha256: str
+    algorithm: str
+    k: int
+    pool_sha256: str
+    source_plan: str
+    source_date: str
+
+
+@dataclass(frozen=True, slots=True)
 class BlacklistEvent:
     """An entity was put on the blacklist (``added``) or taken off it; not tied to any round."""
 
@@ -213,7 +235,7 @@ class BlacklistEvent:
 
 
 RoundEvent = Union[DrawEvent, VoidEvent, ResultEvent, PublishEvent, ReplaceEvent]
-Event = Union[RoundEvent, BlacklistEvent]
+Event = Union[RoundEvent, BlacklistEvent, CommitEvent]
 
 
 def _head(ev: LedgerEvent) -> tuple[Any, ...]:
@@ -237,6 +259,11 @@ def typed(ev: LedgerEvent) -> Event | None:
 
 def _typed(ev: LedgerEvent) -> Event | None:
     d = ev.data
+    if ev.type == "commit":
+        return CommitEvent(*_head(ev), record=_text(d, "record"), record_sha256=_text(d, "record_sha256"),
+                           text_sha256=_text(d, "text_sha256"), algorithm=_text(d, "algorithm"), k=_int(d, "k"),
+                           pool_sha256=_text(d, "pool_sha256"), source_plan=_words(d, "source_plan"),
+                           source_date=_text(d, "source_date"))
     if ev.type == "result":
         return ResultEvent(*_head(ev), _text(d, "entity"), _text(d, "result"), _words(d, "measures"), _words(d, "note"),
                            _text(d, "department"))
@@ -244,7 +271,7 @@ def _typed(ev: LedgerEvent) -> Event | None:
         return DrawEvent(*_head(ev), record=_text(d, "record"), record_sha256=_text(d, "record_sha256"),
                          algorithm=_text(d, "algorithm"), seed=_text(d, "seed"), k=_int(d, "k"), picks=_ids(d, "picks"),
                          new_cycle=d.get("new_cycle") is True, cycle_picks=_ids(d, "cycle_picks"), strata=_strata(d),
-                         kept_inputs=_names(d, "kept_inputs"), departments=_ids(d, "departments"))
+                         kept_inputs=_names(d, "kept_inputs"), departments=_ids(d, "departments"), commit=_int(d, "commit"))
     if ev.type == "void":
         return VoidEvent(*_head(ev), reason=_text(d, "reason"))
     if ev.type == "publish":

@@ -12,6 +12,10 @@ results, notices, the report and publish-due see the picks as they now stand.
 A joint round (部门联合抽查; its draw line lists ``departments``) takes one result per pick from
 each department: a pick is checked once every department has recorded it, and the check ends
 on the last department's date. ``Round.current`` without a department gives the lead's.
+
+A ``commit`` event (the first phase of a two-phase draw) is no round yet: ``build_commits``
+folds the commits, the voids of rounds not drawn yet and the draw lines that reveal them
+into one ``Commit`` each, in the same single pass over the events.
 """
 
 from __future__ import annotations
@@ -22,11 +26,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from shuangsuiji.codes import BLACKLIST_EVENT_TYPES, REPLACE_REASONS, REPLACE_TARGETS, RESULT_CODES
-from shuangsuiji.errors import InputError, RoundNotFound, RoundVoided
+from shuangsuiji.errors import CommitmentOpen, InputError, RoundNotFound, RoundVoided
 from shuangsuiji.ledger.blacklist import blacklist_problems
 from shuangsuiji.ledger.chain import LedgerEvent, no_cycle_collection
 from shuangsuiji.ledger.events import (
     BlacklistEvent,
+    CommitEvent,
     DrawEvent,
     PublishEvent,
     ReplaceEvent,
@@ -158,7 +163,7 @@ def _fold(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
             if among is not None and key not in voids and t.entity in among:
                 results.setdefault(key, {}).setdefault(t.entity, []).append(t)
             continue
-        if t is None or isinstance(t, BlacklistEvent):  # a blacklist event is about an entity, not a round
+        if t is None or isinstance(t, (BlacklistEvent, CommitEvent)):  # not a drawn round's (commits: build_commits)
             continue
         key = (t.year, t.task, t.round)
         if isinstance(t, DrawEvent):
@@ -231,6 +236,71 @@ def _replace(t: ReplaceEvent, picks: dict[str, int], order: dict[RoundKey, list[
     order[key][position] = t.replacement
 
 
+@dataclass(frozen=True)
+class Commit:
+    """One commitment (two-phase draw) and what became of it: voided, revealed by a draw line, or still open."""
+
+    event: CommitEvent
+    void: VoidEvent | None = None
+    reveal: DrawEvent | None = None
+
+    @property
+    def key(self) -> RoundKey:
+        return (self.event.year, self.event.task, self.event.round)
+
+    @property
+    def open(self) -> bool:
+        return self.void is None and self.reveal is None
+
+
+def build_commits(events: list[LedgerEvent]) -> list[Commit]:
+    """Every commit line, in ledger order, with the void or the reveal that closed it (one linear pass).
+
+    A void line closes the round's open commit when that round has not been drawn; a draw
+    line closes it when its ``commit`` names the commit's seq. A second commit of a round
+    whose commit is still open is ignored (``event_problems`` reports it).
+    """
+    found: list[list] = []  # [commit, void, reveal]
+    open_at: dict[RoundKey, int] = {}  # round -> index in found of its open commit
+    drawn: set[RoundKey] = set()
+    for ev in events:
+        if ev.type not in ("commit", "void", "draw"):
+            continue
+        t = typed(ev)
+        key = (t.year, t.task, t.round)  # type: ignore[union-attr]
+        if isinstance(t, CommitEvent):
+            if key not in open_at and key not in drawn:
+                open_at[key] = len(found)
+                found.append([t, None, None])
+        elif isinstance(t, VoidEvent):
+            if key not in drawn and key in open_at:
+                found[open_at.pop(key)][1] = t
+        elif isinstance(t, DrawEvent):
+            if key in open_at and t.commit == found[open_at[key]][0].seq:
+                found[open_at.pop(key)][2] = t
+            drawn.add(key)
+    return [Commit(c, v, r) for c, v, r in found]
+
+
+def open_commit(commits: list[Commit], year: int, task: str) -> Commit | None:
+    """The task's commitment that is neither voided nor revealed (there is at most one)."""
+    for c in commits:
+        if c.open and c.event.year == year and c.event.task == task:
+            return c
+    return None
+
+
+def refuse_open_commit(commits: list[Commit], year: int, task: str) -> None:
+    """Raises CommitmentOpen when the task has an open commitment: its next round belongs to that commitment."""
+    c = open_commit(commits, year, task)
+    if c is not None:
+        ev = c.event
+        raise CommitmentOpen(
+            f"{task} 第 {ev.round} 轮已于 {ev.date} 公布摇号承诺（账本第 {ev.seq} 号事件，来源：{ev.source_plan}，{ev.source_date}），尚未揭晓",
+            f"来源公布后请用 ssj draw --task {task} --reveal --source ... 揭晓；确需放弃请用 ssj void --task {task} --round {ev.round} --reason ...",
+        )
+
+
 def task_rounds(rounds: Mapping[RoundKey, Round], year: int, task: str) -> list[Round]:
     return sorted((r for r in rounds.values() if r.year == year and r.task == task), key=lambda r: r.number)
 
@@ -243,17 +313,27 @@ def event_problems(events: list[LedgerEvent], shown: str) -> list[InputError]:
     voided: set[tuple] = set()
     picks: dict[tuple, set[str]] = {}
     recorded: dict[tuple, set[str]] = {}
+    committed: dict[tuple, int] = {}  # round -> seq of its open commitment
     hint = "账本只能追加，不能手工修改；请运行 ssj verify 并从备份恢复"
     for ev in events:
         key = (ev.get("year"), ev.get("task"), ev.get("round"))
         where = f"第 {ev.seq} 号事件（{ev.type}）"
         if ev.type in BLACKLIST_EVENT_TYPES:
             continue  # checked below, by the blacklist's own fold
-        if ev.type == "draw":
+        if ev.type == "commit":
+            if key in seen or key in committed:
+                problems.append(InputError(shown, ev.line, f"{where}：{key[1]} 第 {key[2]} 轮已有摇号或未了结的承诺", hint))
+            committed[key] = ev.seq
+        elif ev.type == "draw":
             if key in seen:
                 problems.append(InputError(shown, ev.line, f"{where}重复了 {key[1]} 第 {key[2]} 轮", hint))
+            if ev.get("commit") is not None and committed.get(key) != ev.get("commit"):
+                problems.append(InputError(shown, ev.line, f"{where}揭晓的承诺（第 {ev.get('commit')} 号事件）不是该轮未了结的承诺", hint))
+            committed.pop(key, None)
             seen[key] = ev
             picks[key] = set(ev.get("picks") or [])
+        elif ev.type == "void" and key not in seen and key in committed:
+            del committed[key]  # the void of a commitment that was never revealed
         elif key not in seen:
             problems.append(InputError(shown, ev.line, f"{where}指向不存在的 {key[1]} 第 {key[2]} 轮", hint))
         elif ev.type == "void":

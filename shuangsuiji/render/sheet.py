@@ -11,6 +11,7 @@ and why, and the ``sha256sum`` recipe. Dates and times are written the Chinese w
 (2022年4月6日 10时15分03秒).
 
 ``render_sheet`` is pure: the record, the plan and a few ledger facts in, HTML bytes out.
+``render_commitment_sheet`` prints a two-phase draw's commitment (摇号承诺书) the same way.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from decimal import Decimal
 from typing import Mapping
 
 from shuangsuiji.codes import SEED_ORIGINS
+from shuangsuiji.draw.commit import Commitment
 from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.inputs.plan import period_label
 from shuangsuiji.records import Plan, Task, percent_text
@@ -157,6 +159,10 @@ def _facts(plan: Plan, task: Task, record: DrawRecord) -> str:
     ]
     for i, src in enumerate(record.sources, start=1):
         rows.append((f"公开来源 {i}", " ".join(str(x) for x in src)))
+    if record.commit is not None:
+        ref = record.commit
+        rows.append(("摇号承诺", f"账本第 {ref.seq} 号事件：{ref.source_plan}（来源日期 {chinese_date(ref.source_date)}）；"
+                     f"承诺文本 SHA-256 {ref.text_sha256}；本轮只从承诺的备选池抽取"))
     rows += [
         ("抽查范围", f"{len(record.scope)} 家（类别：{cats}，状态为在营）；此前已抽中、本轮不再抽取 "
          f"{len(record.excluded)} 家；备选 {len(record.pool)} 家"),
@@ -284,3 +290,41 @@ def _recipe(record: DrawRecord, facts: DrawFacts) -> str:
         out.append("<li>抽中名单：按 RFC 3797 第 4 节，用第 1 页的种子（由公开来源拼成）对按代码排序的备选池逐一计算 MD5，详见 docs/draw-algorithm.md 第 5 节。</li>\n")
     out.append("<li>执法人员：对每户按上文的规则排序，结果应与第 1 页一致；也可以运行 <code>ssj verify</code> 一次复核全部摇号。</li>\n</ol>\n")
     return "".join(out)
+
+
+def render_commitment_sheet(c: Commitment, facts: DrawFacts, void: str | None = None, revealed: str | None = None) -> bytes:
+    """The printable commitment (摇号承诺书) of a two-phase draw: its facts, the published text, the signature lines.
+
+    Args:
+        c: the commitment file's content (``draw.commit``).
+        facts: the commit line's number, time and SHA-256, and the commitment file's.
+        void: when the commitment was voided, the date and reason, printed as a warning at the top.
+        revealed: when it was revealed, the reveal's date and record, printed at the top.
+    """
+    e = html.escape
+    title = f"{c.draw.get('task_name', c.task)} 第 {c.round} 轮摇号承诺书"
+    body = [f"<h1>摇号承诺书</h1>\n<p class=\"sub\">{e(title)}</p>\n"]
+    if void:
+        body.append(f"<p class=\"void\">本承诺已作废（{e(void)}），不能再揭晓；本表仅作存档。</p>\n")
+    if revealed:
+        body.append(f"<p class=\"note\">本承诺已揭晓：{e(revealed)}。</p>\n")
+    rows = [
+        ("抽查工作计划", c.plan),
+        ("抽查任务", f"{c.draw.get('task_name', '')}（任务代号 {c.task}），{c.year} 年第 {c.round} 轮"),
+        ("承诺日期", chinese_date(c.date)),
+        ("公开随机数来源", c.source_plan),
+        ("来源日期", f"{chinese_date(c.source_date)}（此前不能揭晓）"),
+        ("抽取方法", METHOD_TEXT.get(c.algorithm, c.algorithm).format(k=c.k)),
+        ("备选池", f"{len(c.draw.get('pool', []))} 家；SHA-256 {c.pool_sha256}"),
+        ("承诺文本 SHA-256", c.text_sha256),
+        ("记入账本", f"{facts.ledger_path} 第 {facts.seq} 号事件，{chinese_datetime(facts.at)}"),
+        (f"账本第 {facts.seq} 号事件 SHA-256", facts.line_sha256),
+        ("承诺文件", f"{facts.record_path}（SHA-256 {facts.record_sha256}）"),
+    ]
+    body.append(_rows(rows, frozenset({"承诺文本 SHA-256", f"账本第 {facts.seq} 号事件 SHA-256", "承诺文件"})))
+    body.append("<p class=\"note\">请在来源日期之前公布本承诺书（或下面的承诺文本及其 SHA-256）。开奖后，任何人都可以只凭承诺文本"
+                "和开奖号码复算抽中的企业；ssj 揭晓时只从上述备选池抽取，备选池或输入文件有任何变化都会拒绝揭晓。</p>\n")
+    body.append(_signatures())
+    body.append("<section class=\"appendix\">\n<h1>附页：承诺文本</h1>\n")
+    body.append(f"<p class=\"sub\">{e(title)}</p>\n<pre>{e(c.text)}</pre>\n</section>\n")
+    return page(title, _CSS, "".join(body)).encode("utf-8")

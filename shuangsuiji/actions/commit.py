@@ -1,0 +1,228 @@
+"""Two-phase draws: ``ssj draw --commit`` writes the commitment and its line; ``ssj draw --reveal`` draws from it.
+
+Both run under one hold of the ledger lock, as a one-step draw does. ``commit_task``
+computes the draw the task's next round would be (``draw.prepare.prepare_draw``, with a
+seed nobody uses: only the seed-free part, ``draw.commit.frozen_draw``, is kept), writes
+the commitment file atomically and appends the ``commit`` line. ``reveal_task`` finds the
+task's open commitment, refuses before its source date, builds the seed from the sources
+by the RFC 3797 key rule, draws again with the inspectors' earlier checks as they stood at
+the commit, refuses unless the result is exactly the committed draw, and writes the record
+with its ``commit`` key and the draw line with ``commit`` (the commit line's seq). Both keep
+the input files they read in draws/inputs/ (``actions.kept``), the commit line naming them too.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from shuangsuiji.actions.draw import append_draw, load_record
+from shuangsuiji.actions.kept import keep_inputs
+from shuangsuiji.draw.commit import Commitment, commitment_bytes, differences, frozen_draw, make_commitment, parse_commitment
+from shuangsuiji.draw.cycle import year_rounds_before
+from shuangsuiji.draw.prepare import DrawRequest, Seed, prepare_draw, resolve_seed
+from shuangsuiji.draw.record import CommitRef, DrawRecord
+from shuangsuiji.draw.replace import team_changes
+from shuangsuiji.draw.teams import add_checks, checks_by_inspector
+from shuangsuiji.errors import (
+    BadOptions,
+    CommitmentChanged,
+    DateOutOfRange,
+    NoCommitment,
+    RecordAltered,
+    RecordMalformed,
+    RecordMissing,
+)
+from shuangsuiji.files.text import atomic_write_bytes
+from shuangsuiji.inputs.year import Inputs, load_inputs
+from shuangsuiji.ledger.chain import Ledger, LedgerEvent, load_events, now_china
+from shuangsuiji.ledger.events import CommitEvent
+from shuangsuiji.ledger.state import Commit, Round, RoundKey, build_commits, build_rounds, open_commit, refuse_open_commit
+from shuangsuiji.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class CommitRequest:
+    """``ssj draw --commit``: the task, the commit day, the future public source and its date."""
+
+    task: str
+    day: date
+    source_plan: str
+    source_date: date
+    algorithm: str | None = None
+    round: int | None = None
+
+
+@dataclass(frozen=True)
+class Committed:
+    """What a commit wrote, for the command to print."""
+
+    commitment: Commitment
+    event: LedgerEvent
+    path: Path
+
+
+def commitment_path(ws: Workspace, year: int, task: str, number: int, commits: list[Commit]) -> Path:
+    """draws/<year>/<task>-r<n>-commit-<m>.json, m counting the round's commitments (a voided one keeps its file)."""
+    m = 1 + sum(1 for c in commits if c.key == (year, task, number))
+    return ws.year_dir(year) / f"{task}-r{number}-commit-{m}.json"
+
+
+def read_commitment(ws: Workspace, ev: CommitEvent) -> Commitment:
+    """The commitment a commit line names, refused unless its bytes are the ones the line holds.
+
+    Raises RecordMalformed (RecordMissing, RecordAltered) naming the file.
+    """
+    path = ws.draws_dir / ev.record
+    shown = ws.show(path)
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise RecordMissing(f"{shown}: 摇号承诺文件不存在（账本第 {ev.seq} 号事件）", "请从备份恢复该文件，再运行 ssj verify") from None
+    if hashlib.sha256(data).hexdigest() != ev.record_sha256:
+        raise RecordAltered(f"{shown}: 摇号承诺文件的 SHA-256 与账本第 {ev.seq} 号事件不符，文件被改动过", "请运行 ssj verify，并从备份恢复该文件")
+    try:
+        return parse_commitment(data)
+    except RecordMalformed as exc:
+        raise RecordMalformed(f"{shown}: {exc.message}", exc.hint) from None
+
+
+def prior_checks_at(ws: Workspace, rounds: Mapping[RoundKey, Round], year: int, seq: int) -> dict[str, int]:
+    """Each inspector's checks in the year's rounds live before ledger event ``seq``, replacements before it included.
+
+    What a committed draw's teams are balanced by: the checks as they stood at the commit, so
+    that what is drawn between commit and reveal cannot change them.
+    """
+    total: dict[str, int] = {}
+    for r in year_rounds_before(rounds, year, seq):
+        add_checks(total, checks_by_inspector(p.inspectors for p in load_record(ws, r.draw).picks))
+        if r.replacements:
+            add_checks(total, team_changes(r.replacements, seq))
+    return dict(sorted(i for i in total.items() if i[1]))
+
+
+def commit_task(ws: Workspace, year: int | None, req: CommitRequest) -> Committed:
+    """``ssj draw --commit``: fix the next round of a task and the source that will draw it.
+
+    Raises:
+        BadOptions: an empty --source-plan.
+        DateOutOfRange: the source date is not after the commit day, or after the task's end.
+        CommitmentOpen: the task already has an open commitment.
+        and whatever ``prepare_draw`` raises (UnknownTask, RoundExists, EmptyScope, NotEnoughInspectors ...).
+    """
+    source_plan = " ".join(req.source_plan.split())
+    if not source_plan:
+        raise BadOptions("--source-plan 不能为空", "请写明将采用的公开随机数，如 --source-plan \"中国福利彩票 3D 第 2022089 期开奖号码\"")
+    inputs = load_inputs(ws, year)
+    task = inputs.plan.get_task(req.task)
+    if req.source_date <= req.day:
+        raise DateOutOfRange(
+            f"来源日期 {req.source_date} 不晚于承诺日期 {req.day}：公开随机数必须在承诺公布之后才产生",
+            "请选一个承诺之后才开奖的来源，用 --source-date 写它的开奖日期",
+        )
+    if req.source_date > task.end:
+        raise DateOutOfRange(
+            f"来源日期 {req.source_date} 晚于任务 {task.id} 的抽查时间（{task.start} 至 {task.end}），到时已不能摇号",
+            "请选抽查时间结束之前开奖的来源",
+        )
+    ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
+    with ledger.locked():
+        events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
+        rounds, commits = build_rounds(events), build_commits(events)
+        refuse_open_commit(commits, inputs.plan.year, task.id)
+        created = now_china().isoformat()
+        seed = resolve_seed(DrawRequest(task.id, req.day, algorithm=req.algorithm), f"ssj-commit {created}")
+        prior = prior_checks_at(ws, rounds, inputs.plan.year, len(events) + 1)
+        record = prepare_draw(inputs, rounds, DrawRequest(task.id, req.day, round=req.round), seed, created, prior)
+        plan = f"{inputs.plan.title}（{inputs.plan.document}）"
+        c = make_commitment(record, plan, source_plan, req.source_date.isoformat(), req.day.isoformat(), created)
+        path = commitment_path(ws, record.year, record.task, record.round, commits)
+        kept = keep_inputs(ws, inputs)  # the committed files themselves, for whoever re-derives the scope (actions.kept)
+        data = commitment_bytes(c)
+        atomic_write_bytes(path, data)
+        line = {
+            "year": c.year, "task": c.task, "round": c.round, "date": c.date,
+            "record": path.relative_to(ws.draws_dir).as_posix(), "record_sha256": hashlib.sha256(data).hexdigest(),
+            "text_sha256": c.text_sha256, "algorithm": c.algorithm, "k": c.k, "pool_sha256": c.pool_sha256,
+            "source_plan": c.source_plan, "source_date": c.source_date,
+        }
+        if kept:
+            line["kept_inputs"] = kept
+        event = ledger.append("commit", line)
+    return Committed(c, event, path)
+
+
+@dataclass(frozen=True)
+class RevealRequest:
+    """``ssj draw --reveal``: the task, the reveal day and the public source's numbers (one --source per group)."""
+
+    task: str
+    day: date
+    sources: tuple[str, ...]
+
+
+def reveal_task(ws: Workspace, year: int | None, req: RevealRequest, dry_run: bool = False) -> tuple[DrawRecord, LedgerEvent | None, Inputs]:
+    """``ssj draw --reveal``: draw the committed round with the seed the sources give; returns (record, line or None, inputs).
+
+    Raises:
+        NoCommitment: the task has no open commitment (none, voided, or revealed already).
+        DateOutOfRange: the reveal day is before the source date, or the source date is not after the commit day.
+        CommitmentChanged: the draw would not be the committed one (the inputs or the earlier rounds changed).
+        BadSeed: no --source, or one that is not integers.
+    """
+    if not req.sources:
+        raise BadOptions("--reveal 需要 --source", "请用 --source 按顺序给出承诺中那一期开奖的每组号码，如 --source \"3 5 2\"")
+    inputs = load_inputs(ws, year)
+    task = inputs.plan.get_task(req.task)
+    ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
+    with ledger.locked():
+        events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
+        rounds, commits = build_rounds(events), build_commits(events)
+        c = _the_commit(commits, inputs.plan.year, task.id)
+        ev = c.event
+        if ev.source_date <= ev.date:
+            raise DateOutOfRange(f"承诺（账本第 {ev.seq} 号事件）的来源日期 {ev.source_date} 不晚于承诺日期 {ev.date}，不能揭晓",
+                                 f"请运行 ssj verify，并作废该承诺：ssj void --task {task.id} --round {ev.round} --reason ...")
+        if req.day.isoformat() < ev.source_date:
+            raise DateOutOfRange(
+                f"今天（{req.day}）早于承诺的来源日期 {ev.source_date}：{ev.source_plan} 尚未公布，不能揭晓",
+                f"请在 {ev.source_date} 或以后、来源公布后再揭晓；补录时请用 --today 写实际揭晓日期",
+            )
+        committed = read_commitment(ws, ev)
+        given = resolve_seed(DrawRequest(task.id, req.day, sources=req.sources, algorithm=committed.algorithm), "")
+        seed = Seed(given.text, "committed", given.algorithm, given.sources)
+        prior = prior_checks_at(ws, rounds, inputs.plan.year, ev.seq)
+        record = prepare_draw(inputs, rounds, DrawRequest(task.id, req.day, round=ev.round), seed, now_china().isoformat(), prior)
+        changed = differences(frozen_draw(record), committed.draw)
+        if changed:
+            raise CommitmentChanged(
+                f"现在摇号与承诺（账本第 {ev.seq} 号事件，{ws.show(ws.draws_dir / ev.record)}）不一致：{'、'.join(changed)}已变化",
+                "揭晓只能从承诺的备选池抽取：请把计划和名录库恢复为承诺时的文件（SHA-256 见承诺），"
+                f"或作废该承诺（ssj void --task {task.id} --round {ev.round} --reason ...）后重新承诺",
+            )
+        ref = CommitRef(ev.seq, ev.record_sha256, ev.text_sha256, ev.source_plan, ev.source_date)
+        record = dataclasses.replace(record, commit=ref)
+        record = dataclasses.replace(record, schema=record.expected_schema)
+        if dry_run:
+            return record, None, inputs
+        return record, append_draw(ws, ledger, record, keep_inputs(ws, inputs)), inputs
+
+
+def _the_commit(commits: list[Commit], year: int, task: str) -> Commit:
+    c = open_commit(commits, year, task)
+    if c is not None:
+        return c
+    mine = [x for x in commits if x.event.year == year and x.event.task == task]
+    if not mine:
+        raise NoCommitment(f"{year} 年任务 {task} 没有摇号承诺，无法揭晓",
+                           f"两步摇号请先承诺：ssj draw --task {task} --commit --source-plan ... --source-date ...；一步摇号请用 --source 或 --seed")
+    last = mine[-1]
+    if last.void is not None:
+        raise NoCommitment(f"{task} 第 {last.event.round} 轮的摇号承诺（账本第 {last.event.seq} 号事件）已于 {last.void.date} 作废（{last.void.reason}），不能揭晓",
+                           f"如需两步摇号，请重新承诺：ssj draw --task {task} --commit ...")
+    raise NoCommitment(f"{task} 第 {last.event.round} 轮的摇号承诺已于 {last.reveal.date} 揭晓（账本第 {last.reveal.seq} 号事件）",  # type: ignore[union-attr]
+                       "每个承诺只能揭晓一次；下一轮请重新承诺")

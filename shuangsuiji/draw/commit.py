@@ -1,0 +1,207 @@
+"""Two-phase draws (先承诺、后揭晓): the commitment fixed before the public random source exists (pure).
+
+How it works
+------------
+A one-step draw lets whoever runs it choose the seed at the moment of the draw. A two-phase
+draw takes that choice away, as RFC 3797 and ICANN's selection method do:
+
+1. **Commit.** Everything the draw depends on is fixed and published first: the task and
+   round, the input files' SHA-256, the scope, the entities excluded as drawn earlier in the
+   cycle, the pool and its SHA-256, k, the strata, the algorithm, the inspectors and their
+   earlier checks; together with the description of a *future* public random source (a
+   lottery draw) and the day it becomes known. ``frozen_draw`` is exactly that part of a
+   draw record: the record without what the seed decides (picks, cycle picks) and without
+   when it was made. ``make_commitment`` wraps it, with the source, into a ``Commitment``
+   whose ``text`` (Chinese, for publication) is enough for an outsider to re-derive the
+   picks once the source is known.
+2. **Reveal.** After the source date the draw is made with the seed built from the source
+   by the RFC 3797 key rule, for either algorithm. The record it gives must have exactly
+   the committed ``frozen_draw``; ``differences`` names what changed when it does not
+   (an edited registry, a round voided in between), and the reveal is refused.
+
+Nothing here reads files or the clock: ``actions.commit`` does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from shuangsuiji.codes import UNGRADED_LABEL
+from shuangsuiji.draw.record import DrawRecord, _Fields, record_bytes
+from shuangsuiji.errors import RecordMalformed
+
+COMMIT_SCHEMA = "ssj.commit/1"
+
+# What the seed decides, or the moment of drawing: not part of what is committed.
+SEED_DEPENDENT = frozenset({"schema", "date", "created_at", "ssj_version", "seed", "seed_origin", "sources", "cycle_picks", "picks", "commit"})
+STRATUM_SEED_DEPENDENT = frozenset({"cycle_picks", "picks"})
+
+# The committed keys a reveal may find changed, in words.
+FROZEN_LABELS = {
+    "algorithm": "抽取算法", "year": "年度", "task": "任务", "task_name": "任务名称", "round": "轮次",
+    "inputs": "输入文件（计划、名录库）的 SHA-256", "ratio": "抽查比例", "categories": "抽查类别",
+    "inspectors_per_check": "每户执法人员数", "local_avoidance": "属地回避", "scope": "抽查范围",
+    "excluded": "此前已抽中的企业（排除名单）", "pool": "备选池", "pool_sha256": "备选池 SHA-256", "k": "抽取家数",
+    "new_cycle": "是否开始新一轮循环", "inspector_pool": "执法人员名单", "prior_checks": "本年度此前各执法人员的检查户数",
+    "strata": "分级抽取的各层", "departments": "联合抽查的部门及人员",
+}
+
+SEED_RULE = (
+    "种子：把来源的每组号码按从小到大排列，每个数写成十进制后加“.”，每组末尾加“/”，各组按揭晓时给出的顺序相接"
+    "（RFC 3797 第 4 节）。例：两组号码 9319 和 2 5 12 8 10 的种子为 9319./2.5.8.10.12./"
+)
+
+ALGORITHM_RULES = {
+    "sha256-rank": "每家企业的排序值为 SHA-256(种子 + \":\" + 统一社会信用代码) 的小写十六进制（UTF-8，无换行），"
+                   "按排序值从小到大取前 k 家，依次为抽中顺序。",
+    "rfc3797": "把备选池按代码升序排列；对 i = 0, 1, …, k−1，以 i 的 2 字节大端表示 I，计算 MD5(I + 种子 + I)，"
+               "作为大端无符号整数除以剩余家数取余数，得 0 起的位置，该位置的企业入选并移出名单。",
+}
+
+SHORTFALL_RULE = "若备选池不足 k 家：备选池全部入选（按上述规则排出的顺序），差额按同一规则从“此前已抽中”的企业中抽取，开始新一轮循环。"
+
+
+def frozen_draw(record: DrawRecord) -> dict[str, Any]:
+    """The part of a draw record a commitment fixes: the record's JSON without what the seed decides or when it was made."""
+    out = {k: v for k, v in record.to_json().items() if k not in SEED_DEPENDENT}
+    if "strata" in out:
+        out["strata"] = [{k: v for k, v in s.items() if k not in STRATUM_SEED_DEPENDENT} for s in out["strata"]]
+    return out
+
+
+def differences(now: Mapping[str, Any], committed: Mapping[str, Any]) -> list[str]:
+    """What a reveal's draw has other than its commitment, in words; [] when it is exactly the committed draw."""
+    keys = list(committed) + [k for k in now if k not in committed]
+    return [FROZEN_LABELS.get(k, k) for k in keys if now.get(k) != committed.get(k)]
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """A commitment file (draws/<year>/<task>-r<n>-commit-<m>.json): the frozen draw, the future source, the text."""
+
+    schema: str
+    year: int
+    task: str
+    round: int
+    date: str  # the commit day, YYYY-MM-DD
+    created_at: str
+    ssj_version: str
+    plan: str  # the plan's title and document number, as the text prints them
+    source_plan: str
+    source_date: str  # the day the source becomes known, YYYY-MM-DD
+    text_sha256: str
+    text: str
+    draw: Mapping[str, Any]  # frozen_draw of the draw to come
+
+    @property
+    def algorithm(self) -> str:
+        return str(self.draw.get("algorithm", ""))
+
+    @property
+    def k(self) -> int:
+        return int(self.draw.get("k", 0))
+
+    @property
+    def pool_sha256(self) -> str:
+        return str(self.draw.get("pool_sha256", ""))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "schema": self.schema, "year": self.year, "task": self.task, "round": self.round, "date": self.date,
+            "created_at": self.created_at, "ssj_version": self.ssj_version, "plan": self.plan,
+            "source_plan": self.source_plan, "source_date": self.source_date, "text_sha256": self.text_sha256,
+            "text": self.text, "draw": dict(self.draw),
+        }
+
+    @classmethod
+    def from_json(cls, obj: Any) -> Commitment:
+        r = _Fields(obj)
+        draw = r._get("draw", (dict,), "对象")
+        return cls(
+            schema=r.text("schema"), year=r.integer("year"), task=r.text("task"), round=r.integer("round"),
+            date=r.text("date"), created_at=r.text("created_at"), ssj_version=r.text("ssj_version"), plan=r.text("plan"),
+            source_plan=r.text("source_plan"), source_date=r.text("source_date"), text_sha256=r.text("text_sha256"),
+            text=r.text("text"), draw=draw,
+        )
+
+
+def text_sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def make_commitment(
+    record: DrawRecord, plan: str, source_plan: str, source_date: str, day: str, created_at: str,
+) -> Commitment:
+    """The commitment of the draw ``record`` stands for (any seed: only its frozen part is kept), to be revealed by the source."""
+    draw = frozen_draw(record)
+    text = commitment_text(draw, plan, source_plan, source_date, day)
+    return Commitment(COMMIT_SCHEMA, record.year, record.task, record.round, day, created_at, record.ssj_version, plan,
+                      source_plan, source_date, text_sha256(text), text, draw)
+
+
+def commitment_bytes(c: Commitment) -> bytes:
+    return record_bytes(c.to_json())
+
+
+def parse_commitment(data: bytes) -> Commitment:
+    """The commitment in a commitment file's bytes. Raises RecordMalformed naming what is wrong."""
+    try:
+        obj = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise RecordMalformed("摇号承诺文件不是有效的 JSON", "请运行 ssj verify，并从备份恢复该文件") from None
+    if not isinstance(obj, dict) or obj.get("schema") != COMMIT_SCHEMA:
+        raise RecordMalformed(f"摇号承诺文件的 schema 应为 {COMMIT_SCHEMA}", "请运行 ssj verify，并从备份恢复该文件")
+    return Commitment.from_json(obj)
+
+
+def commitment_text(draw: Mapping[str, Any], plan: str, source_plan: str, source_date: str, day: str) -> str:
+    """The commitment as published (Chinese): enough to re-derive the picks once the source is known, with nothing else."""
+    algorithm = str(draw["algorithm"])
+    lines = [
+        f"双随机抽查摇号承诺（{COMMIT_SCHEMA}）",
+        "本承诺在下列公开随机数产生之前公布。公开随机数揭晓后，任何人都可以只凭本承诺复算抽中的企业。",
+        "",
+        f"抽查工作计划：{plan}",
+        f"抽查任务：{draw['task_name']}（任务代号 {draw['task']}），{draw['year']} 年第 {draw['round']} 轮",
+        f"承诺日期：{day}",
+        f"公开随机数来源：{source_plan}",
+        f"来源日期：{source_date}（晚于承诺日期；来源日期之前不能揭晓）",
+        SEED_RULE,
+        f"抽取算法：{algorithm}",
+        f"规则：{ALGORITHM_RULES.get(algorithm, algorithm)}",
+        SHORTFALL_RULE,
+        "",
+        "输入文件 SHA-256：",
+        *(f"{path} {sha}" for path, sha in sorted(dict(draw["inputs"]).items())),
+        "",
+        f"抽取家数：{draw['k']}",
+        "",
+    ]
+    strata = draw.get("strata") or []
+    if strata:
+        lines += ["按风险等级分级抽取：各层用同一种子、同一规则分别抽取，各层抽中名单按下列顺序依次相接。", ""]
+        for n, s in enumerate(strata, start=1):
+            grade = s["grade"] or UNGRADED_LABEL
+            lines.append(f"第 {n} 层：风险等级 {grade}，抽取家数：{s['k']}")
+            lines += _ids_block("备选池", s["pool"], s["pool_sha256"]) + _ids_block("此前已抽中", s["excluded"])
+    else:
+        lines += _ids_block("备选池", draw["pool"], draw["pool_sha256"]) + _ids_block("此前已抽中", draw["excluded"])
+    prior = dict(draw.get("prior_checks") or {})
+    lines.append(f"执法人员：从下列 {len(draw['inspector_pool'])} 名人员中按 docs/draw-algorithm.md 第 7 节分派（同一种子），"
+                 f"每户 {draw['inspectors_per_check']} 名；括号内为本年度此前已分派的户数。")
+    lines += [f"{i}（{prior.get(i, 0)}）" for i in draw["inspector_pool"]]
+    return "\n".join(lines) + "\n"
+
+
+def _ids_block(label: str, ids: list[str], sha: str | None = None) -> list[str]:
+    """A list of ids under its heading, one a line, closed by an empty line; nothing for an empty list of excluded."""
+    if not ids and sha is None:
+        return []
+    head = f"{label}：{len(ids)} 家，每行一个统一社会信用代码，按代码排序"
+    if sha is not None:
+        head += f"（SHA-256 {sha}）"
+    return [head, *ids, ""]
