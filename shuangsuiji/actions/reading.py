@@ -7,18 +7,19 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from shuangsuiji.deadlines.workdays import WorkCalendar, load_calendars
-from shuangsuiji.draw.record import DrawRecord
-from shuangsuiji.draw.replace import current_picks
 from shuangsuiji.errors import PlanNotFound, SsjError, UnknownEntity
-from shuangsuiji.inputs.entities import load_entity_table
-from shuangsuiji.inputs.entity_table import EntityTable
 from shuangsuiji.inputs.plan import load_plan
 from shuangsuiji.ledger.chain import LedgerEvent, load_events
 from shuangsuiji.ledger.state import Round, RoundKey, build_rounds, events_as_of
 from shuangsuiji.records import Plan
 from shuangsuiji.workspace import Workspace
+
+if TYPE_CHECKING:  # the registry and record modules load only for the commands that read them (start-up)
+    from shuangsuiji.draw.record import DrawRecord
+    from shuangsuiji.inputs.entity_table import EntityTable
 
 
 def events_of(ws: Workspace) -> list[LedgerEvent]:
@@ -32,6 +33,8 @@ def events_until(ws: Workspace, today: date) -> tuple[list[LedgerEvent], int]:
 
 def entity_registry(ws: Workspace) -> EntityTable:
     """data/entities.csv, checked with the categories of the newest plan (raises InputErrors as ssj check would)."""
+    from shuangsuiji.inputs.entities import load_entity_table
+
     plan = plan_of(ws, ws.resolve_year(None))
     return load_entity_table(ws.entities_path, ws.show(ws.entities_path), plan.categories)
 
@@ -95,6 +98,8 @@ def current_record(ws: Workspace, r: Round) -> DrawRecord:
     rec = read_record(ws, r)
     if not r.replacements:
         return rec
+    from shuangsuiji.draw.replace import current_picks
+
     return dataclasses.replace(rec, picks=current_picks(rec, r.replacements))
 
 
