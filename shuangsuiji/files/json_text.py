@@ -37,6 +37,9 @@ except ImportError:  # pragma: no cover - PyPy, or a CPython built without _json
 
 _SCALAR_TYPES = frozenset((str, int, float, bool, type(None)))
 _SLICE = 2048  # dicts per piece of a long list of dicts
+_CONSTANT_TYPES = frozenset((bool, type(None)))
+_CONSTANTS = {True: "true", False: "false", None: "null"}  # a column of only these: looked up, not encoded
+_TEXT_OR_NONE = {str, type(None)}
 
 
 def dumps(obj: Any) -> str:
@@ -144,6 +147,10 @@ class _Indent2:
             return list(map(_string, values))
         if types == {int}:
             return list(map(int.__repr__, values))
+        if types <= _CONSTANT_TYPES:
+            return [_CONSTANTS[v] for v in values]
+        if types == _TEXT_OR_NONE:
+            return ["null" if v is None else _string(v) for v in values]
         if types == {list}:
             lists = self.list_column(values, level)
             if lists is not None:
