@@ -160,7 +160,7 @@ def _fold(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
         if type(t) is ResultEvent:  # most lines: looked at first
             key = (t.year, t.task, t.round)
             among = picks.get(key)
-            if among is not None and key not in voids and t.entity in among:
+            if among is not None and key not in voids and t.entity in among and _department_fits(draws[key], t):
                 results.setdefault(key, {}).setdefault(t.entity, []).append(t)
             continue
         if t is None or isinstance(t, (BlacklistEvent, CommitEvent)):  # not a drawn round's (commits: build_commits)
@@ -174,9 +174,6 @@ def _fold(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
             continue
         elif isinstance(t, VoidEvent):
             voids[key] = t
-        elif isinstance(t, ResultEvent):
-            if t.entity in picks[key] and _department_fits(draws[key], t):
-                results.setdefault(key, {}).setdefault(t.entity, []).append(t)
         elif isinstance(t, ReplaceEvent):
             _replace(t, picks[key], order, key, results.get(key, {}))
             replacements.setdefault(key, []).append(t)

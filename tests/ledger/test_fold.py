@@ -115,3 +115,18 @@ def test_adding_anything_but_results_is_refused():
     evs = ledger_of([("draw", (2022, "coal", 1), ENTITIES[:2]), ("void", (2022, "coal", 1), None)])
     with pytest.raises(ValueError):
         add_results(build_rounds(evs[:1]), evs[1:])
+
+
+def test_a_result_naming_a_department_the_round_has_not_is_not_folded():
+    """Only a joint round takes a department's result, and only of its own departments (full fold and add_results alike)."""
+    evs = ledger_of([("draw", (2022, "coal", 1), ENTITIES[:2]), ("result", (2022, "coal", 1), ENTITIES[0]),
+                     ("result", (2022, "coal", 1), ENTITIES[1])])
+    raw = encode_event(4, "result", "2022-05-01T10:00:00+08:00", evs[-1].digest,
+                       {"year": 2022, "task": "coal", "round": 1, "entity": ENTITIES[1], "date": "2022-05-01",
+                        "result": "no_problem", "measures": "", "note": "", "department": "yj"})
+    lines = b"".join(encode_event(ev.seq, ev.type, ev.at, ev.prev, ev.data) + b"\n" for ev in evs) + raw + b"\n"
+    parsed, problems, _ = parse_ledger(lines)
+    assert not problems
+    rounds = build_rounds(parsed)
+    assert [x.seq for x in rounds[(2022, "coal", 1)].results[ENTITIES[1]]] == [3]
+    assert add_results(build_rounds(parsed[:3]), parsed[3:]) == rounds
