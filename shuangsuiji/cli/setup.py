@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
@@ -20,7 +19,6 @@ from shuangsuiji.cli.common import (
 )
 from shuangsuiji.codes import NOT_DRAWN_STATUS
 from shuangsuiji.errors import EXIT_OK, SsjError
-from shuangsuiji.records import grade_label, percent_text
 
 
 def register(app: typer.Typer) -> None:
@@ -88,6 +86,10 @@ def _render_check(result) -> None:
     out.print(t)
     stratified = [task for task in s["tasks"] if "strata" in task]
     if stratified:
+        from decimal import Decimal
+
+        from shuangsuiji.records import grade_label, percent_text
+
         t = Table(title="按风险等级分级抽取（每个等级 ceil(家数 × 比例)）")
         for col in ("任务", "风险等级", "范围内在营家数", "比例", "每轮抽取家数"):
             t.add_column(col, justify="right" if col in ("范围内在营家数", "每轮抽取家数") else "left")
