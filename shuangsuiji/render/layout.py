@@ -7,6 +7,7 @@ the text formats print them.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -84,16 +85,22 @@ def task_names(report: Report) -> dict[str, str]:
     return {row.task.id: short_name(row.task, report.year) for row in report.tasks}
 
 
+_NUMERALS = "一二三四五六七八九十"
+
+
 def sections(report: Report) -> list[Section]:
-    return [
+    """The report's sections in order, numbered 一、二、…; the departments section only in a plan that declares departments."""
+    found = [
         _tasks(report),
         _frequency(report),
         _inspectors(report),
         _follow_up(report),
         _credit(report),
+        *([_departments(report)] if report.departments.rows else []),
         _timeline(report),
         _integrity(report),
     ]
+    return [dataclasses.replace(s, title=f"{_NUMERALS[n]}、{s.title.split('、', 1)[1]}") for n, s in enumerate(found)]
 
 
 def summary_cards(report: Report) -> list[tuple[str, str, str]]:
@@ -337,6 +344,22 @@ def _credit(report: Report) -> Section:
     )
     # Lane caps (issue 11 items 4, 5): its tables (caps reached, 定向 additions) go after these two.
     return Section("credit", "五、信用分级与失信惩戒", "信用监管", tuple(paragraphs), (grade_table(report), changes))
+
+
+def _departments(report: Report) -> Section:
+    d = report.departments
+    table = Table(
+        "各部门检查情况",
+        ("部门", "参与任务（项）", "其中联合（项）", "检查户次", "已检查", "发现问题", "问题发现率（%）", "在岗执法人员", "检查人次"),
+        tuple((r.name, r.tasks, r.joint_tasks, r.checks, r.inspected, r.found_problems, pct(r.problem_share), r.inspectors,
+               r.workload) for r in d.rows),
+    )
+    paragraphs = (
+        f"部门联合抽查 {d.joint_picks} 户次，占全年抽查 {d.picks} 户次的 {d.joint_share.text()}；联合检查“进一次门、查多项事”，"
+        f"比各部门分别上门少 {d.visits_saved} 次检查。全年被抽中两次以上的企业 {d.repeated} 家（抽查时间重叠的见 ssj visits）。",
+        "联合抽查的每户，各参加部门都计一次检查户次、按本部门登记的结果计入；检查人次为本部门执法人员参加检查的户次之和。",
+    )
+    return Section("departments", "六、部门与联合抽查", "部门联合", paragraphs, (table,))
 
 
 def _timeline(report: Report) -> Section:

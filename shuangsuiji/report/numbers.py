@@ -47,6 +47,7 @@ from shuangsuiji.ledger.chain import LedgerEvent
 from shuangsuiji.ledger.state import Round, build_rounds
 from shuangsuiji.records import Entity, Inspector, Plan, Task, stratum_count
 from shuangsuiji.report.credit import credit_section, grade_sizes
+from shuangsuiji.report.departments import departments_section
 from shuangsuiji.report.records import (
     AVOIDANCE_REASONS,
     Avoidance,
@@ -122,6 +123,7 @@ def build_report(
         inspectors=_inspectors(inspectors, live, records),
         follow_up=_follow_up(live, records, by_id),
         credit=credit_section(year, today, grade_sizes(entities, plan.categories), by_id, live, events),
+        departments=departments_section(plan, inspectors, live, records),
         timeline=_timeline(year, [r for rs in by_task.values() for r in rs]),
         integrity=integrity,
         notes=tuple(notes),

@@ -59,6 +59,14 @@ JSON keys (schema ``ssj.report/1``):
   ``basis``, ``seq``}] (the changes that took effect in the year, by date), ``added``,
   ``removed``, ``listed_on`` (the year's last day, or ``today`` when earlier), ``listed``
   (entities on the blacklist at the end of that day).
+- ``departments`` (部门与联合抽查, ``report.departments``): ``rows`` [one object per department of the plan's
+  ``departments``, none when it declares none: ``code``, ``name``, ``tasks`` (tasks it takes part in),
+  ``joint_tasks``, ``checks`` (picks of its rounds, every joint pick for each of its departments),
+  ``inspected`` (with its own result in force), ``results``, ``found_problems``, ``problem_share``
+  (share), ``workload`` (checks its inspectors went on, 人次), ``inspectors`` (on duty)], ``picks``
+  (all the year's picks), ``joint_picks`` (picks of joint rounds), ``joint_share`` (share),
+  ``visits_saved`` (per joint pick, its departments less one), ``repeated`` (firms drawn more than
+  once in the year).
 - ``timeline``: one object per month from January to December of the year, extended to
   any later month with activity: ``month`` ("2022-04"), ``draws`` (draw events, voided
   rounds included), ``voided`` (of those, rounds later voided), ``checks`` (picks of live
@@ -494,6 +502,45 @@ class Credit(JsonRecord):
              removed=sum(1 for b in self.blacklist if b.change == "remove"))
 
 
+# ---------------------------------------------------------------- departments and joint checks
+
+
+@dataclass(frozen=True)
+class DepartmentRow(JsonRecord):
+    """One department's checks, findings and workload in the year (``report.departments``)."""
+
+    code: str
+    name: str
+    tasks: int
+    joint_tasks: int
+    checks: int
+    inspected: int
+    results: dict[str, int]
+    found_problems: int = derived()
+    problem_share: Share = derived()
+    workload: int
+    inspectors: int
+
+    def __post_init__(self) -> None:
+        found = sum(self.results.get(c, 0) for c in FOUND_PROBLEM)
+        _set(self, found_problems=found, problem_share=Share(found, self.inspected - self.results.get(NOT_OPERATING, 0)))
+
+
+@dataclass(frozen=True)
+class Departments(JsonRecord):
+    """The departments section: per department, and the joint checks' share of the year's."""
+
+    rows: tuple[DepartmentRow, ...]  # the plan's departments in declaration order; () when it declares none
+    picks: int
+    joint_picks: int
+    joint_share: Share = derived()
+    visits_saved: int
+    repeated: int
+
+    def __post_init__(self) -> None:
+        _set(self, joint_share=Share(self.joint_picks, self.picks))
+
+
 # ---------------------------------------------------------------- the report
 
 
@@ -527,6 +574,7 @@ class Report(JsonRecord):
     inspectors: Inspectors
     follow_up: tuple[FollowUp, ...]
     credit: Credit
+    departments: Departments
     timeline: tuple[Month, ...]
     notes: tuple[str, ...] = ()
 
