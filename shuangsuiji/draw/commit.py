@@ -120,12 +120,11 @@ class Commitment:
     @classmethod
     def from_json(cls, obj: Any) -> Commitment:
         r = _Fields(obj)
-        draw = r._get("draw", (dict,), "对象")
         return cls(
             schema=r.text("schema"), year=r.integer("year"), task=r.text("task"), round=r.integer("round"),
             date=r.text("date"), created_at=r.text("created_at"), ssj_version=r.text("ssj_version"), plan=r.text("plan"),
             source_plan=r.text("source_plan"), source_date=r.text("source_date"), text_sha256=r.text("text_sha256"),
-            text=r.text("text"), draw=draw,
+            text=r.text("text"), draw=r.mapping_of("draw"),
         )
 
 
@@ -155,7 +154,10 @@ def parse_commitment(data: bytes) -> Commitment:
         raise RecordMalformed("摇号承诺文件不是有效的 JSON", "请运行 ssj verify，并从备份恢复该文件") from None
     if not isinstance(obj, dict) or obj.get("schema") != COMMIT_SCHEMA:
         raise RecordMalformed(f"摇号承诺文件的 schema 应为 {COMMIT_SCHEMA}", "请运行 ssj verify，并从备份恢复该文件")
-    return Commitment.from_json(obj)
+    try:
+        return Commitment.from_json(obj)
+    except RecordMalformed as exc:
+        raise RecordMalformed(exc.message.replace("摇号记录的", "摇号承诺文件的", 1), exc.hint) from None
 
 
 def commitment_text(draw: Mapping[str, Any], plan: str, source_plan: str, source_date: str, day: str) -> str:

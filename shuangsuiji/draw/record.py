@@ -372,6 +372,10 @@ class _Fields:
             raise self._bad(key, "整数列表的列表")
         return values
 
+    def mapping_of(self, key: str) -> dict[str, Any]:
+        """A JSON object of any values (a commitment's frozen draw, ``draw.commit``)."""
+        return dict(self._get(key, (dict,), "对象"))
+
     def mapping(self, key: str, kind: type) -> dict[str, Any]:
         value = self._get(key, (dict,), "对象")
         if not all(isinstance(v, kind) and not isinstance(v, bool) for v in value.values()):
