@@ -46,7 +46,7 @@ def write_sheet(ws: Workspace, task: str, number: int | None, out: Path | None, 
         record_sha256=r.draw.record_sha256, ledger_path=ws.show(ws.ledger_path), line_sha256=r.draw.digest,
     )
     void = f"{r.void.date}：{r.void.reason}" if r.void else None
-    data = render_sheet(plan, t, rec, facts, inspector_names(ws, plan), void)
+    data = render_sheet(plan, t, rec, facts, inspector_names(ws, plan), void, r.replacements)
     path = out if out is not None else sheet_path(ws, y, task, r.number)
     atomic_write_bytes(path, data)
     return path

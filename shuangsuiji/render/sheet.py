@@ -19,13 +19,14 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Mapping
+from typing import Mapping, Sequence
 
-from shuangsuiji.codes import SEED_ORIGINS
+from shuangsuiji.codes import REPLACE_REASONS, SEED_ORIGINS
 from shuangsuiji.draw.commit import Commitment
 from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.inputs.plan import period_label
-from shuangsuiji.records import Plan, Task, percent_text
+from shuangsuiji.ledger.events import ReplaceEvent
+from shuangsuiji.records import Plan, Task, grade_label, percent_text
 from shuangsuiji.render.page import chinese_date, chinese_datetime, page
 
 METHOD_TEXT = {
@@ -84,6 +85,7 @@ def render_sheet(
     facts: DrawFacts,
     names: Mapping[str, str] | None = None,
     void: str | None = None,
+    replacements: Sequence[ReplaceEvent] = (),
 ) -> bytes:
     """The printable HTML sheet of one round: page 1 to sign, then the appendix.
 
@@ -92,6 +94,8 @@ def render_sheet(
         facts: the ledger line's number, time and the record's SHA-256.
         names: inspector id -> name, for inspectors the record names only by id.
         void: when the round was voided, the date and reason, printed as a warning at the top.
+        replacements: the round's replacements (递补) in ledger order: page 1 lists who replaced
+            whom, why, on which day and by which line; a round without any prints as before.
     """
     e = html.escape
     title = f"{task.name} 第 {record.round} 轮摇号记录表"
@@ -100,6 +104,7 @@ def render_sheet(
         body.append(f"<p class=\"void\">本轮已作废（{e(void)}），抽中的企业已回到备选池；本表仅作存档。</p>\n")
     body.append(_facts(plan, task, record))
     body.append(_picks(plan, record))
+    body.append(_replacements(record, replacements, _names(record, names)))
     body.append(_signatures())
     body.append("<p class=\"note\">复核本次摇号所需的账本和记录文件 SHA-256、备选池、排序值和执法人员排除情况见附页。</p>\n")
     body.append("<section class=\"appendix\">\n<h1>附页：复核信息</h1>\n")
@@ -189,6 +194,44 @@ def _picks(plan: Plan, record: DrawRecord) -> str:
             f"<td>{team}</td></tr>\n"
         )
     out.append("</tbody>\n</table>\n")
+    return "".join(out)
+
+
+def _replacements(record: DrawRecord, replacements: Sequence[ReplaceEvent], names: Mapping[str, str]) -> str:
+    """The table of the round's replacements (递补): who replaced whom, the reason, the day, the line taken."""
+    if not replacements:
+        return ""
+    e = html.escape
+    entity_names = {p.entity: p.name for p in record.picks}
+    grades = {i: st.grade for st in record.strata for i in st.picks}
+    people = dict(names)
+    out = [f"<h2>摇号后的递补（{len(replacements)} 次）</h2>\n<table class=\"picks\">\n<thead><tr>"]
+    out += [f"<th>{h}</th>" for h in ("序号", "递补日期", "对象", "被替换", "递补为", "原因", "依据", "账本事件")]
+    out.append("</tr></thead>\n<tbody>\n")
+    for n, rep in enumerate(replacements, start=1):
+        reason = REPLACE_REASONS.get(rep.reason, rep.reason) + (f"：{rep.note}" if rep.note else "")
+        skipped = "；跳过 " + "、".join(f"{s.get('id', '')}（{s.get('text', '')}）" for s in rep.skipped) if rep.skipped else ""
+        if rep.target == "entity":
+            new_name = str(rep.pick.get("name") or "")
+            entity_names[rep.replacement] = new_name
+            grade = grades.get(rep.entity)
+            if grade is not None:
+                grades[rep.replacement] = grade
+            where = f"风险等级 {grade_label(grade)} 的排序名单" if grade is not None else "同一排序名单"
+            what, gone, came = "检查对象", f"{entity_names.get(rep.entity, '')}（{rep.entity}）", f"{new_name}（{rep.replacement}）"
+            basis = f"{where}第 {rep.position} 位{skipped}"
+        else:
+            people[rep.replacement] = rep.name
+            what = f"{entity_names.get(rep.entity, '')}（{rep.entity}）的执法人员"
+            gone, came = f"{people.get(rep.inspector, '')}（{rep.inspector}）", f"{rep.name}（{rep.replacement}）"
+            basis = f"该户检查组排序中的下一名{skipped}"
+        out.append(
+            f"<tr><td class=\"c\">{n}</td><td class=\"c\">{e(chinese_date(rep.date))}</td><td>{e(what)}</td>"
+            f"<td>{e(gone)}</td><td>{e(came)}</td><td>{e(reason)}</td><td>{e(basis)}</td><td class=\"c\">第 {rep.seq} 号</td></tr>\n"
+        )
+    out.append("</tbody>\n</table>\n")
+    out.append("<p class=\"note\">递补不重新摇号：检查对象取同一排序名单（分级抽取时为同一等级）的下一位，执法人员取该户检查组"
+               "排序中的下一名，规则见 docs/draw-algorithm.md 第 11 节。上面的“抽中企业及执法检查人员”为摇号时的名单，现行名单以递补后为准。</p>\n")
     return "".join(out)
 
 
