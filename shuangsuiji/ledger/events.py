@@ -265,6 +265,12 @@ def _typed(ev: LedgerEvent) -> Event | None:
                            pool_sha256=_text(d, "pool_sha256"), source_plan=_words(d, "source_plan"),
                            source_date=_text(d, "source_date"))
     if ev.type == "result":
+        get = d.get
+        day, entity, result, measures, note = get("date"), get("entity"), get("result"), get("measures"), get("note")
+        if type(day) is str and type(entity) is str and type(result) is str and type(measures) is str and type(note) is str:
+            # every line ssj writes: the fields as they are (what _text and _words give for text)
+            return ResultEvent(ev.seq, ev.line, ev.at, ev.digest, get("year"), get("task"), get("round"), day,
+                               entity, result, measures, note, _text(d, "department"))
         return ResultEvent(*_head(ev), _text(d, "entity"), _text(d, "result"), _words(d, "measures"), _words(d, "note"),
                            _text(d, "department"))
     if ev.type == "draw":

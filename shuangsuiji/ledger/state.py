@@ -422,7 +422,7 @@ def seed_round(rounds: Mapping[RoundKey, Round], seed: str) -> Round | None:
 def event_day(ev: LedgerEvent) -> str:
     """The day an event took effect, as ``YYYY-MM-DD``: its own ``date`` field (the draw, check,
     void or publication day the clerk gave), else the day it was appended."""
-    day = ev.get("date")
+    day = ev.data.get("date")
     if isinstance(day, str) and len(day) == 10:
         return day
     return ev.at[:10]
