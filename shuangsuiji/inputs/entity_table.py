@@ -234,6 +234,15 @@ class EntityTable(Sequence[Entity]):
         values = self._kind_values
         return [(self.id_at(i), values[self._kinds[i]][3]) for i in self._matching(categories, active_only)]
 
+    def grade_counts(self, categories: Collection[str], active_only: bool = True) -> dict[str, int]:
+        """Risk grade -> how many entities in these categories (and active): counted per kind, no id made."""
+        out: dict[str, int] = {}
+        for k, n in sorted(Counter(self._kinds).items()):  # kind numbers follow first appearance, as do the grades here
+            category, _, status, risk = self._kind_values[k]
+            if category in categories and (not active_only or status == ACTIVE_ENTITY_STATUS):
+                out[risk] = out.get(risk, 0) + n
+        return out
+
     def where(self, categories: Collection[str], active_only: bool = True) -> list[Entity]:
         """The entities in these categories (and active), in file order."""
         return [self._entity(i) for i in self._matching(categories, active_only)]

@@ -33,7 +33,10 @@ from shuangsuiji.report.records import BlacklistChange, Credit, GradeRow
 
 
 def grade_sizes(entities: Sequence[Entity], categories: Iterable[str]) -> dict[str, int]:
-    """Active entities per grade (the registry's own scan when it has one: no Entity per row)."""
+    """Active entities per grade (the registry's own count when it has one: no Entity, no id per row)."""
+    counts = getattr(entities, "grade_counts", None)
+    if counts is not None:
+        return counts(set(categories))
     graded = getattr(entities, "graded_ids_where", None)
     grades = (g for _, g in graded(set(categories))) if graded else (e.risk for e in entities if e.active)
     sizes: dict[str, int] = {}

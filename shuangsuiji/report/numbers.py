@@ -179,13 +179,23 @@ def _active_ids(entities: Sequence[Entity], categories: set[str]) -> set[str]:
 
 
 class _Registry(AbcMapping):
-    """id -> Entity, looked up in the registry when asked: a dict of a million entities would hold them all."""
+    """id -> Entity, looked up in the registry when asked: a dict of a million entities would hold them all.
+
+    Each id is looked up once (the report asks for every drawn entity several times): the
+    entities kept are the ones asked for, no more than the year's picks.
+    """
 
     def __init__(self, table: Any) -> None:
         self.table = table
+        self.asked: dict[str, Entity | None] = {}
 
     def __getitem__(self, key: str) -> Entity:
-        found = self.table.find(key)
+        try:
+            found = self.asked[key]
+        except KeyError:
+            found = self.asked[key] = self.table.find(key)
+        except TypeError:  # not hashable: no such id
+            found = None
         if found is None:
             raise KeyError(key)
         return found

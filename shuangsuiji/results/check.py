@@ -305,17 +305,22 @@ def round_results(r: Round, names: Mapping[str, str], department_names: Mapping[
     side by side; the row's own result is the lead department's, ``checked`` whether every department has one.
     """
     rows = []
+    joint = bool(r.departments)
+    results = r.results
     for entity in r.picks:
-        history = [_result_json(ev) for ev in r.results.get(entity, ())]
-        lead = r.current(entity)
-        current = _result_json(lead) if lead is not None else {}
+        history = [_result_json(ev) for ev in results.get(entity, ())]
+        if not joint:  # the result in force is the latest (Round.current): its row is already made
+            current = history[-1] if history else {}
+        else:
+            lead = r.current(entity)
+            current = _result_json(lead) if lead is not None else {}
         row = {
             "year": r.year, "task": r.task, "round": r.number, "voided": r.voided, "entity": entity,
             "name": names.get(entity, ""), "date": current.get("date"), "result": current.get("result"),
             "result_label": current.get("result_label"), "measures": current.get("measures", ""),
             "note": current.get("note", ""), "history": history,
         }
-        if r.departments:
+        if joint:
             row["checked"] = all(ev is not None for ev in r.department_results(entity).values())
             row["departments"] = [
                 {"code": code, "name": (department_names or {}).get(code, code),

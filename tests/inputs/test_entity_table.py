@@ -202,3 +202,32 @@ def test_uscc_all_valid_agrees_with_problem():
             codes[j] = codes[j][:pos] + r.choice(uscc.ALPHABET + "IOSVZa\u0661") + codes[j][pos + 1:]
         assert uscc.all_valid("".join(codes)) == all(uscc.problem(c) is None for c in codes)
     assert uscc.all_valid("") and not uscc.all_valid("9" * 17)
+
+
+@pytest.mark.parametrize("active_only", [True, False])
+def test_grade_counts_are_the_grades_of_the_entities_counted_one_by_one(active_only):
+    from collections import Counter
+
+    table = load_entity_table(REPO / "data" / "entities.csv", "data/entities.csv", CATEGORIES)
+    for cats in ({"煤矿"}, {"危险化学品生产", "危险化学品经营"}, set(CATEGORIES.values()) | set(CATEGORIES), set()):
+        by_one = Counter(e.risk for e in table if e.category in cats and (e.active or not active_only))
+        counted = table.grade_counts(cats, active_only)
+        assert counted == dict(by_one) and list(counted) == list(by_one)  # same grades, first appearance first
+        assert counted == dict(Counter(g for _, g in table.graded_ids_where(cats, active_only)))
+
+
+def test_grade_counts_of_a_mixed_table_follow_status_and_category():
+    from collections import Counter
+
+    from shuangsuiji.records import Entity
+
+    r = random.Random(7)
+    rows = [Entity(make_id(r), f"示例{i}", r.choice(["coal", "hazchem", "trade"]), r.choice(TOWNS), r.choice(STATUSES),
+                   r.choice(["", "A", "B", "C", "D"]), "data/entities.csv", i + 2) for i in range(400)]
+    table = EntityTable.from_entities(rows, "data/entities.csv")
+    for cats in ({"coal"}, {"coal", "hazchem"}, {"nothing"}):
+        for active_only in (True, False):
+            by_one = Counter(e.risk for e in rows if e.category in cats and (e.active or not active_only))
+            counted = table.grade_counts(cats, active_only)
+            assert counted == dict(by_one) and list(counted) == list(by_one)
+    assert table.grade_counts({"coal"}, False) != table.grade_counts({"coal"}, True)
