@@ -189,6 +189,39 @@ class Task:
 
 
 @dataclass(frozen=True, slots=True)
+class CheckCaps:
+    """The plan's ``max_checks_per_year``: how many checks one entity may have in a year, across every task.
+
+    The cap of an entity of category c and grade g is the first of these that is given: the
+    category's entry for the grade (``by_category[c]`` written per grade), the category's one
+    number, the grade's (``by_grade``), ``default``; None (no cap) when none is.
+    """
+
+    default: int | None = None
+    by_grade: Mapping[str, int] = field(default_factory=dict)  # grade A-D -> cap
+    by_category: Mapping[str, int] = field(default_factory=dict)  # category code -> cap of every grade
+    by_category_grade: Mapping[tuple[str, str], int] = field(default_factory=dict)  # (category, grade) -> cap
+    line: int = field(default=0, compare=False)  # the line of max_checks_per_year in the plan
+
+    def cap_for(self, category: str, grade: str) -> int | None:
+        """The cap of an entity of this category and credit-risk grade ("" for none); None when uncapped."""
+        found = self.by_category_grade.get((category, grade))
+        if found is None:
+            found = self.by_category.get(category)
+        if found is None:
+            found = self.by_grade.get(grade)
+        return self.default if found is None else found
+
+    def text(self) -> str:
+        """The rule in words, as ``ssj plan`` and ``ssj check`` show it."""
+        parts = [] if self.default is None else [f"每户每年最多 {self.default} 次"]
+        parts += [f"{g} 级 {n} 次" for g, n in self.by_grade.items()]
+        parts += [f"{c} {n} 次" for c, n in self.by_category.items()]
+        parts += [f"{c} {g} 级 {n} 次" for (c, g), n in self.by_category_grade.items()]
+        return "、".join(parts)
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """A yearly plan (plans/<year>.yaml)."""
 
@@ -203,6 +236,7 @@ class Plan:
     path: str = field(default="", compare=False)
     departments: dict[str, str] = field(default_factory=dict)  # code -> name; {} when the plan declares none
     home_department: str = ""  # the code of the plan's own department in ``departments``; "" when none declared
+    max_checks: CheckCaps | None = None  # max_checks_per_year; None when the plan sets no cap
 
     def department_name(self, code: str) -> str:
         """The name of a department code; "" (the plan's own department) is the plan's ``department``."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from shuangsuiji.deadlines.workdays import WorkCalendar
@@ -29,6 +30,7 @@ class CheckResult:
     labels: dict[str, str] = field(default_factory=dict)
     ledger_events: int | None = None
     warnings: list[InputError] = field(default_factory=list)  # shown, but the exit code ignores them
+    caps: dict | None = None  # the plan's max_checks_per_year and who is at or near it (``cap_status``); None without caps
 
     @property
     def exit_code(self) -> int:
@@ -46,11 +48,13 @@ class CheckResult:
                            **({"by_department": by_department} if (by_department := s.get("inspectors", {}).get("by_department")) else {})},
             "tasks": [{k: t[k] for k in ("id", "scope", "ratio", "draw_count", "strata") if k in t} for t in s.get("tasks", [])],
             "ledger": {"events": self.ledger_events},
+            **({"caps": self.caps} if self.caps is not None else {}),
         }
 
 
-def check_workspace(ws: Workspace, year: int | None) -> CheckResult:
-    """Load the plan and registries and check the ledger; collect every problem."""
+def check_workspace(ws: Workspace, year: int | None, day: date | None = None) -> CheckResult:
+    """Load the plan and registries and check the ledger; collect every problem. ``day`` (--today): the
+    ledger as it stood then is the one the yearly cap's counts are taken from (all of it when None)."""
     errors: list[InputError] = []
     summary = None
     labels: dict[str, str] = {}
@@ -69,6 +73,7 @@ def check_workspace(ws: Workspace, year: int | None) -> CheckResult:
     except InputErrors as exc:
         errors.extend(exc.items)
     count = None
+    events: list = []
     if ws.ledger_path.exists():
         from shuangsuiji.ledger.state import event_problems
 
@@ -82,7 +87,27 @@ def check_workspace(ws: Workspace, year: int | None) -> CheckResult:
     if inputs is not None:
         errors.extend(missing_ratio_errors(inputs))
     warnings = input_warnings(ws, inputs, calendars) if inputs is not None else []
-    return CheckResult(errors, summary, labels, count, warnings)
+    caps = cap_status(inputs, events, day) if inputs is not None and inputs.plan.max_checks is not None and not errors else None
+    return CheckResult(errors, summary, labels, count, warnings, caps)
+
+
+def cap_status(inputs: Inputs, events: list, day: date | None) -> dict:
+    """The yearly cap (``draw.caps``): its rule, and every entity of the registry at its cap or one check short
+    of it, from the live rounds of the plan's year in the ledger as of ``day`` (at the cap first, then by id)."""
+    from shuangsuiji.draw.caps import near_cap, year_checks
+    from shuangsuiji.ledger.state import build_rounds, events_as_of
+
+    caps = inputs.plan.max_checks
+    assert caps is not None  # the caller's condition
+    seen = events_as_of(events, day)[0] if day is not None else events
+    checks = year_checks(build_rounds(seen), inputs.plan.year)
+    found = inputs.entities_with_ids(sorted(checks))
+    rows = [
+        {"id": e.id, "name": e.name, "category": e.category, "risk": e.risk, "checks": n, "cap": cap, "left": max(0, cap - n)}
+        for e, n, cap in near_cap((found[i] for i in sorted(found)), checks, caps)
+    ]
+    rows.sort(key=lambda r: (r["left"], r["id"]))
+    return {"rule": caps.text(), "as_of": day.isoformat() if day is not None else None, "entities": rows}
 
 
 def missing_ratio_errors(inputs: Inputs) -> list[InputError]:

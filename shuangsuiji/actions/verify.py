@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from shuangsuiji.actions.draw import read_record_bytes
+from shuangsuiji.actions.verify_caps import caps_against_inputs, check_caps
 from shuangsuiji.actions.verify_inputs import DrawInputs
 from shuangsuiji.actions.verify_commit import CommitChecks
 from shuangsuiji.actions.verify_strata import (
@@ -39,6 +40,7 @@ from shuangsuiji.actions.verify_strata import (
     redraw_strata,
     strata_against_plan,
 )
+from shuangsuiji.draw.caps import RunningChecks
 from shuangsuiji.draw.cycle import (
     cycle_drawn,
     draw_round,
@@ -70,7 +72,7 @@ from shuangsuiji.errors import (
     RecordMissing,
 )
 from shuangsuiji.ledger.chain import LedgerEvent, read_ledger
-from shuangsuiji.ledger.events import CommitEvent, DrawEvent, PublishEvent, ReplaceEvent, typed
+from shuangsuiji.ledger.events import CommitEvent, DrawEvent, PublishEvent, ReplaceEvent, VoidEvent, typed
 from shuangsuiji.ledger.state import Round, RoundKey, build_rounds, event_problems
 from shuangsuiji.records import MIN_INSPECTORS, draw_count
 from shuangsuiji.workspace import Workspace
@@ -142,12 +144,13 @@ def verify_workspace(
     replays: dict[RoundKey, Replay | None] = {}  # rounds with replacements (递补): their picks as the events so far left them
     named: set[Path] = set()
     published: set[Path] = set()
+    checks = RunningChecks(rounds)  # each entity's live checks in its year so far (the yearly cap, draw.caps)
     for ev in map(typed, events):
         if isinstance(ev, DrawEvent):
             res.draws += 1
             path = ws.draws_dir / ev.record
             named.add(path.resolve())
-            messages, rec = _check_draw(ws, ev, rounds, records, current, on_record)
+            messages, rec = _check_draw(ws, ev, rounds, records, current, on_record, checks.of(ev.year))
             if rec is not None:
                 messages += commits.check_reveal(rec, ev)
             for message in messages:
@@ -165,10 +168,15 @@ def verify_workspace(
                 res.fail(ev.seq, ws.show(path), message)
             res.notes.extend(notes)
         elif isinstance(ev, ReplaceEvent):
+            checks.add(ev)
             key = (ev.year, ev.task, ev.round)
             if key in replays:
                 for message in _check_replacement(ev, replays[key]):
                     res.fail(ev.seq, ledger_shown, f"第 {ev.seq} 号事件（递补）：{message}")
+        elif isinstance(ev, VoidEvent):
+            checks.add(ev)
+        if isinstance(ev, DrawEvent):
+            checks.add(ev)
     _check_orphans(ws, named, published, res)
     res.failures.extend(current.failures())
     res.notes.extend(current.notes())
@@ -225,7 +233,7 @@ def _incidental(name: str) -> bool:
 
 def _check_draw(
     ws: Workspace, ev: DrawEvent, rounds: Mapping[RoundKey, Round], records: dict[int, dict[str, int]], current: DrawInputs,
-    on_record: RecordSink | None = None,
+    on_record: RecordSink | None = None, checks: Mapping[str, int] | None = None,
 ) -> tuple[list[str], DrawRecord | None]:
     """Every check of one draw line and its record, and the record when it could be checked; never raises on a malformed record."""
     try:
@@ -242,6 +250,8 @@ def _check_draw(
     out = _agrees_with_ledger(rec, ev)
     if out:
         return out, None
+    year_checks = checks or {}
+    out += check_caps(rec, year_checks)
     try:
         pool_problems, redraw = _check_pool(rec, live_rounds_before(rounds, rec.year, rec.task, ev.seq), ev.seq)
         out += pool_problems
@@ -256,6 +266,9 @@ def _check_draw(
     out += problems
     if inputs is not None:
         out.extend(_check_against_inputs(rec, inputs))
+        task = inputs.plan.task(rec.task)
+        if task is not None:
+            out.extend(caps_against_inputs(rec, inputs, task, year_checks))
     return out, rec
 
 
@@ -281,7 +294,7 @@ def _check_pool(rec: DrawRecord, prior: list[Round], seq: int) -> tuple[list[str
     if rec.strata:
         return check_strata(rec, prior, seq)
     out = []
-    scope = set(rec.scope)
+    scope = set(rec.draw_scope)  # the scope less those at their yearly cap (checked by verify_caps)
     if sorted(cycle_drawn(prior, seq) & scope) != list(rec.excluded):
         out.append("排除名单与此前各轮的抽中情况不符")
     if sorted(scope - set(rec.excluded)) != list(rec.pool):
@@ -289,11 +302,11 @@ def _check_pool(rec: DrawRecord, prior: list[Round], seq: int) -> tuple[list[str
     if rec.pool_sha256 != ids_sha256(rec.pool):
         out.append("pool_sha256 与备选池不符")
     try:
-        k = draw_count(len(rec.scope), Decimal(rec.ratio))
+        k = draw_count(len(scope), Decimal(rec.ratio))
     except (InvalidOperation, TypeError, ValueError, OverflowError):  # NaN, Infinity: no fraction
         return out + ["记录中的抽查比例无法识别"], False
     if k != rec.k:
-        return out + [f"抽取家数应为 {k}（范围 {len(rec.scope)} 家 × 比例 {rec.ratio}），记录为 {rec.k}"], False
+        return out + [f"抽取家数应为 {k}（范围 {len(scope)} 家 × 比例 {rec.ratio}），记录为 {rec.k}"], False
     return out, True
 
 
@@ -301,9 +314,9 @@ def _check_picks(rec: DrawRecord) -> list[str]:
     """The picks and their ranks drawn again from the seed."""
     if rec.strata:
         return redraw_strata(rec)
-    excluded = set(rec.excluded) & set(rec.scope)
+    excluded = set(rec.excluded) & set(rec.draw_scope)
     try:
-        again = draw_round(rec.algorithm, rec.seed, rec.scope, excluded, rec.k)
+        again = draw_round(rec.algorithm, rec.seed, rec.draw_scope, excluded, rec.k)
     except ValueError as exc:
         return [f"无法重新摇号：{exc}"]
     out = []
@@ -363,7 +376,7 @@ def _check_against_inputs(rec: DrawRecord, inputs: Any) -> list[str]:
         out.append("抽查范围与摇号时的计划和名录库（SHA-256 未变）推出的范围不符")
     if task.stratified or rec.strata:
         out.extend(strata_against_plan(rec, task, split_by_grade(inputs.scope_graded(task))))
-    elif task.draw_count(len(rec.scope)) != rec.k:
+    elif task.draw_count(len(rec.draw_scope)) != rec.k:
         out.append("抽取家数与计划的抽查比例不符")
     pool = task_pool(inputs, task)
     if sorted(i.id for i in pool) != list(rec.inspector_pool):

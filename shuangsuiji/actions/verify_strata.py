@@ -61,7 +61,7 @@ def check_strata(rec: DrawRecord, prior: list[Round], seq: int | None = None) ->
 
 def _union_problems(rec: DrawRecord) -> list[str]:
     out = []
-    scope = sorted(i for s in rec.strata for i in (*s.excluded, *s.pool))
+    scope = sorted(i for s in rec.strata for i in (*s.excluded, *s.pool, *s.capped))
     if scope != list(rec.scope):
         out.append("抽查范围不等于各风险等级范围之和")
     if sorted(i for s in rec.strata for i in s.excluded) != list(rec.excluded):
@@ -114,7 +114,7 @@ def strata_against_plan(rec: DrawRecord, task: Task, by_grade: dict[str, tuple[s
         s = recorded.get(g)
         if s is None:
             continue
-        if tuple(sorted((*s.excluded, *s.pool))) != ids:
+        if tuple(sorted((*s.excluded, *s.pool, *s.capped))) != ids:
             out.append(f"风险等级 {grade_label(g)}：范围与摇号时的名录库（SHA-256 未变）推出的范围不符")
         ratio = task.ratio_for(g)
         if ratio is None or _ratio(s.ratio) != ratio:

@@ -15,6 +15,7 @@ from shuangsuiji.cli.common import (
     emit_json,
     guarded,
     stdin_is_tty,
+    today,
     workspace,
 )
 from shuangsuiji.codes import NOT_DRAWN_STATUS
@@ -33,11 +34,12 @@ def register(app: typer.Typer) -> None:
 def check(
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
+    today_: Optional[str] = typer.Option(None, "--today", help="按截至此日期的账本统计各企业本年度的检查次数（YYYY-MM-DD），默认北京时间今天"),
 ) -> None:
     from shuangsuiji.actions.check import check_workspace
 
     ws = workspace()
-    result = check_workspace(ws, year)
+    result = check_workspace(ws, year, today(today_))
     if as_json:
         emit_json(result.to_json())
     else:
@@ -98,10 +100,29 @@ def _render_check(result) -> None:
                 ratio = "无（须在计划中填写 ratio）" if x["ratio"] is None else percent_text(Decimal(x["ratio"]))
                 t.add_row(task["id"], grade_label(x["grade"]), str(x["scope"]), ratio, str(x["draw_count"]))
         out.print(t)
+    if result.caps is not None:
+        out.print(_caps_table(result.caps, labels))
     if result.ledger_events is not None:
         out.print(f"账本：{result.ledger_events} 条事件，哈希链完整。" if not result.errors else f"账本：{result.ledger_events} 条事件。")
     if not result.errors:
         out.print(f"检查通过，没有发现错误；另有 {len(result.warnings)} 条警告，见上。" if result.warnings else "检查通过，没有发现错误。")
+
+
+def _caps_table(caps: dict, labels: dict[str, str]):
+    """Who is at the yearly cap (leaves further draws) or one check short of it (max_checks_per_year)."""
+    from rich.table import Table
+
+    rows = caps["entities"]
+    head = f"每户每年检查次数上限（max_checks_per_year，截至 {caps['as_of']}）：{caps['rule']}"
+    if not rows:
+        return f"{head}；没有企业达到或接近上限。"
+    t = Table(title=head, caption="已达上限的企业不再参加本年度的随机抽取（100% 任务和定向检查照常检查，并记为超过上限）；接近 = 只剩 1 次")
+    for col in ("统一社会信用代码", "名称", "类别", "风险等级", "已检查", "上限", "状态"):
+        t.add_column(col, justify="right" if col in ("已检查", "上限") else "left")
+    for r in rows:
+        state = "已达上限" if r["left"] == 0 else "还剩 1 次"
+        t.add_row(r["id"], r["name"], labels.get(r["category"], r["category"]), grade_label(r["risk"]), str(r["checks"]), str(r["cap"]), state)
+    return t
 
 
 def _by_department(rows: list[dict]):

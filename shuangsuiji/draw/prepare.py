@@ -11,16 +11,19 @@ the files and the ledger lock are ``actions.draw``'s.
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
 from shuangsuiji import __version__
+from shuangsuiji.draw.caps import at_cap, checked_entities, over_cap, sorted_entries, year_checks
 from shuangsuiji.draw.cycle import cycle_drawn, draw_round, strata_drawn
 from shuangsuiji.draw.ranking import ALGORITHMS, parse_source, rfc3797_key
 from shuangsuiji.draw.joint import draw_departments, joint_teams, task_pool
 from shuangsuiji.draw.record import (
+    CapEntry,
     DrawDepartment,
     DrawRecord,
     ExcludedInspector,
@@ -30,6 +33,7 @@ from shuangsuiji.draw.record import (
     schema_for,
 )
 from shuangsuiji.draw.strata import (
+    StrataDraw,
     draw_strata,
     missing_ratios,
     split_by_grade,
@@ -141,15 +145,16 @@ def prepare_draw(
     if seed.origin != "committed":  # a committed pool was fixed before its seed existed: reuse steers nothing
         _check_seed_unused(rounds, seed.text)
     live = [r for r in existing if not r.voided]
+    checks = year_checks(rounds, plan.year) if plan.max_checks is not None else {}  # draw.caps
     if task.stratified:
-        sel = _stratified(inputs, task, seed, live)
+        sel = _stratified(inputs, task, seed, live, checks)
     else:
-        sel = _single(inputs, task, seed, live)
+        sel = _single(inputs, task, seed, live, checks)
     prior = {i: n for i, n in sorted((prior_checks or {}).items()) if n}
     departments = draw_departments(inputs, task)  # a joint task's departments (draw.joint); () otherwise
     picks = _picks(inputs, task, plan.local_avoidance, seed.text, sel.picks, prior, departments)
     return DrawRecord(
-        schema=schema_for(sel.strata, departments), algorithm=seed.algorithm, year=plan.year, task=task.id, task_name=task.name,
+        schema=schema_for(sel.strata, departments, sel.capped, sel.over_cap), algorithm=seed.algorithm, year=plan.year, task=task.id, task_name=task.name,
         round=number, date=req.day.isoformat(), created_at=created_at, ssj_version=__version__, seed=seed.text,
         seed_origin=seed.origin, sources=seed.sources, inputs=dict(inputs.hashes),
         ratio="" if task.ratio is None else str(task.ratio),
@@ -157,7 +162,7 @@ def prepare_draw(
         local_avoidance=plan.local_avoidance, scope=sel.scope, excluded=sel.excluded, pool=sel.pool,
         pool_sha256=ids_sha256(sel.pool), k=sel.k, new_cycle=sel.new_cycle, cycle_picks=sel.cycle_picks,
         inspector_pool=tuple(sorted(i.id for i in task_pool(inputs, task))), picks=picks, prior_checks=prior,
-        strata=sel.strata, departments=departments,
+        strata=sel.strata, departments=departments, capped=sel.capped, over_cap=sel.over_cap,
     )
 
 
@@ -173,21 +178,43 @@ class _Selection:
     new_cycle: bool
     cycle_picks: tuple[str, ...]
     strata: tuple[Stratum, ...] = ()
+    capped: tuple[CapEntry, ...] = ()  # left out of the draw at their yearly cap (draw.caps)
+    over_cap: tuple[CapEntry, ...] = ()  # picks at their cap all the same (100%)
 
 
-def _single(inputs: Inputs, task: Task, seed: Seed, live: list[Round]) -> _Selection:
-    """A single-ratio draw: k = ceil(N x ratio) from the pool of the whole scope."""
-    scope = sorted(inputs.scope_ids(task))
+def _at_cap(inputs: Inputs, scope: list[str] | tuple[str, ...], checks: dict[str, int]) -> dict[str, CapEntry]:
+    """The entities of ``scope`` at their yearly cap (``draw.caps``); only those checked this year are looked up."""
+    if not checks:
+        return {}
+    return at_cap(inputs.entities_with_ids(checked_entities(checks, scope)).values(), checks, inputs.plan.max_checks)
+
+
+def _all_capped(task: Task, n: int) -> EmptyScope:
+    return EmptyScope(
+        f"任务 {task.id} 的抽查范围内 {n} 家企业本年度的检查次数均已达到上限（max_checks_per_year），没有可抽取的企业",
+        "请核对计划中的 max_checks_per_year，或本年度此前各轮的抽中情况（ssj check 列出已达上限的企业）",
+    )
+
+
+def _single(inputs: Inputs, task: Task, seed: Seed, live: list[Round], checks: dict[str, int]) -> _Selection:
+    """A single-ratio draw: k = ceil(N x ratio) from the pool of the whole scope (less those at their cap)."""
+    full = sorted(inputs.scope_ids(task))
+    at = _at_cap(inputs, full, checks)
+    capped = {} if task.ratio == 1 else at  # a 100% task draws everyone, reporting those over their cap
+    scope = [i for i in full if i not in capped] if capped else full
+    if full and not scope:
+        raise _all_capped(task, len(full))
     k = _draw_count(task, scope, seed.algorithm)
     excluded = sorted(cycle_drawn(live).intersection(scope))
     excluded_set = set(excluded)
     pool = [i for i in scope if i not in excluded_set]  # ids are unique and sorted, so the pool is too
     result = draw_round(seed.algorithm, seed.text, scope, excluded_set, k)
-    return _Selection(tuple(scope), tuple(excluded), tuple(pool), k, tuple(result.picks), result.new_cycle,
-                      tuple(result.cycle_picks))
+    return _Selection(tuple(full), tuple(excluded), tuple(pool), k, tuple(result.picks), result.new_cycle,
+                      tuple(result.cycle_picks), capped=sorted_entries(capped.values()),
+                      over_cap=over_cap([i for _, i in result.picks], at) if not capped else ())
 
 
-def _stratified(inputs: Inputs, task: Task, seed: Seed, live: list[Round]) -> _Selection:
+def _stratified(inputs: Inputs, task: Task, seed: Seed, live: list[Round], checks: dict[str, int]) -> _Selection:
     """A draw per credit-risk grade (``draw.strata``); every grade in scope must have a ratio."""
     by_grade = split_by_grade(inputs.scope_graded(task))
     if not by_grade:
@@ -196,7 +223,17 @@ def _stratified(inputs: Inputs, task: Task, seed: Seed, live: list[Round]) -> _S
     if problems:
         raise InputErrors(problems)
     ratios = {g: task.ratio_for(g) for g in by_grade}
-    result = draw_strata(seed.algorithm, seed.text, stratum_inputs(ratios, by_grade, strata_drawn(live)))  # type: ignore[arg-type]
+    at = _at_cap(inputs, [i for ids in by_grade.values() for i in ids], checks)
+    capped = {g: tuple(i for i in ids if i in at) if ratios[g] != 1 else () for g, ids in by_grade.items()}
+    if at:  # each stratum below 100% draws from its grade less those at their cap
+        eligible = {g: tuple(i for i in ids if i not in set(capped[g])) for g, ids in by_grade.items()}
+        if not any(eligible.values()):
+            raise _all_capped(task, sum(map(len, by_grade.values())))
+    else:
+        eligible = by_grade
+    result = draw_strata(seed.algorithm, seed.text, stratum_inputs(ratios, eligible, strata_drawn(live)))  # type: ignore[arg-type]
+    if at:
+        result = StrataDraw(tuple(dataclasses.replace(s, capped=capped[s.grade]) for s in result.strata), result.picks)
     if not result.k:
         raise EmptyScope(
             f"任务 {task.id} 按风险等级计算，各等级的抽取家数均为 0（{task.ratio_text()}）",
@@ -207,7 +244,9 @@ def _stratified(inputs: Inputs, task: Task, seed: Seed, live: list[Round]) -> _S
     scope = tuple(sorted(i for ids in by_grade.values() for i in ids))
     excluded = tuple(sorted(i for s in result.strata for i in s.excluded))
     pool = tuple(sorted(i for s in result.strata for i in s.pool))
-    return _Selection(scope, excluded, pool, result.k, result.picks, result.new_cycle, result.cycle_picks, result.strata)
+    gone = {i for ids in capped.values() for i in ids}
+    return _Selection(scope, excluded, pool, result.k, result.picks, result.new_cycle, result.cycle_picks, result.strata,
+                      capped=sorted_entries(at[i] for i in gone), over_cap=over_cap([i for _, i in result.picks], at))
 
 
 def _check_day(plan: Plan, task: Task, day: date) -> None:

@@ -17,7 +17,9 @@ something, so a record that uses none of them keeps its exact bytes and ``ssj.dr
 record with any of them says ``ssj.draw/2`` (``schema_for``). ``strata`` (a stratified draw
 per credit-risk grade, ``draw.strata``) is one of them; ``departments`` (a joint task's departments, each
 with its own inspectors, ``draw.joint``) is another; ``commit`` (the commitment a two-phase draw
-revealed, ``draw.commit``) a third.
+revealed, ``draw.commit``) a third; ``capped`` (entities in scope that had reached the plan's yearly cap
+of checks and so left the draw, ``draw.caps``) and ``over_cap`` (picks made although at their cap: a 100%
+task or grade) two more.
 """
 
 from __future__ import annotations
@@ -84,6 +86,23 @@ class Pick:
 
 
 @dataclass(frozen=True, slots=True)
+class CapEntry:
+    """An entity at the plan's yearly cap (``draw.caps``): its live checks in the year before this draw, and its cap."""
+
+    id: str
+    checks: int
+    cap: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "checks": self.checks, "cap": self.cap}
+
+    @classmethod
+    def from_json(cls, obj: Any, where: str) -> CapEntry:
+        r = _Fields(obj, where)
+        return cls(id=r.text("id"), checks=r.integer("checks"), cap=r.integer("cap"))
+
+
+@dataclass(frozen=True, slots=True)
 class Stratum:
     """One risk grade's part of a stratified draw: its scope size, ratio, count, pool and picks (in pick order)."""
 
@@ -97,13 +116,18 @@ class Stratum:
     new_cycle: bool
     cycle_picks: tuple[str, ...]
     picks: tuple[str, ...]
+    capped: tuple[str, ...] = ()  # of the grade, at their yearly cap: not drawn, not in size (optional key)
 
     def to_json(self) -> dict[str, Any]:
-        return {
+        obj: dict[str, Any] = {
             "grade": self.grade, "ratio": self.ratio, "size": self.size, "k": self.k, "excluded": list(self.excluded),
             "pool": list(self.pool), "pool_sha256": self.pool_sha256, "new_cycle": self.new_cycle,
-            "cycle_picks": list(self.cycle_picks), "picks": list(self.picks),
+            "cycle_picks": list(self.cycle_picks),
         }
+        if self.capped:
+            obj["capped"] = list(self.capped)
+        obj["picks"] = list(self.picks)
+        return obj
 
     @classmethod
     def from_json(cls, obj: Any) -> Stratum:
@@ -112,6 +136,7 @@ class Stratum:
             grade=r.text("grade"), ratio=r.text("ratio"), size=r.integer("size"), k=r.integer("k"),
             excluded=r.texts("excluded"), pool=r.texts("pool"), pool_sha256=r.text("pool_sha256"),
             new_cycle=r.flag("new_cycle"), cycle_picks=r.texts("cycle_picks"), picks=r.texts("picks"),
+            capped=r.texts("capped") if "capped" in obj else (),
         )
 
 
@@ -195,6 +220,8 @@ class DrawRecord:
     strata: tuple[Stratum, ...] = ()  # a stratified draw's strata in STRATUM_ORDER; () for a single-ratio draw
     departments: tuple[DrawDepartment, ...] = ()  # a joint draw's departments, the lead first; () otherwise
     commit: CommitRef | None = None  # a two-phase draw: the commitment it revealed; None for a one-step draw
+    capped: tuple[CapEntry, ...] = ()  # in scope, at their yearly cap, left out of the draw (by id); () for none
+    over_cap: tuple[CapEntry, ...] = ()  # picks made at or over their cap (100% tasks or grades, 定向 additions), by id
 
     @property
     def pick_ids(self) -> list[str]:
@@ -203,7 +230,19 @@ class DrawRecord:
     @property
     def expected_schema(self) -> str:
         """ssj.draw/2 iff the record holds any optional key added since ssj.draw/1."""
-        return schema_for(self.strata, self.departments, self.commit)
+        return schema_for(self.strata, self.departments, self.commit, self.capped, self.over_cap)
+
+    @property
+    def capped_ids(self) -> frozenset[str]:
+        return frozenset(c.id for c in self.capped)
+
+    @property
+    def draw_scope(self) -> tuple[str, ...]:
+        """The scope the entities were drawn from: the scope less those at their yearly cap (``draw.caps``)."""
+        if not self.capped:
+            return self.scope
+        gone = self.capped_ids
+        return tuple(i for i in self.scope if i not in gone)
 
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON object, keys in the order the record file has them."""
@@ -233,6 +272,10 @@ class DrawRecord:
             obj["departments"] = [d.to_json() for d in self.departments]
         if self.commit is not None:
             obj["commit"] = self.commit.to_json()
+        if self.capped:
+            obj["capped"] = [c.to_json() for c in self.capped]
+        if self.over_cap:
+            obj["over_cap"] = [c.to_json() for c in self.over_cap]
         obj["picks"] = [p.to_json(excluded(p)) for p in self.picks]
         return obj
 
@@ -257,6 +300,8 @@ class DrawRecord:
             strata=tuple(Stratum.from_json(x) for x in r.items("strata")) if "strata" in obj else (),
             departments=tuple(DrawDepartment.from_json(x) for x in r.items("departments")) if "departments" in obj else (),
             commit=CommitRef.from_json(obj["commit"]) if "commit" in obj else None,
+            capped=tuple(CapEntry.from_json(x, "capped") for x in r.items("capped")) if "capped" in obj else (),
+            over_cap=tuple(CapEntry.from_json(x, "over_cap") for x in r.items("over_cap")) if "over_cap" in obj else (),
         )
 
 

@@ -19,6 +19,7 @@ from shuangsuiji.codes import RISK_GRADES, TYPE_ALIASES
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.files.text import bytes_text, read_text
 from shuangsuiji.files.yaml_nodes import NodeReader, compose
+from shuangsuiji.inputs.caps import read_caps
 from shuangsuiji.records import MIN_INSPECTORS, Plan, Task, TaskDepartment
 
 PLAN_FIELDS = {
@@ -31,6 +32,7 @@ PLAN_FIELDS = {
     "local_avoidance": "属地回避",
     "publish_within_workdays": "检查结束后几个工作日内公示",
     "categories": "检查对象类别表",
+    "max_checks_per_year": "每户每年最多检查次数（跨全部任务）",
     "tasks": "抽查任务",
 }
 PLAN_REQUIRED = ("year", "document", "title", "issued", "department", "categories", "tasks")
@@ -125,12 +127,13 @@ def load_plan(path: Path, shown: str | None = None, data: bytes | None = None) -
     categories = _code_names(r, top["categories"], _CATEGORIES) if "categories" in top else {}
     defaults = TaskDefaults(year, categories, department, within, shown, departments, home)
     tasks = _tasks(r, top["tasks"], defaults) if "tasks" in top else []
+    caps = read_caps(r, top["max_checks_per_year"], categories) if "max_checks_per_year" in top else None
     if r.errors:
         raise InputErrors(r.errors)
     assert year is not None and document and title and issued and department  # guaranteed by the checks above
     return Plan(year=year, document=document, title=title, issued=issued, department=department,
                 local_avoidance=bool(local_avoidance), categories=categories, tasks=tuple(tasks), path=shown,
-                departments=departments, home_department=home)
+                departments=departments, home_department=home, max_checks=caps)
 
 
 @dataclass(frozen=True)
