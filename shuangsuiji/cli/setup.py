@@ -112,6 +112,8 @@ def _caps_table(caps: dict, labels: dict[str, str]):
     """Who is at the yearly cap (leaves further draws) or one check short of it (max_checks_per_year)."""
     from rich.table import Table
 
+    from shuangsuiji.records import grade_label
+
     rows = caps["entities"]
     head = f"每户每年检查次数上限（max_checks_per_year，截至 {caps['as_of']}）：{caps['rule']}"
     if not rows:
