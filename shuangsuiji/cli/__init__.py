@@ -38,7 +38,7 @@ def _root(
     common.set_root(root, debug)
 
 
-from shuangsuiji.cli import blacklist, credit, draw, publish, report, setup  # noqa: E402  (each module registers its commands)
+from shuangsuiji.cli import blacklist, credit, draw, publish, report, setup, visits  # noqa: E402  (each module registers its commands)
 
 setup.register(app)
 draw.register(app)
@@ -46,6 +46,7 @@ publish.register(app)
 report.register(app)
 blacklist.register(app)
 credit.register(app)
+visits.register(app)
 
 
 def main() -> None:
