@@ -115,11 +115,18 @@ class HashingReader(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    def read(self, size: int = -1) -> bytes:  # the stream's own read: no copy through a buffer
+        data = self._raw.read(size)
+        self._hash.update(data)
+        return data
+
+    def readall(self) -> bytes:
+        return self.read(-1)
+
     def readinto(self, buffer) -> int:  # type: ignore[no-untyped-def,override]
-        n = self._raw.readinto(buffer)  # type: ignore[attr-defined]
-        if n:
-            self._hash.update(memoryview(buffer)[:n])
-        return n or 0
+        data = self.read(len(buffer))
+        buffer[:len(data)] = data
+        return len(data)
 
     def seek(self, offset: int, whence: int = 0) -> int:
         if (offset, whence) != (0, 0):
