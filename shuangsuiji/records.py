@@ -7,8 +7,10 @@ USCC, a task by its position in the plan).
 
 from __future__ import annotations
 
+import gc
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -25,6 +27,20 @@ from shuangsuiji.codes import (
 from shuangsuiji.errors import UnknownTask
 
 MIN_INSPECTORS = 2  # the plan: every check by at least two inspectors (plan loader, teams, verify)
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while many records that form no cycles are built (a ledger's
+    events and the rounds folded from them, a registry, a draw record's picks): it would scan each
+    of them again and again for cycles there are none of. Reference counting frees as usual."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,7 +45,7 @@ from shuangsuiji.files.text import MAX_INPUT_BYTES, decode, open_input
 from shuangsuiji.inputs import entity_table, uscc
 from shuangsuiji.inputs.entity_rules import ENTITY_COLUMNS, EntityRules, Kind
 from shuangsuiji.inputs.entity_table import EntityTable
-from shuangsuiji.records import Entity
+from shuangsuiji.records import Entity, no_cycle_collection
 
 _ID_WIDTH = 18  # every id that passed uscc.problem is 18 ASCII characters
 _TEXT_CHUNK = 1 << 20  # characters read at a time
@@ -55,6 +55,11 @@ _WANTED = ("id", "name", "category", "town", "status", "risk")
 
 def load_entity_table(path: Path, shown: str, categories: Mapping[str, str]) -> EntityTable:
     """The checked entity registry at ``path``. Raises InputErrors with every problem found."""
+    with no_cycle_collection():  # a million rows of cells and ids, none in a cycle
+        return _load_entity_table(path, shown, categories)
+
+
+def _load_entity_table(path: Path, shown: str, categories: Mapping[str, str]) -> EntityTable:
     suffix = path.suffix.lower()
     if suffix == ".xls":
         raise InputErrors([InputError(shown, 0, "不支持旧版 Excel（.xls）文件", XLS_HINT)])
@@ -66,12 +71,17 @@ def load_entity_table(path: Path, shown: str, categories: Mapping[str, str]) -> 
                 loader.add_rows(batch)
             return loader.table()
     with open_input(path, shown) as raw:
-        return load_entity_stream(raw, shown, categories)
+        return _load_entity_stream(raw, shown, categories)
 
 
 def load_entity_stream(raw: BinaryIO, shown: str, categories: Mapping[str, str]) -> EntityTable:
     """The checked entity registry of a CSV file open for reading (rewound once at most, never reopened,
     so a ``files.text.HashingReader`` sees every byte that was parsed). Raises InputErrors."""
+    with no_cycle_collection():
+        return _load_entity_stream(raw, shown, categories)
+
+
+def _load_entity_stream(raw: BinaryIO, shown: str, categories: Mapping[str, str]) -> EntityTable:
     head = raw.read(SAMPLE)
     if not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raw.seek(0)

@@ -17,7 +17,6 @@ next append removes it.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import os
@@ -29,6 +28,7 @@ from typing import Any, Callable, Iterator
 
 from shuangsuiji.codes import EVENT_TYPES
 from shuangsuiji.errors import InputError, LedgerBusy, LedgerCorrupt
+from shuangsuiji.records import no_cycle_collection
 
 GENESIS = "0" * 64
 CHINA_TZ = timezone(timedelta(hours=8), "Asia/Shanghai")  # no DST since 1991
@@ -78,20 +78,6 @@ def encode_event(seq: int, kind: str, at: str, prev: str, data: dict[str, Any]) 
 
 
 SHOWN = "draws/ledger.jsonl"
-
-
-@contextmanager
-def no_cycle_collection() -> Iterator[None]:
-    """Python's cycle collector paused while many objects that form no cycles are built (the
-    events of a ledger, the rounds folded from them): it would scan each of them again and
-    again for cycles there are none of. Reference counting still frees everything as usual."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
 
 
 def parse_ledger(data: bytes, shown: str = SHOWN) -> tuple[list[LedgerEvent], list[InputError], bool]:

@@ -28,7 +28,7 @@ from datetime import date
 from shuangsuiji.codes import BLACKLIST_EVENT_TYPES, REPLACE_REASONS, REPLACE_TARGETS, RESULT_CODES
 from shuangsuiji.errors import CommitmentOpen, InputError, RoundNotFound, RoundVoided
 from shuangsuiji.ledger.blacklist import blacklist_problems
-from shuangsuiji.ledger.chain import LedgerEvent, no_cycle_collection
+from shuangsuiji.ledger.chain import LedgerEvent
 from shuangsuiji.ledger.events import (
     BlacklistEvent,
     CommitEvent,
@@ -40,6 +40,7 @@ from shuangsuiji.ledger.events import (
     is_iso_day,
     typed,
 )
+from shuangsuiji.records import no_cycle_collection
 
 RoundKey = tuple[int, str, int]
 
