@@ -72,14 +72,14 @@ def section_sheet(sheet, s: Section) -> None:
     for p in s.paragraphs:
         append_row(sheet, [p])
     for b in s.bullets:
-        append_row(sheet, [f"· {b}"])
+        n = append_row(sheet, [f"· {b}"])
         if s.alert:
-            sheet.cell(row=sheet.max_row, column=1).font = Font(color="9C5700")
+            sheet.cell(row=n, column=1).font = Font(color="9C5700")
     header_rows: list[tuple[int, int]] = []  # (header row, body rows) of each table
     for t in s.tables:
         sheet.append([])
-        append_row(sheet, [t.title])
-        sheet.cell(row=sheet.max_row, column=1).font = Font(bold=True)
+        n = append_row(sheet, [t.title])
+        sheet.cell(row=n, column=1).font = Font(bold=True)
         if not t.rows:
             append_row(sheet, [t.empty])
             continue
@@ -96,12 +96,14 @@ def _table_rows(sheet, t: Table) -> int:
 
     border = thin_border()
     head = append_row(sheet, list(t.headers))
-    for c in sheet[head]:
+    for i in range(1, len(t.headers) + 1):
+        c = sheet.cell(row=head, column=i)
         c.font, c.fill, c.border = Font(bold=True), PatternFill("solid", fgColor=HEAD_FILL), border
         c.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for row in (*t.rows, *([t.total] if t.total is not None else [])):
         n = append_row(sheet, list(row))
-        for value, cell in zip(row, sheet[n]):
+        for i, value in enumerate(row, start=1):
+            cell = sheet.cell(row=n, column=i)
             cell.border = border
             cell.alignment = Alignment(wrap_text=True, vertical="top")
             if isinstance(value, Decimal):

@@ -31,13 +31,20 @@ def put(cell: Any, value: object) -> Any:
 
 
 def append_row(sheet: Any, values: Sequence[object]) -> int:
-    """Append ``values`` as the sheet's next row, every ``str`` a string cell; returns the row number."""
-    sheet.append(list(values))
-    row = sheet.max_row
-    for cell in sheet[row]:
+    """Append ``values`` as the sheet's next row, every ``str`` a string cell; returns the row number.
+
+    Constant in the sheet's size: the cells are made here and appended as they are
+    (openpyxl's ``max_row`` and ``sheet[n]`` scan every cell of the sheet, so asking them
+    once per row made a sheet of n rows cost n squared).
+    """
+    from openpyxl.cell.cell import Cell
+
+    cells = [Cell(sheet, value=v) for v in values]
+    for cell in cells:
         if isinstance(cell.value, str):
             cell.data_type = "s"
-    return row
+    sheet.append(cells)
+    return cells[0].row if cells else sheet.max_row
 
 
 def display_width(text: str) -> int:

@@ -51,3 +51,37 @@ def test_markdown_text_never_carries_html():
 def test_dates_and_times_in_chinese():
     assert chinese_date("2022-04-06") == "2022年4月6日"
     assert chinese_datetime("2022-04-06T09:05:03+08:00") == "2022年4月6日 9时05分03秒"
+
+
+def test_appending_rows_never_scans_the_sheet(monkeypatch):
+    """append_row and a report sheet's tables cost the same at row 10 and at row 10,000: openpyxl's
+    ``max_row``/``max_column`` (and ``sheet[n]``, which asks ``max_column``) scan every cell, so
+    calling them per row made ``ssj credit --list --xlsx``, ``ssj export`` and the report quadratic."""
+    from openpyxl import Workbook, load_workbook
+    from openpyxl.worksheet.worksheet import Worksheet
+
+    from shuangsuiji.render.layout import Section, Table
+    from shuangsuiji.render.report_xlsx import section_sheet
+
+    wb = Workbook()
+    sheet = wb.active
+
+    def scan(self):
+        raise AssertionError("scanned every cell of the sheet")
+
+    rows = tuple((f"9114{i:014d}", f"=cmd{i}", i) for i in range(50))
+    with monkeypatch.context() as m:
+        m.setattr(Worksheet, "max_row", property(scan))
+        m.setattr(Worksheet, "max_column", property(scan))
+        assert append_row(sheet, ["标题"]) == 1
+        assert append_row(sheet, ["=1+1", 2]) == 2
+        section_sheet(wb.create_sheet("表"), Section("t", "节", "表", ("说明",), (Table("表一", ("代码", "名称", "户次"), rows),),
+                                                     bullets=("一条",), alert=True))
+    buf = io.BytesIO()
+    wb.save(buf)
+    back = load_workbook(io.BytesIO(buf.getvalue()))
+    assert [[c.value for c in r] for r in back["Sheet"].iter_rows()] == [["标题", None], ["=1+1", 2]]
+    body = [[c.value for c in r] for r in back["表"].iter_rows(min_row=6)]
+    assert body[0] == ["代码", "名称", "户次"] and body[1:] == [list(r) for r in rows]
+    assert all(back["表"].cell(row=7 + i, column=2).data_type == "s" for i in range(50))
+    assert back["表"].cell(row=6, column=1).font.b and back["表"].cell(row=7, column=3).border.left.style == "thin"
