@@ -294,8 +294,8 @@ def _follow_up(report: Report) -> Section:
     table = Table(
         "问题处理清单",
         ("检查日期", "抽查任务", "企业名称", "统一社会信用代码", "乡镇", "检查结果", "处理措施", "备注", "执法人员"),
-        tuple((f.date, f"{names.get(f.task, f.task)}第 {f.round} 轮", f.name, f.entity, f.town, f.label, f.measures, f.note,
-               "、".join(f.inspectors)) for f in items),
+        tuple((f.date, f"{names.get(f.task, f.task)}第 {f.round} 轮" + (f"（{f.department}）" if f.department else ""), f.name,
+               f.entity, f.town, f.label, f.measures, f.note, "、".join(f.inspectors)) for f in items),
     )
     paragraphs = (head, "本清单供归入市场主体诚信档案，并连同检查材料报送法规科备案。")
     return Section("follow_up", "四、问题处理与后续跟踪", "后续处理", paragraphs, (table,))
@@ -357,7 +357,8 @@ def _departments(report: Report) -> Section:
     paragraphs = (
         f"部门联合抽查 {d.joint_picks} 户次，占全年抽查 {d.picks} 户次的 {d.joint_share.text()}；联合检查“进一次门、查多项事”，"
         f"比各部门分别上门少 {d.visits_saved} 次检查。全年被抽中两次以上的企业 {d.repeated} 家（抽查时间重叠的见 ssj visits）。",
-        "联合抽查的每户，各参加部门都计一次检查户次、按本部门登记的结果计入；检查人次为本部门执法人员参加检查的户次之和。",
+        "联合抽查的每户，各参加部门都计一次检查户次、按本部门登记的结果计入；检查人次为本部门执法人员参加检查的户次之和。"
+        "第一节各任务的检查结果中，联合抽查任务按牵头部门登记的结果计；第四节的问题处理清单列出每个部门发现的问题。",
     )
     return Section("departments", "六、部门与联合抽查", "部门联合", paragraphs, (table,))
 

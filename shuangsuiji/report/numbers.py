@@ -41,6 +41,7 @@ from shuangsuiji.codes import FOUND_PROBLEM, PUBLICATION_STATES, RESULT_CODES
 from shuangsuiji.deadlines.due import deadline, due_item, finished_late
 from shuangsuiji.deadlines.due import on_time as publication_on_time
 from shuangsuiji.deadlines.workdays import WorkCalendar
+from shuangsuiji.draw.joint import department_teams
 from shuangsuiji.draw.record import DrawRecord, Pick
 from shuangsuiji.draw.replace import current_picks
 from shuangsuiji.ledger.chain import LedgerEvent
@@ -443,22 +444,29 @@ def _inspectors(registry: Sequence[Inspector], live: list[Round], records: Mappi
 
 
 def _follow_up(live: list[Round], records: Mapping, by_id: dict[str, Entity]) -> tuple[FollowUp, ...]:
+    """The picks whose result in force found a problem; in a joint round, each department's finding with its own team."""
     out: list[FollowUp] = []
     for r in live:
         info = _pick_info(records, r)
+        rec = records.get((r.task, r.number))
         for entity in r.picks:
-            ev = r.current(entity)
-            if ev is None or ev.result not in FOUND_PROBLEM:
-                continue
             p = info.get(entity)
+            if r.departments:
+                teams = {d.code: (d.name, names or ids) for d, ids, names in department_teams(rec, p)} if rec and p else {}
+                found = [(ev, *teams.get(code, (code, ()))) for code, ev in r.department_results(entity).items() if ev is not None]
+            else:
+                ev = r.current(entity)
+                found = [(ev, "", (p.inspector_names or p.inspectors) if p else ())] if ev is not None else []
             e = by_id.get(entity)
-            out.append(FollowUp(
-                date=ev.date, task=r.task, round=r.number, entity=entity,
-                name=(p.name if p else "") or (e.name if e else ""), category=(p.category if p else "") or (e.category if e else ""),
-                town=(p.town if p else "") or (e.town if e else ""), result=ev.result,
-                measures=measures_text(ev.result, ev.measures), note=ev.note,
-                inspectors=(p.inspector_names or p.inspectors) if p else (),
-            ))
+            for ev, department, team in found:
+                if ev.result not in FOUND_PROBLEM:
+                    continue
+                out.append(FollowUp(
+                    date=ev.date, task=r.task, round=r.number, entity=entity,
+                    name=(p.name if p else "") or (e.name if e else ""), category=(p.category if p else "") or (e.category if e else ""),
+                    town=(p.town if p else "") or (e.town if e else ""), result=ev.result,
+                    measures=measures_text(ev.result, ev.measures), note=ev.note, inspectors=tuple(team), department=department,
+                ))
     out.sort(key=lambda f: (f.date, f.task, f.round, f.entity))
     return tuple(out)
 

@@ -48,7 +48,8 @@ JSON keys (schema ``ssj.report/1``):
   ``reason``, ``text``}]}, ``rounds_without_record`` [{``task``, ``round``}].
 - ``follow_up``: picks whose result in force is rectify, penalty, transfer or judicial,
   by date: {``date``, ``task``, ``round``, ``entity``, ``name``, ``category``,
-  ``town``, ``result``, ``label``, ``measures``, ``note``, ``inspectors``}.
+  ``town``, ``result``, ``label``, ``measures``, ``note``, ``inspectors``, ``department``} (in a joint round one
+  per department whose result in force found a problem, with that department's name and team; "" otherwise).
 - ``credit``: ``grades`` [one object per credit-risk grade, A, B, C, D, then no grade:
   ``grade`` ("" for none), ``label``, ``entities`` (active entities of the grade in the
   registry), ``drawn`` (distinct entities of the grade drawn in live rounds),
@@ -411,6 +412,7 @@ class FollowUp(JsonRecord):
     measures: str
     note: str
     inspectors: tuple[str, ...]
+    department: str = ""  # in a joint round the department that found it (its name, its own team above); "" otherwise
 
     def __post_init__(self) -> None:
         _set(self, label=RESULT_CODES.get(self.result, self.result))

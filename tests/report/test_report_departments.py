@@ -66,6 +66,10 @@ def test_department_figures_add_up_against_the_ledger(example):
     assert dep["visits_saved"] == joint * 2  # three departments, one visit
     drawn = Counter(e for d in draws.values() for e in d["picks"])
     assert dep["repeated"] == sum(1 for n in drawn.values() if n > 1)
+    found = sorted((k[0], k[2], k[3]) for k, e in current.items() if e["result"] in PROBLEMS)
+    by_name = {v: k for k, v in NAMES.items()}
+    assert sorted((f["task"], f["entity"], f["department"] and NAMES[f["department"]]) for f in rep["follow_up"]) == found
+    assert any(f["department"] == by_name["scjg"] for f in rep["follow_up"])  # a 市场监管 finding is followed up too
     md = ok(example("report", "--year", "2022", "--today", "2022-12-31", "--format", "md")).stdout
     assert "## 六、部门与联合抽查" in md and "## 七、月度进度" in md and "## 八、账本复核" in md
 
