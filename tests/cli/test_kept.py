@@ -280,3 +280,17 @@ def test_kept_inputs_that_name_other_bytes_than_the_record_fail(ssj, ws):
     res = ssj("verify")
     assert res.exit_code == 1
     assert f"账本行的 kept_inputs 中 data/inspectors.csv 的副本 {other} 不是按记录中的 SHA-256 命名的" in res.stderr
+
+
+def test_a_gbk_registry_is_hashed_parsed_and_kept_as_the_same_bytes(ssj, ws):
+    """A registry saved by Excel as GBK is read by the rewind path: what is hashed, parsed and kept is one set of bytes."""
+    entities = ws / "data" / "entities.csv"
+    gbk = entities.read_text(encoding="utf-8-sig").encode("gb18030")
+    entities.write_bytes(gbk)
+    rec = draw(ssj)
+    assert rec["inputs"]["data/entities.csv"] == sha(gbk)
+    kept = ws / "draws" / ledger_events(ws)[0]["kept_inputs"]["data/entities.csv"]
+    assert kept.read_bytes() == gbk
+    entities.write_bytes(gbk.replace("在营".encode("gb18030"), "注销".encode("gb18030")))
+    res = ok(ssj("verify"))
+    assert "已修改" not in res.stdout
