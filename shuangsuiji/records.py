@@ -148,6 +148,7 @@ class Task:
     ratio_by_risk: tuple[tuple[str, Decimal], ...] = ()  # (grade, exact ratio in [0, 1]) in grade order
     department_code: str = ""  # the code of ``department`` in the plan's ``departments``; "" = the plan's own
     joint: tuple[TaskDepartment, ...] = ()  # a joint task: the lead department first, then the others; () = not joint
+    always_include_blacklisted: bool = False  # blacklisted entities in scope join every round as 定向 additions
     path: str = field(default="", compare=False)
     line: int = field(default=0, compare=False)
     ratio_by_risk_line: int = field(default=0, compare=False)

@@ -39,6 +39,7 @@ from shuangsuiji.errors import (
 )
 from shuangsuiji.files.text import atomic_write_bytes
 from shuangsuiji.inputs.year import Inputs, load_inputs
+from shuangsuiji.ledger.blacklist import blacklisted_on
 from shuangsuiji.ledger.chain import Ledger, LedgerEvent, load_events, now_china
 from shuangsuiji.ledger.events import CommitEvent
 from shuangsuiji.ledger.state import Commit, Round, RoundKey, build_commits, build_rounds, open_commit, refuse_open_commit
@@ -137,7 +138,8 @@ def commit_task(ws: Workspace, year: int | None, req: CommitRequest) -> Committe
         created = now_china().isoformat()
         seed = resolve_seed(DrawRequest(task.id, req.day, algorithm=req.algorithm), f"ssj-commit {created}")
         prior = prior_checks_at(ws, rounds, inputs.plan.year, len(events) + 1)
-        record = prepare_draw(inputs, rounds, DrawRequest(task.id, req.day, round=req.round), seed, created, prior)
+        record = prepare_draw(inputs, rounds, DrawRequest(task.id, req.day, round=req.round), seed, created, prior,
+                              blacklisted_on(events, req.day))
         plan = f"{inputs.plan.title}（{inputs.plan.document}）"
         c = make_commitment(record, plan, source_plan, req.source_date.isoformat(), req.day.isoformat(), created)
         path = commitment_path(ws, record.year, record.task, record.round, commits)
@@ -196,7 +198,8 @@ def reveal_task(ws: Workspace, year: int | None, req: RevealRequest, dry_run: bo
         given = resolve_seed(DrawRequest(task.id, req.day, sources=req.sources, algorithm=committed.algorithm), "")
         seed = Seed(given.text, "committed", given.algorithm, given.sources)
         prior = prior_checks_at(ws, rounds, inputs.plan.year, ev.seq)
-        record = prepare_draw(inputs, rounds, DrawRequest(task.id, req.day, round=ev.round), seed, now_china().isoformat(), prior)
+        record = prepare_draw(inputs, rounds, DrawRequest(task.id, req.day, round=ev.round), seed, now_china().isoformat(), prior,
+                              blacklisted_on(events, req.day))
         changed = differences(frozen_draw(record), committed.draw)
         if changed:
             raise CommitmentChanged(

@@ -32,6 +32,7 @@ from shuangsuiji.errors import (
 )
 from shuangsuiji.files.text import atomic_write_bytes
 from shuangsuiji.inputs.year import Inputs
+from shuangsuiji.ledger.blacklist import blacklisted_on
 from shuangsuiji.ledger.chain import Ledger, LedgerEvent, load_events, now_china
 from shuangsuiji.ledger.events import DrawEvent
 from shuangsuiji.ledger.state import Commit, Round, RoundKey, build_commits, build_rounds, find_round, refuse_open_commit
@@ -98,7 +99,7 @@ def _prepare(ws: Workspace, inputs: Inputs, req: DrawRequest, seed: Seed) -> Dra
     refuse_open_commit(build_commits(events), inputs.plan.year, req.task)  # that round is the commitment's (actions.commit)
     rounds = build_rounds(events)
     prior = prior_checks(ws, rounds, inputs.plan.year, len(events) + 1)
-    return prepare_draw(inputs, rounds, req, seed, now_china().isoformat(), prior)
+    return prepare_draw(inputs, rounds, req, seed, now_china().isoformat(), prior, blacklisted_on(events, req.day))
 
 
 def append_draw(ws: Workspace, ledger: Ledger, record: DrawRecord, kept: Mapping[str, str]) -> LedgerEvent:
@@ -127,6 +128,8 @@ def append_draw(ws: Workspace, ledger: Ledger, record: DrawRecord, kept: Mapping
         line["strata"] = strata_marks(record)
     if kept:
         line["kept_inputs"] = dict(kept)
+    if record.targeted:  # 定向 additions (always_include_blacklisted): the picks after the k drawn ones
+        line["targeted"] = list(record.targeted)
     if record.departments:  # a joint draw: the fold takes one result per pick from each of these (ledger.state)
         line["departments"] = [d.code for d in record.departments]
     if record.commit is not None:  # a two-phase draw's reveal: the commit line it reveals (ledger.state.build_commits)

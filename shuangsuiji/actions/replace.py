@@ -106,6 +106,9 @@ def _check_replaceable(r: Round, req: ReplaceRequest) -> None:
     if r.results.get(req.entity):
         raise NoReplacement(f"{where}的 {req.entity} 已于 {r.results[req.entity][-1].date} 登记检查结果，不能再递补",
                             "递补只能在该户检查结果登记之前；检查结果有误请用 ssj record 登记更正")
+    if req.inspector is None and req.entity in r.draw.targeted:
+        raise NoReplacement(f"{req.entity} 是{where}的定向检查企业（黑名单企业每轮都检查，always_include_blacklisted），不是摇号抽中的，不能用排序名单递补",
+                            "定向检查的企业无法检查时，请登记检查结果（如 --result not_operating 并写明情况）；更换执法人员请加 --inspector")
     if req.day.isoformat() < r.draw_date:
         raise DateOutOfRange(f"递补日期 {req.day} 早于{where}的摇号日期 {r.draw_date}", "递补只能在摇号之后；补录时请用 --today 写实际递补日期")
 

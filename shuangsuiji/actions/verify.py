@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from shuangsuiji.actions.draw import read_record_bytes
-from shuangsuiji.actions.verify_caps import caps_against_inputs, check_caps
+from shuangsuiji.actions.verify_caps import caps_against_inputs, check_caps, check_targeted, targeted_against_plan
 from shuangsuiji.actions.verify_inputs import DrawInputs
 from shuangsuiji.actions.verify_commit import CommitChecks
 from shuangsuiji.actions.verify_strata import (
@@ -71,6 +71,8 @@ from shuangsuiji.errors import (
     RecordMalformed,
     RecordMissing,
 )
+from shuangsuiji.codes import BLACKLIST_EVENT_TYPES
+from shuangsuiji.ledger.blacklist import blacklisted_on
 from shuangsuiji.ledger.chain import LedgerEvent, read_ledger
 from shuangsuiji.ledger.events import CommitEvent, DrawEvent, PublishEvent, ReplaceEvent, VoidEvent, typed
 from shuangsuiji.ledger.state import Round, RoundKey, build_rounds, event_problems
@@ -145,12 +147,13 @@ def verify_workspace(
     named: set[Path] = set()
     published: set[Path] = set()
     checks = RunningChecks(rounds)  # each entity's live checks in its year so far (the yearly cap, draw.caps)
+    blacklist = [e for e in events if e.type in BLACKLIST_EVENT_TYPES]  # for 定向 additions (always_include_blacklisted)
     for ev in map(typed, events):
         if isinstance(ev, DrawEvent):
             res.draws += 1
             path = ws.draws_dir / ev.record
             named.add(path.resolve())
-            messages, rec = _check_draw(ws, ev, rounds, records, current, on_record, checks.of(ev.year))
+            messages, rec = _check_draw(ws, ev, rounds, records, current, on_record, checks.of(ev.year), blacklist)
             if rec is not None:
                 messages += commits.check_reveal(rec, ev)
             for message in messages:
@@ -233,7 +236,7 @@ def _incidental(name: str) -> bool:
 
 def _check_draw(
     ws: Workspace, ev: DrawEvent, rounds: Mapping[RoundKey, Round], records: dict[int, dict[str, int]], current: DrawInputs,
-    on_record: RecordSink | None = None, checks: Mapping[str, int] | None = None,
+    on_record: RecordSink | None = None, checks: Mapping[str, int] | None = None, blacklist: list[LedgerEvent] | None = None,
 ) -> tuple[list[str], DrawRecord | None]:
     """Every check of one draw line and its record, and the record when it could be checked; never raises on a malformed record."""
     try:
@@ -252,6 +255,8 @@ def _check_draw(
         return out, None
     year_checks = checks or {}
     out += check_caps(rec, year_checks)
+    listed = _listed_before(blacklist or [], ev.seq, rec.date)
+    out += check_targeted(rec, listed)
     try:
         pool_problems, redraw = _check_pool(rec, live_rounds_before(rounds, rec.year, rec.task, ev.seq), ev.seq)
         out += pool_problems
@@ -269,6 +274,7 @@ def _check_draw(
         task = inputs.plan.task(rec.task)
         if task is not None:
             out.extend(caps_against_inputs(rec, inputs, task, year_checks))
+            out.extend(targeted_against_plan(rec, task, listed))
     return out, rec
 
 
@@ -281,11 +287,20 @@ def _agrees_with_ledger(rec: DrawRecord, ev: DrawEvent) -> list[str]:
         out.append("记录的抽中名单与账本不符")
     if [(x.grade, x.k, x.new_cycle, x.cycle_picks) for x in rec.strata] != [(m.grade, m.k, m.new_cycle, m.cycle_picks) for m in ev.strata]:
         out.append("记录的分级抽取（strata）与账本不符")
+    if rec.targeted != ev.targeted:
+        out.append("记录的定向检查企业（targeted）与账本不符")
     if tuple(d.code for d in rec.departments) != ev.departments:
         out.append("记录的联合抽查部门（departments）与账本不符")
     if rec.schema != rec.expected_schema:
         out.append(f"记录的 schema 应为 {rec.expected_schema}，记录为 {rec.schema}")
     return out
+
+
+def _listed_before(blacklist: list[LedgerEvent], seq: int, day: str) -> frozenset[str]:
+    """Who was on the blacklist at the end of ``day``, by the blacklist lines before ledger event ``seq``."""
+    if not blacklist:
+        return frozenset()
+    return blacklisted_on([e for e in blacklist if e.seq < seq], day)
 
 
 def _check_pool(rec: DrawRecord, prior: list[Round], seq: int) -> tuple[list[str], bool]:
@@ -320,7 +335,7 @@ def _check_picks(rec: DrawRecord) -> list[str]:
     except ValueError as exc:
         return [f"无法重新摇号：{exc}"]
     out = []
-    if again.picks != [(p.rank, p.entity) for p in rec.picks]:
+    if again.picks != [(p.rank, p.entity) for p in rec.picks[:rec.k]]:  # after them: the 定向 additions (verify_caps)
         out.append("按记录的种子重新摇号，抽中名单或排序值与记录不符")
     if again.cycle_picks != rec.cycle_picks or again.new_cycle != rec.new_cycle:
         out.append("新一轮循环的标记与重新摇号结果不符")

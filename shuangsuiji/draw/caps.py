@@ -15,6 +15,20 @@ is listed in the record's ``capped`` with its checks and cap (in a stratified dr
 stratum lists its own). A task or a grade drawn at 100% keeps everyone: its picks that are at
 their cap are drawn all the same and listed in ``over_cap``, as are the 定向 additions
 (``always_include_blacklisted``) that are at their cap.
+
+定向 additions
+--------------
+A task with ``always_include_blacklisted: true`` checks, in every round, each entity of its
+scope that is on the blacklist at the end of the draw day (``ledger.blacklist.blacklisted_on``
+of the ledger as the draw found it), on top of the random picks: the draw runs as it would
+without them (the same scope, caps, pool, k and picks), then those of them it did not pick are
+appended to the picks in id order, without a rank, and listed in the record's ``targeted``
+(and on the ledger line). Teams are formed over the whole list in that order, by the same
+rule as for any pick, so the additions' teams come after the drawn picks'. An addition is no
+part of any cycle (the next round's exclusions count only the k drawn picks), but it is a
+check of the year like any other (``year_checks``), and the yearly cap never removes it: an
+addition at its cap is listed in ``over_cap`` (and, below 100%, in ``capped`` too: it left the
+random draw, and is checked all the same).
 """
 
 from __future__ import annotations
@@ -92,6 +106,15 @@ def near_cap(entities: Iterable[Entity], checks: Mapping[str, int], caps: CheckC
         if cap is not None and n >= cap - 1 and n:
             out.append((e, n, cap))
     return out
+
+
+def targeted_additions(scope: Sequence[str], ranked: Sequence[tuple[str, str]], blacklisted: frozenset[str]) -> tuple[str, ...]:
+    """The 定向 additions of a task with ``always_include_blacklisted``: the entities of its scope on the blacklist
+    on the draw day that the draw did not pick, by id. They join the round after the drawn picks, in that order."""
+    if not blacklisted:
+        return ()
+    drawn = {i for _, i in ranked}
+    return tuple(sorted(i for i in scope if i in blacklisted and i not in drawn))
 
 
 class RunningChecks:

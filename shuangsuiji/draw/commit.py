@@ -36,8 +36,10 @@ from shuangsuiji.errors import RecordMalformed
 
 COMMIT_SCHEMA = "ssj.commit/1"
 
-# What the seed decides, or the moment of drawing: not part of what is committed.
-SEED_DEPENDENT = frozenset({"schema", "date", "created_at", "ssj_version", "seed", "seed_origin", "sources", "cycle_picks", "picks", "commit"})
+# What the seed decides, or the moment of drawing: not part of what is committed. The 定向 additions
+# (``targeted``) and who of the picks is over the yearly cap (``over_cap``) follow from the picks (draw.caps).
+SEED_DEPENDENT = frozenset({"schema", "date", "created_at", "ssj_version", "seed", "seed_origin", "sources", "cycle_picks", "picks", "commit",
+                            "targeted", "over_cap"})
 STRATUM_SEED_DEPENDENT = frozenset({"cycle_picks", "picks"})
 
 # The committed keys a reveal may find changed, in words.

@@ -64,7 +64,7 @@ def cycle_drawn(prior: Sequence[Round], before: int | None = None) -> set[str]:
         if r.draw.new_cycle:
             drawn = set(r.draw.cycle_picks)
         else:
-            drawn |= set(r.draw.picks)
+            drawn |= set(r.draw.drawn)  # the random picks: 定向 additions (always_include_blacklisted) are no part of a cycle
         if r.replacements:
             drawn |= r.replaced_in(before)
     return drawn
@@ -100,11 +100,12 @@ def strata_drawn(prior: Sequence[Round], before: int | None = None) -> dict[str,
                     drawn.setdefault(grade_of[rep.entity], set()).add(rep.replacement)
             continue
         replaced = r.replaced_in(before) if r.replacements else set()
+        mine = r.pick_set - set(d.targeted) if d.targeted else r.pick_set
         for g in drawn:
             if d.new_cycle:
                 drawn[g] = set(d.cycle_picks)
             else:
-                drawn[g] |= r.pick_set
+                drawn[g] |= mine
             drawn[g] |= replaced
     return drawn
 

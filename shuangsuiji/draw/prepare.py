@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shuangsuiji import __version__
-from shuangsuiji.draw.caps import at_cap, checked_entities, over_cap, sorted_entries, year_checks
+from shuangsuiji.draw.caps import at_cap, checked_entities, over_cap, sorted_entries, targeted_additions, year_checks
 from shuangsuiji.draw.cycle import cycle_drawn, draw_round, strata_drawn
 from shuangsuiji.draw.ranking import ALGORITHMS, parse_source, rfc3797_key
 from shuangsuiji.draw.joint import draw_departments, joint_teams, task_pool
@@ -122,6 +122,7 @@ def prepare_draw(
     seed: Seed,
     created_at: str,
     prior_checks: Mapping[str, int] | None = None,
+    blacklisted: frozenset[str] = frozenset(),
 ) -> DrawRecord:
     """The complete draw record for the next round of a task.
 
@@ -132,6 +133,8 @@ def prepare_draw(
         seed: from ``resolve_seed``.
         created_at: when the record is made (ISO 8601), written into it.
         prior_checks: inspector id -> checks assigned to them earlier in the year (``draw.teams``).
+        blacklisted: the entities on the blacklist on the draw day (``ledger.blacklist.blacklisted_on``): a task
+            with ``always_include_blacklisted`` adds those of its scope the draw did not pick (``draw.caps``).
 
     Raises:
         UnknownTask, DateOutOfRange, RoundExists, RoundSkipped, SeedReused, EmptyScope,
@@ -152,9 +155,12 @@ def prepare_draw(
         sel = _single(inputs, task, seed, live, checks)
     prior = {i: n for i, n in sorted((prior_checks or {}).items()) if n}
     departments = draw_departments(inputs, task)  # a joint task's departments (draw.joint); () otherwise
-    picks = _picks(inputs, task, plan.local_avoidance, seed.text, sel.picks, prior, departments)
+    targeted = targeted_additions(sel.scope, sel.picks, blacklisted) if task.always_include_blacklisted else ()
+    over = sorted_entries((*sel.over_cap, *(sel.at_cap[i] for i in targeted if i in sel.at_cap))) if targeted else sel.over_cap
+    ranked = sel.picks + tuple(("", i) for i in targeted)  # additions have no rank; teams after the drawn picks'
+    picks = _picks(inputs, task, plan.local_avoidance, seed.text, ranked, prior, departments)
     return DrawRecord(
-        schema=schema_for(sel.strata, departments, sel.capped, sel.over_cap), algorithm=seed.algorithm, year=plan.year, task=task.id, task_name=task.name,
+        schema=schema_for(sel.strata, departments, sel.capped, over, targeted), algorithm=seed.algorithm, year=plan.year, task=task.id, task_name=task.name,
         round=number, date=req.day.isoformat(), created_at=created_at, ssj_version=__version__, seed=seed.text,
         seed_origin=seed.origin, sources=seed.sources, inputs=dict(inputs.hashes),
         ratio="" if task.ratio is None else str(task.ratio),
@@ -162,7 +168,7 @@ def prepare_draw(
         local_avoidance=plan.local_avoidance, scope=sel.scope, excluded=sel.excluded, pool=sel.pool,
         pool_sha256=ids_sha256(sel.pool), k=sel.k, new_cycle=sel.new_cycle, cycle_picks=sel.cycle_picks,
         inspector_pool=tuple(sorted(i.id for i in task_pool(inputs, task))), picks=picks, prior_checks=prior,
-        strata=sel.strata, departments=departments, capped=sel.capped, over_cap=sel.over_cap,
+        strata=sel.strata, departments=departments, capped=sel.capped, over_cap=over, targeted=targeted,
     )
 
 
@@ -180,6 +186,7 @@ class _Selection:
     strata: tuple[Stratum, ...] = ()
     capped: tuple[CapEntry, ...] = ()  # left out of the draw at their yearly cap (draw.caps)
     over_cap: tuple[CapEntry, ...] = ()  # picks at their cap all the same (100%)
+    at_cap: Mapping[str, CapEntry] = dataclasses.field(default_factory=dict)  # everyone in scope at their cap
 
 
 def _at_cap(inputs: Inputs, scope: list[str] | tuple[str, ...], checks: dict[str, int]) -> dict[str, CapEntry]:
@@ -211,7 +218,7 @@ def _single(inputs: Inputs, task: Task, seed: Seed, live: list[Round], checks: d
     result = draw_round(seed.algorithm, seed.text, scope, excluded_set, k)
     return _Selection(tuple(full), tuple(excluded), tuple(pool), k, tuple(result.picks), result.new_cycle,
                       tuple(result.cycle_picks), capped=sorted_entries(capped.values()),
-                      over_cap=over_cap([i for _, i in result.picks], at) if not capped else ())
+                      over_cap=over_cap([i for _, i in result.picks], at) if not capped else (), at_cap=at)
 
 
 def _stratified(inputs: Inputs, task: Task, seed: Seed, live: list[Round], checks: dict[str, int]) -> _Selection:
@@ -246,7 +253,7 @@ def _stratified(inputs: Inputs, task: Task, seed: Seed, live: list[Round], check
     pool = tuple(sorted(i for s in result.strata for i in s.pool))
     gone = {i for ids in capped.values() for i in ids}
     return _Selection(scope, excluded, pool, result.k, result.picks, result.new_cycle, result.cycle_picks, result.strata,
-                      capped=sorted_entries(at[i] for i in gone), over_cap=over_cap([i for _, i in result.picks], at))
+                      capped=sorted_entries(at[i] for i in gone), over_cap=over_cap([i for _, i in result.picks], at), at_cap=at)
 
 
 def _check_day(plan: Plan, task: Task, day: date) -> None:

@@ -19,7 +19,8 @@ per credit-risk grade, ``draw.strata``) is one of them; ``departments`` (a joint
 with its own inspectors, ``draw.joint``) is another; ``commit`` (the commitment a two-phase draw
 revealed, ``draw.commit``) a third; ``capped`` (entities in scope that had reached the plan's yearly cap
 of checks and so left the draw, ``draw.caps``) and ``over_cap`` (picks made although at their cap: a 100%
-task or grade) two more.
+task or grade) two more; ``targeted`` (the 定向 additions of ``always_include_blacklisted``: blacklisted
+entities in scope, the picks after the k drawn ones, ``draw.caps``) another.
 """
 
 from __future__ import annotations
@@ -223,6 +224,7 @@ class DrawRecord:
     commit: CommitRef | None = None  # a two-phase draw: the commitment it revealed; None for a one-step draw
     capped: tuple[CapEntry, ...] = ()  # in scope, at their yearly cap, left out of the draw (by id); () for none
     over_cap: tuple[CapEntry, ...] = ()  # picks made at or over their cap (100% tasks or grades, 定向 additions), by id
+    targeted: tuple[str, ...] = ()  # 定向 additions (always_include_blacklisted): the picks after the k drawn, by id
 
     @property
     def pick_ids(self) -> list[str]:
@@ -231,7 +233,7 @@ class DrawRecord:
     @property
     def expected_schema(self) -> str:
         """ssj.draw/2 iff the record holds any optional key added since ssj.draw/1."""
-        return schema_for(self.strata, self.departments, self.commit, self.capped, self.over_cap)
+        return schema_for(self.strata, self.departments, self.commit, self.capped, self.over_cap, self.targeted)
 
     @property
     def capped_ids(self) -> frozenset[str]:
@@ -277,6 +279,8 @@ class DrawRecord:
             obj["capped"] = [c.to_json() for c in self.capped]
         if self.over_cap:
             obj["over_cap"] = [c.to_json() for c in self.over_cap]
+        if self.targeted:
+            obj["targeted"] = list(self.targeted)
         obj["picks"] = [p.to_json(excluded(p)) for p in self.picks]
         return obj
 
@@ -303,6 +307,7 @@ class DrawRecord:
             commit=CommitRef.from_json(obj["commit"]) if "commit" in obj else None,
             capped=tuple(CapEntry.from_json(x, "capped") for x in r.items("capped")) if "capped" in obj else (),
             over_cap=tuple(CapEntry.from_json(x, "over_cap") for x in r.items("over_cap")) if "over_cap" in obj else (),
+            targeted=r.texts("targeted") if "targeted" in obj else (),
         )
 
 

@@ -53,6 +53,7 @@ TASK_FIELDS = {
     "joint": "部门联合抽查（牵头部门 lead、配合部门 with）",
     "inspectors_per_department": "联合抽查中各部门每户派出的执法人员数",
     "matters": "联合抽查中各部门的抽查事项",
+    "always_include_blacklisted": "范围内列入黑名单的企业每轮都检查（定向，在随机抽取之外）",
 }
 TASK_REQUIRED = ("id", "name", "type", "matter", "scope_label", "scope", "start", "end")  # and ratio, unless ratio_by_risk
 PLAN_YEARS = range(2000, 2101)  # as ssj init: a plan for year 9999 would overflow its deadlines
@@ -255,6 +256,7 @@ def _load_task(r: NodeReader, node: yaml.Node, index: int, defaults: TaskDefault
     department, code = _task_department(r, f, defaults)
     per_check = _per_check(r, f["inspectors_per_check"]) if "inspectors_per_check" in f else MIN_INSPECTORS
     within = _publish_within(r, f, defaults.publish_within_workdays)
+    blacklisted = bool(r.boolean(f["always_include_blacklisted"], "always_include_blacklisted")) if "always_include_blacklisted" in f else False
     joint = _joint(r, node, f, defaults, matter or "") if "joint" in f else ()
     if not joint:
         for extra in ("inspectors_per_department", "matters"):
@@ -270,7 +272,7 @@ def _load_task(r: NodeReader, node: yaml.Node, index: int, defaults: TaskDefault
                 scope_label=scope_label or "", scope=tuple(scope), ratio=ratio,
                 start=start or date.min, end=end or date.min, department=department or "",
                 inspectors_per_check=per_check, publish_within_workdays=within, ratio_by_risk=by_risk,
-                department_code=code, joint=joint, path=defaults.shown, line=node.start_mark.line + 1,
+                department_code=code, joint=joint, always_include_blacklisted=blacklisted, path=defaults.shown, line=node.start_mark.line + 1,
                 ratio_by_risk_line=f["ratio_by_risk"].start_mark.line + 1 if "ratio_by_risk" in f else 0)
 
 

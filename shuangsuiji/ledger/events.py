@@ -114,6 +114,13 @@ class DrawEvent(EventHead):
     kept_inputs: dict[str, str] = field(default_factory=dict)
     departments: tuple[str, ...] = ()  # a joint draw's department codes, the lead first (optional key "departments")
     commit: int = 0  # a two-phase draw's reveal: the seq of its commit line (optional key "commit"); 0 otherwise
+    # 定向 additions (always_include_blacklisted, optional key "targeted"): the last picks, after the k drawn ones
+    targeted: tuple[str, ...] = ()
+
+    @property
+    def drawn(self) -> tuple[str, ...]:
+        """The k picks the draw selected at random, without the 定向 additions after them."""
+        return self.picks[:self.k] if self.targeted else self.picks
 
 
 def _strata(d: dict[str, Any]) -> tuple[StratumMark, ...]:
@@ -277,7 +284,8 @@ def _typed(ev: LedgerEvent) -> Event | None:
         return DrawEvent(*_head(ev), record=_text(d, "record"), record_sha256=_text(d, "record_sha256"),
                          algorithm=_text(d, "algorithm"), seed=_text(d, "seed"), k=_int(d, "k"), picks=_ids(d, "picks"),
                          new_cycle=d.get("new_cycle") is True, cycle_picks=_ids(d, "cycle_picks"), strata=_strata(d),
-                         kept_inputs=_names(d, "kept_inputs"), departments=_ids(d, "departments"), commit=_int(d, "commit"))
+                         kept_inputs=_names(d, "kept_inputs"), departments=_ids(d, "departments"), commit=_int(d, "commit"),
+                         targeted=_ids(d, "targeted"))
     if ev.type == "void":
         return VoidEvent(*_head(ev), reason=_text(d, "reason"))
     if ev.type == "publish":

@@ -342,8 +342,17 @@ def _credit(report: Report) -> Section:
         tuple((b.date, "列入" if b.change == "add" else "移出", b.name, b.entity, b.reason, b.basis) for b in c.blacklist),
         empty="全年没有列入或移出黑名单的企业",
     )
-    # Lane caps (issue 11 items 4, 5): its tables (caps reached, 定向 additions) go after these two.
+    if c.caps or c.targeted or any(t.always_include_blacklisted for t in report.plan.tasks):  # draw.caps
+        paragraphs.append(_targeted_and_caps(c))
     return Section("credit", "五、信用分级与失信惩戒", "信用监管", tuple(paragraphs), (grade_table(report), changes))
+
+
+def _targeted_and_caps(c) -> str:
+    """The 定向 checks of blacklisted entities, counted apart, and the yearly cap reached."""
+    text = f"黑名单企业定向检查（always_include_blacklisted，不经摇号、每轮都查）：全年 {c.targeted} 户次、{c.targeted_entities} 家，已计入上表各等级的抽查户次。"
+    if c.caps:
+        text += f"每户每年检查次数上限（{c.caps}）：已达上限的企业 {c.capped} 家，超过上限的检查 {c.over_cap} 户次（100% 任务和定向检查照常进行）。"
+    return text
 
 
 def _departments(report: Report) -> Section:

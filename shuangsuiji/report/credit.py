@@ -15,8 +15,12 @@ whose day falls in the plan year, in date then ledger order; and how many entiti
 the list at the end of the year's last day, or of ``today`` when that is earlier (the ledger
 given is already cut at ``today``).
 
-Lane caps (issue 11 items 4, 5) adds its counts here: entities that reached the yearly cap
-and the 定向 additions of blacklisted entities, counted apart from the random picks.
+定向 checks and caps (``draw.caps``). The picks of the live rounds that were 定向 additions
+(``always_include_blacklisted``: on the draw line's ``targeted`` and still among the round's
+picks) are counted apart, in 户次 and entities; they are also in the grades' picks. With the
+plan's ``max_checks_per_year``: the entities whose checks in the live rounds (as the report
+counts them, replacements as they left the picks) have reached their cap, and the checks
+beyond the caps (100% tasks and 定向 checks are drawn all the same).
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from shuangsuiji.codes import RESULT_CODES, STRATUM_ORDER
 from shuangsuiji.ledger.blacklist import stays
 from shuangsuiji.ledger.chain import LedgerEvent
 from shuangsuiji.ledger.state import Round
-from shuangsuiji.records import Entity
+from shuangsuiji.records import CheckCaps, Entity
 from shuangsuiji.report.records import BlacklistChange, Credit, GradeRow
 
 
@@ -46,7 +50,7 @@ def grade_sizes(entities: Sequence[Entity], categories: Iterable[str]) -> dict[s
 
 
 def credit_section(year: int, today: date, sizes: Mapping[str, int], by_id: Mapping[str, Entity],
-                   live: Iterable[Round], events: Sequence[LedgerEvent]) -> Credit:
+                   live: Iterable[Round], events: Sequence[LedgerEvent], caps: CheckCaps | None = None) -> Credit:
     """The credit section of the year's report.
 
     Args:
@@ -56,6 +60,7 @@ def credit_section(year: int, today: date, sizes: Mapping[str, int], by_id: Mapp
         by_id: id -> registry entity (looked up per drawn entity).
         live: the year's live rounds of the plan's tasks.
         events: the ledger as of ``today``.
+        caps: the plan's ``max_checks_per_year`` (None: no cap).
     """
     picks = {g: 0 for g in STRATUM_ORDER}
     inspected = {g: 0 for g in STRATUM_ORDER}
@@ -63,8 +68,13 @@ def credit_section(year: int, today: date, sizes: Mapping[str, int], by_id: Mapp
     drawn: dict[str, set[str]] = {g: set() for g in STRATUM_ORDER}
     covered: dict[str, set[str]] = {g: set() for g in STRATUM_ORDER}
     grade_of: dict[str, tuple[str, bool]] = {}  # id -> (grade, active in the registry)
+    checks: dict[str, int] = {}
+    targeted: list[str] = []
     for r in live:
+        if r.draw.targeted:
+            targeted.extend(i for i in r.draw.targeted if i in r.pick_set)
         for entity in r.picks:
+            checks[entity] = checks.get(entity, 0) + 1
             if entity not in grade_of:
                 e = by_id.get(entity)
                 grade_of[entity] = (e.risk, e.active) if e is not None and e.risk in picks else ("", e is not None and e.active)
@@ -94,4 +104,12 @@ def credit_section(year: int, today: date, sizes: Mapping[str, int], by_id: Mapp
         if s.added.date <= end and (s.removed is None or s.removed.date > end):
             listed += 1
     changes.sort(key=lambda c: (c.date, c.seq))
-    return Credit(grades=grades, blacklist=tuple(changes), listed_on=end, listed=listed)
+    capped = over = 0
+    for entity, n in checks.items() if caps is not None else ():
+        e = by_id.get(entity)
+        cap = caps.cap_for(e.category, e.risk) if e is not None else caps.default
+        if cap is not None and n >= cap:
+            capped += 1
+            over += n - cap
+    return Credit(grades=grades, blacklist=tuple(changes), listed_on=end, listed=listed, targeted=len(targeted),
+                  targeted_entities=len(set(targeted)), caps=caps.text() if caps is not None else "", capped=capped, over_cap=over)

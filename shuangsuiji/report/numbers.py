@@ -123,7 +123,7 @@ def build_report(
         frequency=_frequency(plan, by_task, scopes, records, task_rows),
         inspectors=_inspectors(inspectors, live, records),
         follow_up=_follow_up(live, records, by_id),
-        credit=credit_section(year, today, grade_sizes(entities, plan.categories), by_id, live, events),
+        credit=credit_section(year, today, grade_sizes(entities, plan.categories), by_id, live, events, plan.max_checks),
         departments=departments_section(plan, inspectors, live, records),
         timeline=_timeline(year, [r for rs in by_task.values() for r in rs]),
         integrity=integrity,

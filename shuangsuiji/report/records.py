@@ -59,7 +59,12 @@ JSON keys (schema ``ssj.report/1``):
   ``blacklist`` [{``date``, ``change`` ("add"/"remove"), ``entity``, ``name``, ``reason``,
   ``basis``, ``seq``}] (the changes that took effect in the year, by date), ``added``,
   ``removed``, ``listed_on`` (the year's last day, or ``today`` when earlier), ``listed``
-  (entities on the blacklist at the end of that day).
+  (entities on the blacklist at the end of that day); ``targeted`` (定向 checks: the picks of
+  live rounds added because the entity was blacklisted, ``always_include_blacklisted``; they are
+  also counted in the grades' ``picks``), ``targeted_entities`` (distinct entities so checked),
+  ``caps`` (the plan's ``max_checks_per_year`` in words, "" when it sets none), ``capped``
+  (entities whose checks in the year's live rounds have reached their cap), ``over_cap``
+  (checks beyond the entities' caps, 户次: 100% tasks and 定向 checks are never dropped).
 - ``departments`` (部门与联合抽查, ``report.departments``): ``rows`` [one object per department of the plan's
   ``departments``, none when it declares none: ``code``, ``name``, ``tasks`` (tasks it takes part in),
   ``joint_tasks``, ``checks`` (picks of its rounds, every joint pick for each of its departments),
@@ -487,9 +492,8 @@ class BlacklistChange(JsonRecord):
 class Credit(JsonRecord):
     """The credit section: checks by grade, and the blacklist's changes in the year.
 
-    Lane caps (issue 11 items 4, 5) adds its figures here, beside ``grades`` and ``blacklist``:
-    the entities that reached ``max_checks_per_year`` and the 定向 additions of blacklisted
-    entities (counted apart from the random picks of ``grades``).
+    Beside ``grades`` and ``blacklist``: the 定向 additions of blacklisted entities, counted apart
+    (they are in the grades' picks too), and the entities that reached ``max_checks_per_year``.
     """
 
     grades: tuple[GradeRow, ...]  # codes.STRATUM_ORDER: A, B, C, D, then no grade
@@ -498,6 +502,11 @@ class Credit(JsonRecord):
     removed: int = derived()
     listed_on: str  # the day the list is counted at: the year's last day, or today when earlier
     listed: int  # entities on the list at the end of that day
+    targeted: int = 0  # 定向 checks (always_include_blacklisted) in the year's live rounds, 户次
+    targeted_entities: int = 0
+    caps: str = ""  # max_checks_per_year in words; "" when the plan sets no cap
+    capped: int = 0  # entities at (or over) their yearly cap
+    over_cap: int = 0  # checks beyond the caps, 户次
 
     def __post_init__(self) -> None:
         _set(self, added=sum(1 for b in self.blacklist if b.change == "add"),

@@ -9,6 +9,10 @@ and Markdown bytes.
 A joint task's notice (联合抽查结果公示, ``build_joint_notice``) has one row per entity and
 department (``JOINT_COLUMNS``): each department's matter, check date, result, measures and
 inspectors; the entity's first row says how many rows it spans, and every department signs it.
+
+A round's 定向 additions (blacklisted entities checked in every round, ``always_include_blacklisted``,
+``draw.caps``) are counted apart: their 抽查类型 cell says ``TARGETED_TYPE`` and the header says how
+many of the notice's entities they are.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ JOINT_COLUMNS = (
     "抽查事项", "检查日期", "检查结果", "处理措施", "执法人员",
 )
 FORMATS = ("csv", "xlsx", "html", "md")
+TARGETED_TYPE = "黑名单企业定向检查（不经摇号）"
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +92,7 @@ class Notice:
     rows: tuple[NoticeRow, ...] | tuple[JointNoticeRow, ...]
     columns: tuple[str, ...] = COLUMNS
     signers: tuple[str, ...] = ()  # a joint notice's departments, the lead first; () = ``department`` alone
+    targeted: int = 0  # rows that are 定向 additions (blacklisted entities, always_include_blacklisted)
 
     @property
     def entities(self) -> int:
@@ -104,6 +110,8 @@ class Notice:
                     f"配合部门：{'、'.join(self.signers[1:])}；公示日期：{self.date}")
         else:
             text = f"依据：{self.plan_title}（{self.document}）；抽查发起部门：{self.department}；公示日期：{self.date}"
+        if self.targeted:
+            text += f"；其中 {self.targeted} 户为失信黑名单企业定向检查（每轮都查，不经摇号），其余为随机抽取"
         if self.partial:
             text += f"；本次公示已完成检查的 {self.entities} 户（共抽取 {self.picks} 户），其余检查完成后另行公示"
         return text
@@ -130,19 +138,21 @@ def build_notice(
         partial: whether picks without a result are left out on purpose.
     """
     rows = []
+    targeted = set(record.targeted)
     for pick in record.picks:
         res = results.get(pick.entity)
         if res is None:
             continue
         rows.append(NoticeRow(
-            index=len(rows) + 1, task_name=task.name, task_type=task.type, matter=task.matter,
+            index=len(rows) + 1, task_name=task.name, task_type=TARGETED_TYPE if pick.entity in targeted else task.type, matter=task.matter,
             entity_name=pick.name, entity=pick.entity, date=res.date,
             result=result_label(res.result), measures=measures_text(res.result, res.measures),
             inspectors=inspectors_text(pick.inspector_names, pick.inspectors),
             department=task.department,
         ))
     title = f"{task.name}（第 {record.round} 轮）抽查结果公示"
-    return Notice(title, plan.document, plan.title, task.department, day.isoformat(), partial, len(record.picks), tuple(rows))
+    return Notice(title, plan.document, plan.title, task.department, day.isoformat(), partial, len(record.picks), tuple(rows),
+                  targeted=sum(1 for r in rows if r.entity in targeted))
 
 
 def build_joint_notice(
