@@ -40,8 +40,10 @@ def entity_registry(ws: Workspace) -> EntityTable:
 
 
 def entity_key(text: str) -> str:
-    """An entity id as typed (full-width letters, lower case, spaces) -> as the registry holds it."""
-    return "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    """An entity id as typed or pasted (full-width letters, lower case, spaces; the byte-order mark or
+    zero-width space a cell copied from Excel, WPS or a web page brings along) -> as the registry holds it."""
+    plain = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in plain if not ch.isspace() and unicodedata.category(ch) != "Cf").upper()
 
 
 def unknown_entity(table: EntityTable, text: str, shown: str) -> UnknownEntity:

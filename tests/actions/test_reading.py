@@ -1,0 +1,29 @@
+"""actions/reading.py, called directly and through the CLI: an entity id as a clerk types or pastes it."""
+
+from __future__ import annotations
+
+import json
+
+from shuangsuiji.actions.reading import entity_key
+from tests.helpers import ledger_events, ok
+
+A = "91140428MA001007XX"
+
+
+def test_entity_key_reads_typed_and_pasted_ids():
+    assert entity_key(" 91140428ma001007xx ") == A
+    assert entity_key("９１１４０４２８ＭＡ００１００７ＸＸ") == A  # full-width (a Chinese input method)
+    assert entity_key("91140428 MA00\u30001007XX") == A  # an ideographic space inside
+    assert entity_key("\ufeff" + A) == A  # the byte-order mark of a cell copied from a UTF-8 CSV
+    assert entity_key(A + "\u200b") == A  # a zero-width space from a web page
+    assert entity_key("\u200d\u2060" + A + "\u200e") == A  # joiners, word joiner, direction marks
+    assert entity_key("") == ""
+
+
+def test_a_pasted_id_finds_its_entity_in_credit_and_blacklist(ssj, ws):
+    pasted = "\ufeff" + A.lower() + "\u200b"
+    a = json.loads(ok(ssj("credit", pasted, "--json", "--today", "2022-05-01")).stdout)
+    assert (a["entity"], a["in_registry"]) == (A, True)
+    ok(ssj("blacklist", "add", pasted, "--reason", "严重违法失信", "--today", "2022-05-01"))
+    ok(ssj("blacklist", "remove", pasted, "--reason", "信用修复", "--today", "2022-05-02"))
+    assert [e["entity"] for e in ledger_events(ws)] == [A, A]
