@@ -277,3 +277,55 @@ def test_joint_notice_lists_every_department_and_runs_from_the_last_check(jssj, 
     md = (public / "joint-hazchem-r1-2022-05-23.md").read_text(encoding="utf-8")
     assert md.endswith("长子县应急管理局\n长子县市场监督管理局\n长子县消防救援大队\n2022-05-23\n")
     assert "复核通过" in ok(jssj("verify")).stdout
+
+
+def rewrite_record(joint_ws, change) -> None:
+    """Apply ``change`` to the joint record's JSON, then give the ledger the new SHA-256 and re-link the chain (a forger's work)."""
+    import hashlib
+
+    from shuangsuiji.draw.record import record_bytes
+    from shuangsuiji.ledger.chain import GENESIS, encode_event, line_digest
+
+    path = joint_ws / "draws" / "2022" / f"{JOINT_TASK}-r1.json"
+    obj = json.loads(path.read_text(encoding="utf-8"))
+    change(obj)
+    data = record_bytes(obj)
+    path.write_bytes(data)
+    ledger = joint_ws / "draws" / "ledger.jsonl"
+    prev, out = GENESIS, []
+    for raw_line in ledger.read_text(encoding="utf-8").splitlines():
+        line = json.loads(raw_line)
+        head = {k: line.pop(k) for k in ("seq", "type", "at", "prev")}
+        if head["type"] == "draw":
+            line["record_sha256"] = hashlib.sha256(data).hexdigest()
+        raw = encode_event(head["seq"], head["type"], head["at"], prev, line)
+        out.append(raw + b"\n")
+        prev = line_digest(raw)
+    ledger.write_bytes(b"".join(out))
+
+
+def test_verify_catches_a_team_from_the_wrong_department(jssj, joint_ws):
+    rec = draw_joint(jssj)
+    pick = rec["picks"][0]
+    scjg_other = next(i for i in rec["departments"][1]["inspector_pool"] if i not in pick["inspectors"] and i != "1404282202004")
+
+    def swap(obj):  # the fire brigade's place taken by a 市场监管 inspector
+        obj["picks"][0]["inspectors"][3] = scjg_other
+
+    rewrite_record(joint_ws, swap)
+    res = jssj("verify")
+    assert res.exit_code == 1, res.output
+    assert f"{pick['entity']} 的执法人员与按规则重新分派的结果不符（各部门分别从本部门人员中抽取）" in res.output
+
+
+def test_verify_catches_departments_moved_in_the_record(jssj, joint_ws):
+    draw_joint(jssj)
+
+    def move(obj):  # a fire inspector listed under 市场监管 as well
+        obj["departments"][1]["inspector_pool"].append(obj["departments"][2]["inspector_pool"][0])
+
+    rewrite_record(joint_ws, move)
+    res = jssj("verify")
+    assert res.exit_code == 1, res.output
+    assert "联合抽查部门 xf 的执法人员与其他部门重复" in res.output
+    assert "联合抽查的部门、事项、每户人数或各部门执法人员与摇号时的计划和名录库不符" in res.output
