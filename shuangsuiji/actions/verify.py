@@ -167,7 +167,7 @@ def verify_workspace(
             path = ws.draws_dir / ev.record
             named.add(path.resolve())
             failures, notes = commits.check_line(ev)
-            for message in failures:
+            for message in failures + current.for_commit(ev):
                 res.fail(ev.seq, ws.show(path), message)
             res.notes.extend(notes)
         elif isinstance(ev, ReplaceEvent):

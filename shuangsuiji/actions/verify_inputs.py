@@ -3,7 +3,7 @@
 A draw whose ledger line names ``kept_inputs`` is checked against the copies of its plan and
 registries in ``draws/inputs/`` (``inputs.kept``), whatever ``plans/`` and ``data/`` hold
 now; a copy that is missing, altered or unreadable is a failure, reported once per copy
-with the draws that use it. A draw made before ssj kept its inputs is checked against the
+with the draws that use it. A commitment's copies (``ssj draw --commit``) are checked the same way. A draw made before ssj kept its inputs is checked against the
 current files when they still have the SHA-256 its record holds; when they do not, one note
 says which draws could not be re-derived, and why that is not an error.
 """
@@ -14,8 +14,8 @@ from typing import Any
 
 from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.errors import InputError, SsjError
-from shuangsuiji.inputs.kept import KeptInputs, kept_name_problems
-from shuangsuiji.ledger.events import DrawEvent
+from shuangsuiji.inputs.kept import KeptInputs, kept_name_problems, kept_shape_problems
+from shuangsuiji.ledger.events import CommitEvent, DrawEvent
 from shuangsuiji.workspace import Workspace
 
 _RESTORE = "请从备份恢复该文件（文件名就是其原始内容的 SHA-256，可用 sha256sum 核对），再运行 ssj verify"
@@ -48,6 +48,14 @@ class DrawInputs:
         if inputs is None and not problems:
             return None, ["账本行的 kept_inputs 应恰好列出计划和两个名录库（data/entities.csv、data/inspectors.csv）的副本"]
         return inputs, []
+
+    def for_commit(self, ev: CommitEvent) -> list[str]:
+        """A commitment's copies exist and hold their bytes (reported with the draws' bad copies); problems of its line."""
+        wrong = kept_shape_problems(ev.kept_inputs)
+        if not wrong:
+            for p in self.kept.copy_problems(ev.kept_inputs):
+                self.bad.setdefault(p.kept, (p.message, []))[1].append(ev.seq)
+        return wrong
 
     def matching(self, rec: DrawRecord) -> Any:
         """The current inputs when every file still has the hash the record holds, else None."""

@@ -17,6 +17,7 @@ the copy; ``ssj verify`` reports it as a failure.
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -94,6 +95,22 @@ class KeptInputs:
                         pass
             return None, [KeptProblem(self.ws.show(self._path(rel)), self._bad[rel]) for rel in kept.values() if rel in self._bad]
         return Inputs(plan, entities, inspectors, dict(hashes)), []
+
+    def copy_problems(self, kept: Mapping[str, str]) -> list[KeptProblem]:
+        """Each named copy exists and holds the bytes its name says (``kept_name_problems`` found the names
+        well formed); what a commitment's copies are checked by before any draw uses them."""
+        out = []
+        for rel in kept.values():
+            if rel not in self._bad and not self._path(rel).is_file():
+                self._bad[rel] = "留存的输入文件不存在（摇号时的计划或名录库副本被删除或移走）"
+            if rel not in self._bad:
+                try:
+                    self._hash_only(rel, PurePosixPath(rel).name.split(".", 1)[0])
+                except _Bad:
+                    pass
+            if rel in self._bad:
+                out.append(KeptProblem(self.ws.show(self._path(rel)), self._bad[rel]))
+        return out
 
     def _path(self, rel: str) -> Path:
         return self.ws.draws_dir / rel
@@ -180,6 +197,15 @@ def _three(kept: Mapping[str, str]) -> tuple[str, str, str] | None:
     if len(kept) != 3 or len(plans) != 1 or set(data) != {"entities.csv", "inspectors.csv"}:
         return None
     return plans[0], data["entities.csv"], data["inspectors.csv"]
+
+
+_KEPT = re.compile(rf"{STORE_DIR}/[0-9a-f]{{64}}\.[a-z0-9]+(\.gz)?")
+
+
+def kept_shape_problems(kept: Mapping[str, str]) -> list[str]:
+    """Copies named in a line's ``kept_inputs`` that are not ``inputs/<sha256>.<ext>[.gz]``."""
+    return [f"账本行的 kept_inputs 中 {shown} 的副本 {rel} 不是 draws/inputs/ 中按 SHA-256 命名的文件"
+            for shown, rel in kept.items() if not _KEPT.fullmatch(rel)]
 
 
 def kept_name_problems(kept: Mapping[str, str], hashes: Mapping[str, str]) -> list[str]:

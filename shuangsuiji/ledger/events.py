@@ -217,6 +217,7 @@ class CommitEvent(EventHead):
     pool_sha256: str
     source_plan: str
     source_date: str
+    kept_inputs: dict[str, str] = field(default_factory=dict)  # the committed files' copies (as a draw line's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -270,7 +271,7 @@ def _typed(ev: LedgerEvent) -> Event | None:
         return CommitEvent(*_head(ev), record=_text(d, "record"), record_sha256=_text(d, "record_sha256"),
                            text_sha256=_text(d, "text_sha256"), algorithm=_text(d, "algorithm"), k=_int(d, "k"),
                            pool_sha256=_text(d, "pool_sha256"), source_plan=_words(d, "source_plan"),
-                           source_date=_text(d, "source_date"))
+                           source_date=_text(d, "source_date"), kept_inputs=_names(d, "kept_inputs"))
     if ev.type == "result":
         get = d.get
         day, entity, result, measures, note = get("date"), get("entity"), get("result"), get("measures"), get("note")

@@ -294,3 +294,18 @@ def test_a_gbk_registry_is_hashed_parsed_and_kept_as_the_same_bytes(ssj, ws):
     entities.write_bytes(gbk.replace("在营".encode("gb18030"), "注销".encode("gb18030")))
     res = ok(ssj("verify"))
     assert "已修改" not in res.stdout
+
+
+def test_a_commitment_keeps_its_inputs_and_verify_checks_the_copies_before_any_reveal(ssj, ws):
+    ok(ssj("draw", "--task", "hazchem", "--commit", "--source-plan", "中国福利彩票 3D 第 2022089 期开奖号码",
+           "--source-date", "2022-04-08", "--today", "2022-04-06"))
+    (line,) = ledger_events(ws)
+    assert line["type"] == "commit" and list(line["kept_inputs"]) == list(INPUTS)
+    for shown, kept in line["kept_inputs"].items():
+        assert original(ws / "draws" / kept) == (ws / shown).read_bytes()
+    ok(ssj("verify"))
+    kept = ws / "draws" / line["kept_inputs"]["data/inspectors.csv"]
+    kept.write_bytes(kept.read_bytes() + b"\r\n")
+    res = ssj("verify")
+    assert res.exit_code == 1
+    assert f"draws/inputs/{kept.name}: 留存的输入文件内容的 SHA-256" in res.stderr and "账本第 1 号事件" in res.stderr
