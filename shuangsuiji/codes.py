@@ -107,5 +107,27 @@ PUBLICATION_STATES = ("on_time", "late", "pending", "overdue")
 
 PUBLICATION_LABELS = {"on_time": "按时公示", "late": "逾期公示", "pending": "待公示", "overdue": "逾期未公示"}
 
-SEED_ORIGINS = {"given": "现场给定（见证人掷骰、抽签等）", "generated": "系统生成（操作系统随机源，128 位）", "public": "公开随机数来源（RFC 3797）",
-                "committed": "事先承诺的公开随机数来源（两步摇号：先公布备选池，开奖后揭晓）"}
+# How a draw's seed was fixed: the record's ``seed_origin`` (given, generated, public since ssj.draw/1; dice and
+# committed added with seed kinds and two-phase draws) and what it means on the sheet and in the report.
+SEED_ORIGINS = {
+    "given": "手工录入：操作人员摇号时输入（未注明见证方式，只能靠在场的人证明种子没有被挑选）",
+    "dice": "见证人掷骰：见证人当场掷骰得出，操作人员照录",
+    "generated": "操作系统随机数：ssj 从操作系统的随机源生成 128 位种子",
+    "public": "公开随机数（一步摇号）：摇号时录入公开来源的号码，按 RFC 3797 组成种子",
+    "committed": "事先承诺的公开随机数（两步摇号：先公布备选池，开奖后揭晓）",
+}
+
+# The kinds the report counts and ssj check weighs, from the most to the least verifiable; each origin is one kind.
+SEED_KINDS = {
+    "committed": "承诺的公开随机数（两步摇号）",
+    "public": "公开随机数（一步摇号）",
+    "dice": "见证人掷骰",
+    "hand": "手工录入",
+    "os": "操作系统随机数",
+}
+SEED_ORIGIN_KINDS = {"committed": "committed", "public": "public", "dice": "dice", "given": "hand", "generated": "os"}
+UNKNOWN_SEED_KIND = "unknown"  # a record that could not be read, or an origin ssj does not know
+UNKNOWN_SEED_LABEL = "不明（摇号记录无法读取）"
+
+# What --seed-kind accepts for a --seed -> the record's seed_origin.
+SEED_KIND_WORDS = {"hand": "given", "手工": "given", "手工录入": "given", "dice": "dice", "掷骰": "dice", "见证人掷骰": "dice"}

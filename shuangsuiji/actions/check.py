@@ -74,6 +74,7 @@ def check_workspace(ws: Workspace, year: int | None, day: date | None = None) ->
         errors.extend(exc.items)
     count = None
     events: list = []
+    seed_warnings: list[InputError] = []
     if ws.ledger_path.exists():
         from shuangsuiji.ledger.state import event_problems
 
@@ -84,11 +85,12 @@ def check_workspace(ws: Workspace, year: int | None, day: date | None = None) ->
             errors.append(InputError(shown, p.line, p.message, "请运行 ssj verify 查看详情，并从备份恢复账本"))
         if not problems and inputs is not None:
             errors.extend(event_problems(events, shown))
+            seed_warnings = _seed_warnings(ws, events, inputs.plan.year, day)
     if inputs is not None:
         errors.extend(missing_ratio_errors(inputs))
     warnings = input_warnings(ws, inputs, calendars) if inputs is not None else []
     caps = cap_status(inputs, events, day) if inputs is not None and inputs.plan.max_checks is not None and not errors else None
-    return CheckResult(errors, summary, labels, count, warnings, caps)
+    return CheckResult(errors, summary, labels, count, warnings + seed_warnings, caps)
 
 
 def cap_status(inputs: Inputs, events: list, day: date | None) -> dict:
@@ -108,6 +110,28 @@ def cap_status(inputs: Inputs, events: list, day: date | None) -> dict:
     ]
     rows.sort(key=lambda r: (r["left"], r["id"]))
     return {"rule": caps.text(), "as_of": day.isoformat() if day is not None else None, "entities": rows}
+
+
+def _seed_warnings(ws: Workspace, events: list, year: int, day: date | None) -> list[InputError]:
+    """A warning when most of the year's live draws (in the ledger as of ``day``) had a seed typed by hand
+    (``draw.seeds``); each record's ``seed_origin`` is read from its first bytes only (a record may hold a
+    million-entity pool)."""
+    from shuangsuiji.draw.seeds import HEAD_BYTES, hand_warning, kind_counts, origin_in_head
+    from shuangsuiji.ledger.state import build_rounds, events_as_of
+
+    origins = []
+    for r in build_rounds(events_as_of(events, day)[0] if day is not None else events).values():
+        if r.year != year or r.voided:
+            continue
+        try:
+            with open(ws.draws_dir / r.draw.record, "rb") as fh:
+                origins.append((origin_in_head(fh.read(HEAD_BYTES)), False))
+        except OSError:
+            origins.append((None, False))  # ssj verify reports the missing record
+    text = hand_warning(year, kind_counts(origins))
+    if text is None:
+        return []
+    return [InputError(ws.show(ws.ledger_path), 0, text, "两步摇号的步骤见 README 的“两步摇号”一节和 docs/draw-algorithm.md 第 13 节")]
 
 
 def missing_ratio_errors(inputs: Inputs) -> list[InputError]:

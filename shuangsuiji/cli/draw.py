@@ -45,6 +45,7 @@ def draw(
     task: str = typer.Option(..., "--task", help="任务代号，如 hazchem（见 ssj plan）"),
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
     seed: Optional[str] = typer.Option(None, "--seed", help="种子：见证人掷骰结果、公开开奖号码等；不写则由系统生成 128 位随机种子"),
+    seed_kind: Optional[str] = typer.Option(None, "--seed-kind", help="与 --seed 同用：种子是怎样得出的，dice（见证人当场掷骰）或 hand（手工录入，默认）；写入记录和记录表"),
     source: Optional[List[str]] = typer.Option(None, "--source", help="RFC 3797 公开随机数来源，一组整数，如 \"2 5 12 8 10\"；可重复"),
     algorithm: Optional[str] = typer.Option(None, "--algorithm", help="sha256-rank（默认）或 rfc3797"),
     round_: Optional[int] = typer.Option(None, "--round", help="预期的轮次；与账本中的下一轮不符时拒绝"),
@@ -62,7 +63,7 @@ def draw(
 
     ws = workspace()
     day = today(today_)
-    _check_phase_options(commit, reveal, seed, source, source_plan, source_date, dry_run, round_)
+    _check_phase_options(commit, reveal, seed, source, source_plan, source_date, dry_run, round_, seed_kind)
     if commit:
         _commit(ws, task, year, day, source_plan or "", source_date or "", algorithm, round_, as_json)
         return
@@ -72,7 +73,8 @@ def draw(
 
             record, event, inputs = reveal_task(ws, year, RevealRequest(task, day, tuple(source or ())), dry_run)
         else:
-            req = DrawRequest(task=task, day=day, seed=seed, sources=tuple(source or ()), algorithm=algorithm, round=round_)
+            req = DrawRequest(task=task, day=day, seed=seed, sources=tuple(source or ()), algorithm=algorithm, round=round_,
+                              seed_kind=seed_kind)
             record, event, inputs = draw_task(ws, year, req, dry_run)
     path = record_path(ws, record.year, record.task, record.round)
     if as_json:
@@ -83,7 +85,7 @@ def draw(
     _render_draw(record, ws.show(path), event, dry_run, inputs.plan.categories)
 
 
-def _check_phase_options(commit: bool, reveal: bool, seed, source, source_plan, source_date, dry_run: bool, round_) -> None:
+def _check_phase_options(commit: bool, reveal: bool, seed, source, source_plan, source_date, dry_run: bool, round_, seed_kind=None) -> None:
     from shuangsuiji.errors import BadOptions
 
     if commit and reveal:
@@ -97,6 +99,8 @@ def _check_phase_options(commit: bool, reveal: bool, seed, source, source_plan, 
             raise BadOptions("--commit 需要 --source-plan 和 --source-date", "如 --source-plan \"中国福利彩票 3D 第 2022089 期开奖号码\" --source-date 2022-04-08")
     elif source_plan is not None or source_date is not None:
         raise BadOptions("--source-plan、--source-date 只能与 --commit 同用", "两步摇号第一步：ssj draw --task ... --commit --source-plan ... --source-date ...")
+    if seed_kind is not None and (commit or reveal):
+        raise BadOptions("--seed-kind 只能与 --seed 同用", "两步摇号的种子来自承诺的公开来源，无需 --seed-kind")
     if reveal and (seed is not None or round_ is not None):
         raise BadOptions("--reveal 不能与 --seed、--round 同用：揭晓的轮次和种子都由承诺决定", "请只用 --source 按顺序给出开奖号码")
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from shuangsuiji import __version__
+from shuangsuiji.codes import SEED_KIND_WORDS
 from shuangsuiji.draw.caps import at_cap, checked_entities, over_cap, sorted_entries, targeted_additions, year_checks
 from shuangsuiji.draw.cycle import cycle_drawn, draw_round, strata_drawn
 from shuangsuiji.draw.ranking import ALGORITHMS, parse_source, rfc3797_key
@@ -68,6 +69,7 @@ class DrawRequest:
     sources: tuple[str, ...] = ()
     algorithm: str | None = None
     round: int | None = None
+    seed_kind: str | None = None  # --seed-kind: how a --seed was fixed (codes.SEED_KIND_WORDS); None: typed by hand
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,10 @@ def resolve_seed(req: DrawRequest, generated: str) -> Seed:
     """
     if req.sources and req.seed is not None:
         raise BadSeed("--seed 与 --source 只能二选一", "用 --source 逐个给出公开随机数来源，或用 --seed 直接给出种子")
+    if req.seed_kind is not None and (req.seed is None or req.seed_kind.strip().lower() not in SEED_KIND_WORDS):
+        raise BadSeed("--seed-kind 只能与 --seed 同用：只有 --seed 需要说明种子是怎样得出的" if req.seed is None
+                      else f"--seed-kind 的值 {req.seed_kind} 无法识别",
+                      "--seed-kind 写 dice（见证人当场掷骰）或 hand（手工录入，默认），并与 --seed 同用")
     algorithm = req.algorithm
     sources: list[tuple[int, ...]] = []
     if req.sources:
@@ -104,7 +110,7 @@ def resolve_seed(req: DrawRequest, generated: str) -> Seed:
         text, origin = rfc3797_key([list(s) for s in sources]), "public"
         algorithm = algorithm or "rfc3797"
     elif req.seed is not None:
-        text, origin = normalize_seed(req.seed), "given"
+        text, origin = normalize_seed(req.seed), SEED_KIND_WORDS[(req.seed_kind or "hand").strip().lower()]
         if not text:
             raise BadSeed("--seed 不能为空", "请填写见证人掷骰结果、公开开奖号码等作为种子，或不写 --seed 由系统生成")
     else:

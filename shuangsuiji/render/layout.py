@@ -397,7 +397,19 @@ def _integrity(report: Report) -> Section:
     paragraphs += [f"注意：{n}" for n in i.notes]
     paragraphs += [f"注意：{n}" for n in report.notes]
     paragraphs.append("复核内容与 ssj verify 相同：账本哈希链、每次摇号的记录文件、按种子重新摇号比对、公示文件的 SHA-256。")
-    return Section("integrity", "七、账本复核", "账本复核", tuple(paragraphs), (table,), alert=not i.ok)
+    paragraphs.append("种子越难被摇号的人挑选，摇号结果越可信：两步摇号（先公布备选池、开奖后才有随机数）最可信；一步摇号的公开随机数、"
+                      "见证人掷骰和操作系统随机数（正式摇号时才生成）次之；手工录入的种子只能靠在场的人证明没有被挑选过。")
+    if report.seed_warning:
+        paragraphs.append(f"注意：{report.seed_warning}。")
+    return Section("integrity", "七、账本复核", "账本复核", tuple(paragraphs), (table, seed_table(report)), alert=not i.ok)
+
+
+def seed_table(report: Report) -> Table:
+    """Rounds of the year by how their seed was fixed (``draw.seeds``)."""
+    rows = report.seeds
+    return Table("摇号种子的确定方式", ("种子的确定方式", "有效轮次", "作废轮次"),
+                 tuple((s.label, s.live, s.voided) for s in rows),
+                 ("合计", sum(s.live for s in rows), sum(s.voided for s in rows)))
 
 
 def task_csv_table(report: Report) -> Table:

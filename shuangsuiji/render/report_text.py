@@ -9,6 +9,7 @@ from shuangsuiji.render.layout import (
     Section,
     Table,
     cell_text,
+    seed_table,
     sections,
     subtitle,
     task_csv_table,
@@ -49,12 +50,12 @@ def _md_table(t: Table) -> list[str]:
 
 
 def render_csv(report: Report) -> bytes:
-    """The per-task table, then, after an empty row, the credit section's tables (each under a row with its title),
-    through the one CSV writer (UTF-8 with BOM, CRLF, inert cells)."""
+    """The per-task table, then, after an empty row, the credit section's tables and the seed kinds' table (each
+    under a row with its title), through the one CSV writer (UTF-8 with BOM, CRLF, inert cells)."""
     t = task_csv_table(report)
     rows: list = [t.headers, *t.rows, *([t.total] if t.total is not None else [])]
     credit = next(s for s in sections(report) if s.key == "credit")
-    for table in credit.tables:
+    for table in (*credit.tables, seed_table(report)):
         rows += [(), (table.title,), table.headers, *table.rows, *([table.total] if table.total is not None else [])]
         if not table.rows:
             rows.append((table.empty,))

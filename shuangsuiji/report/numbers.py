@@ -44,6 +44,7 @@ from shuangsuiji.deadlines.workdays import WorkCalendar
 from shuangsuiji.draw.joint import department_teams
 from shuangsuiji.draw.record import DrawRecord, Pick
 from shuangsuiji.draw.replace import current_picks
+from shuangsuiji.draw.seeds import hand_warning, kind_counts, kind_label
 from shuangsuiji.ledger.chain import LedgerEvent
 from shuangsuiji.ledger.state import Round, build_rounds
 from shuangsuiji.records import Entity, Inspector, Plan, Task, stratum_count
@@ -61,6 +62,7 @@ from shuangsuiji.report.records import (
     Month,
     Report,
     RoundRow,
+    SeedKindRow,
     SmallTeam,
     Tally,
     TaskFrequency,
@@ -126,9 +128,25 @@ def build_report(
         credit=credit_section(year, today, grade_sizes(entities, plan.categories), by_id, live, events, plan.max_checks),
         departments=departments_section(plan, inspectors, live, records),
         timeline=_timeline(year, [r for rs in by_task.values() for r in rs]),
+        seeds=_seeds(by_task, records),
+        seed_warning=hand_warning(year, kind_counts(_origins(by_task, records))),
         integrity=integrity,
         notes=tuple(notes),
     )
+
+
+def _origins(by_task: Mapping[str, list[Round]], records: Mapping) -> list[tuple[str | None, bool]]:
+    """(seed_origin or None when the record could not be read, voided) of each round of the year."""
+    out = []
+    for rounds in by_task.values():
+        for r in rounds:
+            rec = records.get((r.task, r.number))
+            out.append((rec.seed_origin if rec is not None else None, r.voided))
+    return out
+
+
+def _seeds(by_task: Mapping[str, list[Round]], records: Mapping) -> tuple[SeedKindRow, ...]:
+    return tuple(SeedKindRow(c.kind, kind_label(c.kind), c.live, c.voided) for c in kind_counts(_origins(by_task, records)))
 
 
 class _Scopes:

@@ -552,6 +552,19 @@ class Departments(JsonRecord):
         _set(self, joint_share=Share(self.joint_picks, self.picks))
 
 
+# ---------------------------------------------------------------- seed kinds
+
+
+@dataclass(frozen=True)
+class SeedKindRow(JsonRecord):
+    """Rounds of the year whose seed was fixed one way (``draw.seeds``): live and voided apart."""
+
+    kind: str  # a key of codes.SEED_KINDS, or "unknown"
+    label: str
+    live: int
+    voided: int
+
+
 # ---------------------------------------------------------------- the report
 
 
@@ -587,6 +600,8 @@ class Report(JsonRecord):
     credit: Credit
     departments: Departments
     timeline: tuple[Month, ...]
+    seeds: tuple[SeedKindRow, ...] = ()  # rounds by how their seed was fixed, every kind (zeros too)
+    seed_warning: str | None = None  # most live rounds typed by hand (draw.seeds.hand_warning)
     notes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

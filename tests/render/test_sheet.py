@@ -32,7 +32,7 @@ def test_sheet_prints_the_draw(ssj, ws):
     for text in (
         "长子县应急管理局2022年“双随机、一公开”抽查工作计划（长子应急发〔2022〕23号）",
         "2022年危险化学品生产经营企业双随机抽查计划（任务代号 hazchem）",
-        "第 1 轮；2022年4月6日", chinese_datetime(rec["created_at"]), "见证人掷骰 3-5-2", "现场给定",
+        "第 1 轮；2022年4月6日", chinese_datetime(rec["created_at"]), "见证人掷骰 3-5-2", "手工录入",
         "取排序值最小的 9 家", "41 家（类别：危险化学品生产、危险化学品经营，状态为在营）", rec["pool_sha256"], record_sha,
         "draws/ledger.jsonl 第 1 号事件", "9 家（范围内 41 家 × 抽查比例 20% = 8.2，有小数时进为整数，至少 1 家）",
         "sha256sum draws/2022/hazchem-r1.json", "sha256sum pool.txt",
@@ -84,7 +84,7 @@ def test_sheet_for_rfc3797_round_points_to_the_document(ssj, ws):
     assert "RFC 3797" in res.stdout
     ok(ssj("sheet", "--task", "coal", "--round", "1"))
     page = (ws / "draws" / "2022" / "coal-r1-sheet.html").read_text(encoding="utf-8")
-    assert "公开随机数来源（RFC 3797）" in page and "公开来源 2" in page and "2 5 12 8 10" in page
+    assert "公开随机数（一步摇号）" in page and "公开来源 2" in page and "2 5 12 8 10" in page
     assert "docs/draw-algorithm.md 第 5 节" in page and "<pre>" not in page
 
 
@@ -111,7 +111,7 @@ def test_sheet_page_one_holds_the_draw_and_the_signatures_the_appendix_the_hashe
     assert ".appendix { page-break-before: always; break-before: page; }" in css
     assert ".signs { margin-top: 5mm; page-break-inside: avoid; break-inside: avoid; }" in css
     first, appendix = _split(page)
-    for text in ("长子应急发〔2022〕23号", "任务代号 hazchem", "2022年4月6日", "见证人掷骰 3-5-2", "现场给定",
+    for text in ("长子应急发〔2022〕23号", "任务代号 hazchem", "2022年4月6日", "见证人掷骰 3-5-2", "手工录入",
                  "抽取家数", "摇号人（签字）", "监督人（签字）", "见证人（签字）"):
         assert text in first, text
     assert first.index("见证人（签字）") > first.index(rec["picks"][-1]["entity"])  # signatures under the picks
