@@ -21,6 +21,13 @@ categories:
   hazchem_trading: 危险化学品经营
   industry_trade: 工贸
 
+# 每户每年检查次数上限（可选，跨全部任务）：已达上限的企业不再参加本年度的随机抽取；100% 的任务和
+# 黑名单企业定向检查照常检查，记为超过上限。可写一个数（如 max_checks_per_year: 2），或按等级、类别分别写；
+# 需要时去掉下面三行开头的 #：
+# max_checks_per_year:
+#   default: 2
+#   by_grade: {{A: 1, D: 4}}
+
 # 抽查任务，对应计划表的每一行；序号按这里的先后排列。
 tasks:
   - id: hazchem                   # 任务代号：小写英文，命令中使用，如 ssj draw --task hazchem
@@ -33,6 +40,8 @@ tasks:
     # 按信用风险等级分级抽取（可选）：每个等级分别抽取 ceil(该等级在营家数×比例) 家，0% 表示该等级不抽取；
     # 没有等级（或等级未列出）的企业按上面的 ratio 抽取。需要时去掉下一行开头的 #：
     # ratio_by_risk: {{A: 0%, B: 10%, C: 30%, D: 100%}}
+    # 范围内列入失信黑名单的企业每轮都检查（定向，在随机抽取之外）时，去掉下一行开头的 #：
+    # always_include_blacklisted: true
     start: {year}-04-01               # 抽查时间起
     end: {year}-06-30                 # 抽查时间止；结果须在检查结束后 publish_within_workdays 个工作日内公示
     department: 某县应急管理局        # 抽查发起部门
