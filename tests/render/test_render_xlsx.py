@@ -48,6 +48,22 @@ def test_markdown_text_never_carries_html():
     assert md_cell("a|b\\c\nd") == "a\\|b\\\\c d"
 
 
+def test_markdown_text_makes_no_link_image_code_or_emphasis():
+    """What a renderer (markdown-it, CommonMark with tables, as a portal would) makes of a hostile
+    name is the name itself as text, in a paragraph and in a table cell."""
+    from markdown_it import MarkdownIt
+
+    md = MarkdownIt("commonmark").enable("table")
+    for name in ("[点此领取补贴](http://phish.example)", "![x](http://t.example/p.png)", "*示例* __有限公司__",
+                 "`rm -rf`", "a\\*b\\", "<http://x.example>", "[x]: http://ref.example", "示例_煤业_有限公司"):
+        para = md.render(md_text(name))
+        cell = md.render(f"| 名称 |\n|---|\n| {md_cell(name)} |\n")
+        for html in (para, cell):
+            assert not any(tag in html for tag in ("<a ", "<img", "<code", "<em", "<strong")), (name, html)
+        text = name.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        assert para == f"<p>{text}</p>\n" and f"<td>{text}</td>" in cell, (name, para, cell)
+
+
 def test_dates_and_times_in_chinese():
     assert chinese_date("2022-04-06") == "2022年4月6日"
     assert chinese_datetime("2022-04-06T09:05:03+08:00") == "2022年4月6日 9时05分03秒"
