@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -44,7 +45,9 @@ def load_report(ws: Workspace, year: int | None, today: date) -> Report:
 
     def keep(ev: DrawEvent, rec: DrawRecord) -> None:
         if ev.line in wanted:
-            parsed[ev.line] = rec
+            # The report reads a record's picks and teams, never its scope or pool (a tenth of the
+            # registry per record): those are not kept for the whole year's records at once.
+            parsed[ev.line] = dataclasses.replace(rec, scope=(), pool=())
 
     # One verify, which reads every record anyway: the report takes its records from it.
     integrity = Integrity.from_verify(verify_workspace(ws, ledger=ledger, inputs=inputs, on_record=keep))
