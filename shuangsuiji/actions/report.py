@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from shuangsuiji.deadlines.workdays import WorkCalendar
-from shuangsuiji.draw.record import DrawRecord
+from shuangsuiji.draw.record import DrawRecord, Pick
 from shuangsuiji.errors import CheckFailed
 from shuangsuiji.ledger.events import DrawEvent, typed
 from shuangsuiji.report.numbers import build_report
@@ -43,11 +43,15 @@ def load_report(ws: Workspace, year: int | None, today: date) -> Report:
     wanted = {ev.line for ev in draws}
     parsed: dict[int, DrawRecord] = {}  # ledger line of a draw -> its record
 
+    same: dict = {}  # one object for each value that recurs across picks (categories, towns, teams)
+
     def keep(ev: DrawEvent, rec: DrawRecord) -> None:
         if ev.line in wanted:
             # The report reads a record's picks and teams, never its scope or pool (a tenth of the
-            # registry per record): those are not kept for the whole year's records at once.
-            parsed[ev.line] = dataclasses.replace(rec, scope=(), pool=())
+            # registry per record): those are not kept for the whole year's records at once, and the
+            # picks' recurring values are kept once (equal values: the same report).
+            picks = tuple(_shared(p, same) for p in rec.picks)
+            parsed[ev.line] = dataclasses.replace(rec, scope=(), pool=(), picks=picks)
 
     # One verify, which reads every record anyway: the report takes its records from it.
     integrity = Integrity.from_verify(verify_workspace(ws, ledger=ledger, inputs=inputs, on_record=keep))
@@ -64,3 +68,10 @@ def load_report(ws: Workspace, year: int | None, today: date) -> Report:
             f"第一处：{first.get('file')}: {first.get('message')}",
             "请运行 ssj verify 查看全部问题，从备份恢复账本后重新生成报告",
         ) from None
+
+
+def _shared(p: Pick, same: dict) -> Pick:
+    """The pick with its category, town and team as the objects ``same`` already holds for equal values."""
+    keep = same.setdefault
+    return dataclasses.replace(p, category=keep(p.category, p.category), town=keep(p.town, p.town),
+                               inspectors=keep(p.inspectors, p.inspectors), inspector_names=keep(p.inspector_names, p.inspector_names))
