@@ -23,6 +23,7 @@ from typing import Mapping, Sequence
 
 from shuangsuiji.codes import REPLACE_REASONS, SEED_ORIGINS
 from shuangsuiji.draw.commit import Commitment
+from shuangsuiji.draw.joint import department_teams
 from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.inputs.plan import period_label
 from shuangsuiji.ledger.events import ReplaceEvent
@@ -173,7 +174,7 @@ def _facts(plan: Plan, task: Task, record: DrawRecord) -> str:
          f"{len(record.excluded)} 家；备选 {len(record.pool)} 家"),
         ("抽取家数", count_text(record, task)),
         ("抽取方法", METHOD_TEXT.get(record.algorithm, record.algorithm).format(k=record.k)),
-        ("每户执法人员", f"{record.inspectors_per_check} 名" + ("；属地回避" if record.local_avoidance else "")),
+        ("每户执法人员", f"{record.inspectors_per_check} 名" + _departments_text(record) + ("；属地回避" if record.local_avoidance else "")),
         ("记录生成时间", chinese_datetime(record.created_at) if record.created_at else ""),
     ]
     return _rows(rows, frozenset({"种子"}))
@@ -186,7 +187,7 @@ def _picks(plan: Plan, record: DrawRecord) -> str:
     out += [f"<th>{h}</th>" for h in ("序号", "企业名称", "统一社会信用代码", "类别", "乡镇", "执法人员")]
     out.append("</tr></thead>\n<tbody>\n")
     for n, p in enumerate(record.picks, start=1):
-        team = "、".join(f"<span class=\"nw\">{e(nm)}（{e(i)}）</span>" for nm, i in zip(p.inspector_names, p.inspectors))
+        team = _team_html(record, p)
         category = p.category
         out.append(
             f"<tr><td class=\"c\">{n}</td><td>{e(p.name)}</td><td class=\"uscc\">{e(p.entity)}</td>"
@@ -195,6 +196,26 @@ def _picks(plan: Plan, record: DrawRecord) -> str:
         )
     out.append("</tbody>\n</table>\n")
     return "".join(out)
+
+
+def _departments_text(record: DrawRecord) -> str:
+    """A joint draw's quotas: （部门联合抽查：甲局 2 名、乙局 1 名，各部门从本部门人员中抽取）; "" otherwise."""
+    if not record.departments:
+        return ""
+    quotas = "、".join(f"{d.name} {d.inspectors_per_check} 名" for d in record.departments)
+    return f"（部门联合抽查：{quotas}，各部门从本部门人员中抽取）"
+
+
+def _team_html(record: DrawRecord, p) -> str:
+    """A pick's team: names with their ids; in a joint draw one line per department."""
+    e = html.escape
+
+    def people(names, ids) -> str:
+        return "、".join(f"<span class=\"nw\">{e(nm)}（{e(i)}）</span>" for nm, i in zip(names, ids))
+
+    if not record.departments:
+        return people(p.inspector_names, p.inspectors)
+    return "<br>".join(f"{e(d.name)}：{people(names, ids)}" for d, ids, names in department_teams(record, p))
 
 
 def _replacements(record: DrawRecord, replacements: Sequence[ReplaceEvent], names: Mapping[str, str]) -> str:

@@ -329,3 +329,14 @@ def test_verify_catches_departments_moved_in_the_record(jssj, joint_ws):
     assert res.exit_code == 1, res.output
     assert "联合抽查部门 xf 的执法人员与其他部门重复" in res.output
     assert "联合抽查的部门、事项、每户人数或各部门执法人员与摇号时的计划和名录库不符" in res.output
+
+
+def test_sheet_of_a_joint_draw_shows_each_departments_team(jssj, joint_ws):
+    rec = draw_joint(jssj)
+    ok(jssj("sheet", "--task", JOINT_TASK, "--round", "1"))
+    html = (joint_ws / "draws" / "2022" / f"{JOINT_TASK}-r1-sheet.html").read_text(encoding="utf-8")
+    assert "4 名（部门联合抽查：长子县应急管理局 2 名、长子县市场监督管理局 1 名、长子县消防救援大队 1 名，各部门从本部门人员中抽取）" in html
+    first = rec["picks"][0]
+    names, ids = first["inspector_names"], first["inspectors"]
+    assert (f'长子县市场监督管理局：<span class="nw">{names[2]}（{ids[2]}）</span><br>'
+            f'长子县消防救援大队：<span class="nw">{names[3]}（{ids[3]}）</span>') in html
