@@ -255,3 +255,17 @@ def test_verify_finds_an_altered_commitment_file(ssj, ws):
     assert ledger_bytes(ws) == before
     res = reveal(ssj, "3 5 2")
     assert res.exit_code == 2 and ledger_bytes(ws) == before
+
+
+def test_teams_of_a_reveal_are_balanced_by_the_checks_as_they_stood_at_the_commit(ssj, ws):
+    draw(ssj, "coal", "2022-04-05", "c1")
+    ok(commit(ssj))
+    committed = json.loads((ws / "draws" / "2022" / "hazchem-r1-commit-1.json").read_text(encoding="utf-8"))["draw"]
+    draw(ssj, "coal", "2022-04-07", "c2")  # drawn between commit and reveal: not in the reveal's earlier checks
+    rec = json.loads(ok(reveal(ssj, "3 5 2")).stdout)
+    assert rec["prior_checks"] == committed["prior_checks"] and sum(rec["prior_checks"].values()) == 2 * len(
+        json.loads((ws / "draws" / "2022" / "coal-r1.json").read_text(encoding="utf-8"))["picks"])
+    later = draw(ssj, "industry", "2022-07-05", "i1")  # a later draw counts the reveal's teams
+    assert sum(later["prior_checks"].values()) == sum(2 * len(json.loads(p.read_text(encoding="utf-8"))["picks"])
+                                                      for p in map((ws / "draws" / "2022").joinpath, ("coal-r1.json", "coal-r2.json", "hazchem-r1.json")))
+    ok(ssj("verify"))
