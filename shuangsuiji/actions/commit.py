@@ -199,7 +199,7 @@ def reveal_task(ws: Workspace, year: int | None, req: RevealRequest, dry_run: bo
         seed = Seed(given.text, "committed", given.algorithm, given.sources)
         prior = prior_checks_at(ws, rounds, inputs.plan.year, ev.seq)
         record = prepare_draw(inputs, rounds, DrawRequest(task.id, req.day, round=ev.round), seed, now_china().isoformat(), prior,
-                              blacklisted_on(events, req.day))
+                              blacklisted_on(events, req.day), checks_before=ev.seq)  # the caps as they stood at the commit
         changed = differences(frozen_draw(record), committed.draw)
         if changed:
             raise CommitmentChanged(

@@ -41,6 +41,7 @@ from shuangsuiji.actions.verify_strata import (
     strata_against_plan,
 )
 from shuangsuiji.draw.caps import RunningChecks
+from shuangsuiji.draw.caps import year_checks as caps_year_checks
 from shuangsuiji.draw.cycle import (
     cycle_drawn,
     draw_round,
@@ -254,6 +255,8 @@ def _check_draw(
     if out:
         return out, None
     year_checks = checks or {}
+    if rec.commit is not None and (rec.capped or rec.over_cap):  # a reveal: the caps as they stood at its commit
+        year_checks = caps_year_checks(rounds, rec.year, rec.commit.seq)
     out += check_caps(rec, year_checks)
     listed = _listed_before(blacklist or [], ev.seq, rec.date)
     out += check_targeted(rec, listed)

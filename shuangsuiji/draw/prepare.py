@@ -12,6 +12,7 @@ the files and the ledger lock are ``actions.draw``'s.
 from __future__ import annotations
 
 import dataclasses
+import math
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -129,6 +130,7 @@ def prepare_draw(
     created_at: str,
     prior_checks: Mapping[str, int] | None = None,
     blacklisted: frozenset[str] = frozenset(),
+    checks_before: float = math.inf,
 ) -> DrawRecord:
     """The complete draw record for the next round of a task.
 
@@ -141,6 +143,8 @@ def prepare_draw(
         prior_checks: inspector id -> checks assigned to them earlier in the year (``draw.teams``).
         blacklisted: the entities on the blacklist on the draw day (``ledger.blacklist.blacklisted_on``): a task
             with ``always_include_blacklisted`` adds those of its scope the draw did not pick (``draw.caps``).
+        checks_before: the yearly cap counts the live rounds drawn before this ledger event (a reveal: its
+            commit line's, so that it draws what was committed); every round given by default.
 
     Raises:
         UnknownTask, DateOutOfRange, RoundExists, RoundSkipped, SeedReused, EmptyScope,
@@ -154,7 +158,7 @@ def prepare_draw(
     if seed.origin != "committed":  # a committed pool was fixed before its seed existed: reuse steers nothing
         _check_seed_unused(rounds, seed.text)
     live = [r for r in existing if not r.voided]
-    checks = year_checks(rounds, plan.year) if plan.max_checks is not None else {}  # draw.caps
+    checks = year_checks(rounds, plan.year, checks_before) if plan.max_checks is not None else {}  # draw.caps
     if task.stratified:
         sel = _stratified(inputs, task, seed, live, checks)
     else:

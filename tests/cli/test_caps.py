@@ -220,3 +220,19 @@ def test_verify_catches_an_entity_at_its_cap_that_was_drawn_anyway(ssj, ws):
     assert res.exit_code == 1
     assert "已达检查次数上限而不参加抽取的企业（capped）与计划的 max_checks_per_year 和账本推出的不符" in res.stderr
     assert first
+
+
+def test_a_reveal_draws_what_its_commitment_froze_when_other_draws_came_between(ssj, ws):
+    """The cap counts the rounds before the commit line: a round of another task drawn before the reveal changes nothing."""
+    set_caps(ws, "max_checks_per_year: 1\n")
+    path = ws / "plans" / "2022.yaml"
+    path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n  - id: extra\n    name: 危化专项\n    type: 定向\n"
+                    "    matter: 专项检查\n    scope_label: 危化企业\n    scope: [hazchem_production, hazchem_trading]\n"
+                    "    ratio: 50%\n    start: 2022-04-01\n    end: 2022-06-30\n", encoding="utf-8")
+    draw(ssj, "hazchem", "承诺前", "2022-04-06")
+    ok(ssj("draw", "--task", "hazchem", "--commit", "--source-plan", "福彩 3D", "--source-date", "2022-04-09", "--today", "2022-04-07"))
+    between = draw(ssj, "extra", "其间 专项", "2022-04-08")  # checks hazchem's entities after the commit
+    rec = json.loads(ok(ssj("draw", "--task", "hazchem", "--reveal", "--source", "3 5 2", "--today", "2022-04-09", "--json")).stdout)
+    assert rec["capped"] and rec["commit"]
+    assert not {c["id"] for c in rec["capped"]} & set(picks(between))  # checked after the commit: not counted
+    assert "复核通过" in ok(ssj("verify")).stdout
