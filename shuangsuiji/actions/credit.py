@@ -101,11 +101,14 @@ def finding_list(ws: Workspace, year: int | None, today: date) -> FindingList:
     return FindingList(cut, year, left_out, tuple(rows))
 
 
-def write_finding_list(ws: Workspace, out: Path, data: bytes, force: bool) -> None:
+def write_finding_list(ws: Workspace, out: Path, data: bytes, force: bool, option: str = "--csv") -> None:
     """Write the list's CSV or XLSX bytes to ``out`` (never into ssj's own folders; an existing file only with ``force``)."""
-    write_output(ws, out, data, REPORT, force)
+    write_output(ws, out, data, REPORT, force, option, _EXAMPLE[option])
 
 
-def check_finding_list_path(ws: Workspace, out: Path, force: bool) -> None:
-    """Refuse ``out`` before any work (OutputRefused, exit 2, nothing written)."""
-    check_output(ws, out, REPORT, force)
+def check_finding_list_path(ws: Workspace, out: Path, force: bool, option: str = "--csv") -> None:
+    """Refuse ``out`` before any work (OutputRefused, exit 2, nothing written); its hints name ``option``."""
+    check_output(ws, out, REPORT, force, option, _EXAMPLE[option])
+
+
+_EXAMPLE = {"--csv": "诚信档案.csv", "--xlsx": "诚信档案.xlsx"}

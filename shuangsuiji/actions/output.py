@@ -45,7 +45,8 @@ def _own_place(ws: Workspace, path: Path, kind: str) -> bool:
     )
 
 
-def check_output(ws: Workspace | None, path: Path, kind: str, force: bool) -> None:
+def check_output(ws: Workspace | None, path: Path, kind: str, force: bool, option: str = "--out",
+                 example: str = "报告.html") -> None:
     """Refuse an output path that ssj must not write. Raises OutputRefused (exit 2); changes nothing.
 
     Args:
@@ -53,11 +54,13 @@ def check_output(ws: Workspace | None, path: Path, kind: str, force: bool) -> No
         path: the path as the user gave it.
         kind: SHEET, REPORT or EXPORT.
         force: ``--force`` was given (replace an existing file that is not one of ssj's own).
+        option, example: the option that named the path and a file name for it, for the hints
+            (``ssj credit --list --csv`` is told ``--csv 文件名``, not ``--out``).
     """
     target = path.expanduser().resolve()
     shown = path.as_posix()
     if target.is_dir():
-        raise OutputRefused(f"{shown} 是一个文件夹，不能作为输出文件", "请写出文件名，例如 --out 报告.html")
+        raise OutputRefused(f"{shown} 是一个文件夹，不能作为输出文件", f"请写出文件名，例如 {option} {example}")
     if ws is not None:
         folders = [f for f in (ws.plans_dir, ws.data_dir, ws.calendar_dir, ws.draws_dir) if _inside(target, f)]
         if folders and not _own_place(ws, target, kind):
@@ -65,13 +68,14 @@ def check_output(ws: Workspace | None, path: Path, kind: str, force: bool) -> No
             raise OutputRefused(
                 f"不能写入 {ws.show(target)}：{own} 是 ssj 存放计划、名录库、日历、账本、摇号记录和公示文件的文件夹，"
                 "写在这里可能覆盖其中的文件",
-                "请写到这些文件夹以外，例如工作区根目录或桌面：--out 文件名",
+                f"请写到这些文件夹以外，例如工作区根目录或桌面：{option} 文件名",
             )
     if target.exists() and not force:
         raise OutputRefused(f"{shown} 已存在，不会覆盖", "如确需覆盖，请加 --force；或换一个文件名")
 
 
-def write_output(ws: Workspace | None, path: Path, data: bytes, kind: str, force: bool) -> None:
+def write_output(ws: Workspace | None, path: Path, data: bytes, kind: str, force: bool, option: str = "--out",
+                 example: str = "报告.html") -> None:
     """Check ``path`` against the rule above, then write ``data`` to it atomically."""
-    check_output(ws, path, kind, force)
+    check_output(ws, path, kind, force, option, example)
     atomic_write_bytes(path, data)

@@ -58,14 +58,14 @@ def credit(
     from shuangsuiji.actions.credit import check_finding_list_path, finding_list, write_finding_list
     from shuangsuiji.render import credit as view
 
-    out = csv or xlsx
+    out, option = (csv, "--csv") if csv is not None else (xlsx, "--xlsx")
     if out is not None:
-        check_finding_list_path(ws, out, force)  # before the work: a refused path costs nothing
+        check_finding_list_path(ws, out, force, option)  # before the work: a refused path costs nothing
     found = finding_list(ws, year, day)
     if out is not None:
         data = view.list_csv(found.rows, found.today, found.year) if csv is not None else \
             view.list_xlsx(found.rows, found.today, found.year, found.left_out)
-        write_finding_list(ws, out, data, force)
+        write_finding_list(ws, out, data, force, option)
         typer.echo(f"已写入 {out}（{len(found.rows)} 家企业）。")
     elif as_json:
         emit_json(found.to_json())

@@ -223,6 +223,35 @@ def test_refusals_leave_the_workspace_byte_identical(ssj, ws, args, message, mon
     assert tree_digest(ws) == before
 
 
+def test_a_refused_path_is_told_the_option_it_came_by(ssj, ws, monkeypatch):
+    """The hints name --csv or --xlsx, the options ssj credit has (it has no --out)."""
+    monkeypatch.chdir(ws)
+    (ws / "lists").mkdir()
+    before = tree_digest(ws)
+    res = ssj("credit", "--list", "--xlsx", "data/list.xlsx")
+    assert res.exit_code == 2 and res.stderr == (
+        "不能写入 data/list.xlsx：data/ 是 ssj 存放计划、名录库、日历、账本、摇号记录和公示文件的文件夹，写在这里可能覆盖其中的文件\n"
+        "  提示：请写到这些文件夹以外，例如工作区根目录或桌面：--xlsx 文件名\n")
+    res = ssj("credit", "--list", "--csv", "lists")
+    assert res.exit_code == 2 and res.stderr == "lists 是一个文件夹，不能作为输出文件\n  提示：请写出文件名，例如 --csv 诚信档案.csv\n"
+    assert tree_digest(ws) == before
+
+
+def test_the_path_check_names_the_option_directly(ws):
+    from shuangsuiji.actions.credit import check_finding_list_path
+    from shuangsuiji.errors import OutputRefused
+    from shuangsuiji.workspace import find_workspace
+
+    w = find_workspace(ws)
+    with pytest.raises(OutputRefused) as err:
+        check_finding_list_path(w, ws / "draws" / "x.csv", False, "--csv")
+    assert err.value.hint.endswith("：--csv 文件名")
+    with pytest.raises(OutputRefused) as err:
+        check_finding_list_path(w, ws / "data", True, "--xlsx")
+    assert err.value.hint == "请写出文件名，例如 --xlsx 诚信档案.xlsx"
+    check_finding_list_path(w, ws / "诚信档案.xlsx", False, "--xlsx")  # outside ssj's folders: allowed
+
+
 def test_a_broken_registry_is_reported_as_check_would(ssj, ws):
     path = ws / "data" / "entities.csv"
     path.write_text(path.read_text(encoding="utf-8-sig").replace("在营", "营业中", 1), encoding="utf-8")
