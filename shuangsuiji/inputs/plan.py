@@ -20,7 +20,8 @@ from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.files.text import bytes_text, read_text
 from shuangsuiji.files.yaml_nodes import NodeReader, compose
 from shuangsuiji.inputs.caps import read_caps
-from shuangsuiji.records import MIN_INSPECTORS, Plan, Task, TaskDepartment
+from shuangsuiji.inputs.joint import joint_task, known_departments
+from shuangsuiji.records import MIN_INSPECTORS, Plan, Task
 
 PLAN_FIELDS = {
     "year": "计划年度",
@@ -257,13 +258,7 @@ def _load_task(r: NodeReader, node: yaml.Node, index: int, defaults: TaskDefault
     per_check = _per_check(r, f["inspectors_per_check"]) if "inspectors_per_check" in f else MIN_INSPECTORS
     within = _publish_within(r, f, defaults.publish_within_workdays)
     blacklisted = bool(r.boolean(f["always_include_blacklisted"], "always_include_blacklisted")) if "always_include_blacklisted" in f else False
-    joint = _joint(r, node, f, defaults, matter or "") if "joint" in f else ()
-    if not joint:
-        for extra in ("inspectors_per_department", "matters"):
-            if extra in f and "joint" not in f:
-                r.error(f[extra], f"字段 {extra} 只用于部门联合抽查任务", "请同时写 joint: {lead: 牵头部门代号, with: [配合部门代号, ...]}，或删除该字段")
-    elif "inspectors_per_check" in f:
-        r.error(f["inspectors_per_check"], "联合抽查任务不用 inspectors_per_check", "请用 inspectors_per_department 写各部门每户派出的人数，合计即每户执法人员数")
+    joint = joint_task(r, node, f, defaults.departments, matter or "")
     if joint:
         department, code, per_check = joint[0].name, joint[0].code, sum(d.inspectors for d in joint)
     if len(r.errors) > before:
@@ -276,12 +271,6 @@ def _load_task(r: NodeReader, node: yaml.Node, index: int, defaults: TaskDefault
                 ratio_by_risk_line=f["ratio_by_risk"].start_mark.line + 1 if "ratio_by_risk" in f else 0)
 
 
-def _known_departments(departments: dict[str, str]) -> str:
-    if not departments:
-        return "计划没有声明 departments；请先在计划中写 departments: {代号: 部门名称, ...}"
-    return "计划 departments 中已声明：" + "、".join(f"{k}（{v}）" for k, v in departments.items())
-
-
 def _task_department(r: NodeReader, f: dict[str, yaml.Node], defaults: TaskDefaults) -> tuple[str | None, str]:
     """(the task's department name, its code): the plan's own unless the task names one of ``departments``."""
     if "department" not in f:
@@ -292,99 +281,8 @@ def _task_department(r: NodeReader, f: dict[str, yaml.Node], defaults: TaskDefau
     for code, name in defaults.departments.items():
         if text in (code, name):
             return name, code
-    r.error(f["department"], f"任务的抽查发起部门 {text} 不在计划的 departments 中", _known_departments(defaults.departments))
+    r.error(f["department"], f"任务的抽查发起部门 {text} 不在计划的 departments 中", known_departments(defaults.departments))
     return text, ""
-
-
-def _department_code(r: NodeReader, node: yaml.Node, what: str, departments: dict[str, str]) -> str | None:
-    """A department code (or name) that ``departments`` declares; None, with an error, otherwise."""
-    raw = str(node.value).strip() if isinstance(node, yaml.ScalarNode) else ""
-    for code, name in departments.items():
-        if raw in (code, name):
-            return code
-    r.error(node, f"{what} {raw or '(空)'} 不是计划 departments 中的部门", _known_departments(departments))
-    return None
-
-
-def _joint(r: NodeReader, task_node: yaml.Node, f: dict[str, yaml.Node], defaults: TaskDefaults, matter: str) -> tuple[TaskDepartment, ...]:
-    """``joint: {lead, with}``, ``inspectors_per_department`` and ``matters``: the departments of a joint task."""
-    before = len(r.errors)
-    spec = r.mapping(f["joint"], "joint", {"lead": "牵头部门代号", "with": "配合部门代号列表"}, ("lead", "with"))
-    if spec is None or len(r.errors) > before:
-        return ()
-    codes: list[str] = []
-    lead = _department_code(r, spec["lead"], "牵头部门", defaults.departments)
-    if lead is not None:
-        codes.append(lead)
-    others = spec["with"].value if isinstance(spec["with"], yaml.SequenceNode) else [spec["with"]]
-    if not others:
-        r.error(spec["with"], "with 至少应列出一个配合部门", "例如 with: [scjg, xf]")
-    for item in others:
-        code = _department_code(r, item, "配合部门", defaults.departments)
-        if code is not None and code in codes:
-            r.error(item, f"部门 {code} 在联合抽查中重复出现", "牵头部门不必再写进 with，每个配合部门写一次")
-        elif code is not None:
-            codes.append(code)
-    if len(r.errors) > before + (0 if others else 1):  # an unknown department: the quotas cannot be checked yet
-        return ()
-    quotas = _department_numbers(r, task_node, f, codes)
-    matters = _department_matters(r, task_node, f, codes, lead, matter)
-    total = sum(quotas.values())
-    if "inspectors_per_department" in f and total < MIN_INSPECTORS and len(quotas) == len(codes):
-        r.error(f["inspectors_per_department"], f"联合检查组每户合计 {total} 名执法人员，少于 {MIN_INSPECTORS} 名",
-                f"法律要求每次检查至少 {MIN_INSPECTORS} 名执法人员；请加上配合部门，或把 inspectors_per_department 的合计调到 {MIN_INSPECTORS} 名或更多")
-    if len(r.errors) > before:
-        return ()
-    return tuple(TaskDepartment(c, defaults.departments[c], matters[c], quotas[c]) for c in codes)
-
-
-def _department_numbers(r: NodeReader, task_node: yaml.Node, f: dict[str, yaml.Node], codes: list[str]) -> dict[str, int]:
-    """``inspectors_per_department``: every department of the joint task, each at least 1."""
-    if "inspectors_per_department" not in f:
-        r.error(task_node, "联合抽查任务缺少字段 inspectors_per_department（各部门每户派出的执法人员数）",
-                "例如 inspectors_per_department: {" + ", ".join(f"{c}: 1" for c in codes) + "}")
-        return {}
-    node = f["inspectors_per_department"]
-    if not isinstance(node, yaml.MappingNode):
-        r.error(node, "inspectors_per_department 应为“部门代号: 人数”的映射", "例如 {yjj: 2, scjg: 1}")
-        return {}
-    out: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        code = str(key_node.value).strip()
-        if code not in codes:
-            r.error(key_node, f"inspectors_per_department 中的 {code} 不是本任务的联合部门", "只写 joint 的 lead 和 with 中的部门代号：" + "、".join(codes))
-            continue
-        value = r.integer(value_node, f"inspectors_per_department.{code}")
-        if value is not None and value < 1:
-            r.error(value_node, f"部门 {code} 每户派出 {value} 名执法人员", f"联合抽查的每个部门每户至少派出 1 名执法人员，请把 {code} 改为 1 或更多")
-        elif value is not None:
-            out[code] = value
-    for code in codes:
-        if code not in out and not any(str(k.value).strip() == code for k, _ in node.value):
-            r.error(node, f"inspectors_per_department 缺少部门 {code}", f"请补上 {code}: 1（或该部门每户派出的人数）")
-    return out
-
-
-def _department_matters(r: NodeReader, task_node: yaml.Node, f: dict[str, yaml.Node], codes: list[str], lead: str | None, matter: str) -> dict[str, str]:
-    """``matters``: each department's 抽查事项; the lead's defaults to the task's ``matter``."""
-    node = f.get("matters")
-    out: dict[str, str] = {lead: matter} if lead else {}
-    if node is not None and not isinstance(node, yaml.MappingNode):
-        r.error(node, "matters 应为“部门代号: 抽查事项”的映射", "例如 matters: {scjg: 危险化学品产品质量监督检查}")
-        return out
-    for key_node, value_node in node.value if node is not None else []:
-        code = str(key_node.value).strip()
-        if code not in codes:
-            r.error(key_node, f"matters 中的 {code} 不是本任务的联合部门", "只写 joint 的 lead 和 with 中的部门代号：" + "、".join(codes))
-            continue
-        text = r.text(value_node, f"matters.{code}")
-        if text is not None:
-            out[code] = text
-    for code in codes:
-        if code not in out:
-            r.error(node if node is not None else task_node, f"联合抽查任务没有写部门 {code} 的抽查事项",
-                    f"请在 matters 中补上 {code}: 该部门的抽查事项（牵头部门的事项默认取 matter）")
-    return out
 
 
 def _task_type(r: NodeReader, node: yaml.Node) -> str | None:
