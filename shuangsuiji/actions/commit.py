@@ -141,7 +141,8 @@ def commit_task(ws: Workspace, year: int | None, req: CommitRequest) -> Committe
         record = prepare_draw(inputs, rounds, DrawRequest(task.id, req.day, round=req.round), seed, created, prior,
                               blacklisted_on(events, req.day))
         plan = f"{inputs.plan.title}（{inputs.plan.document}）"
-        c = make_commitment(record, plan, source_plan, req.source_date.isoformat(), req.day.isoformat(), created)
+        c = make_commitment(record, plan, source_plan, req.source_date.isoformat(), req.day.isoformat(), created,
+                            task.always_include_blacklisted)
         path = commitment_path(ws, record.year, record.task, record.round, commits)
         kept = keep_inputs(ws, inputs)  # the committed files themselves, for whoever re-derives the scope (actions.kept)
         data = commitment_bytes(c)

@@ -60,7 +60,7 @@ class CommitChecks:
             return [why], []
         out = []
         try:
-            text = commitment_text(c.draw, c.plan, c.source_plan, c.source_date, c.date)
+            text = commitment_text(c.draw, c.plan, c.source_plan, c.source_date, c.date, c.targeted)
         except (KeyError, TypeError, ValueError):
             text = None
         if text != c.text:

@@ -98,6 +98,7 @@ class Commitment:
     text_sha256: str
     text: str
     draw: Mapping[str, Any]  # frozen_draw of the draw to come
+    targeted: bool = False  # the task adds its blacklisted entities (定向, draw.caps); key "always_include_blacklisted" when true
 
     @property
     def algorithm(self) -> str:
@@ -116,7 +117,7 @@ class Commitment:
             "schema": self.schema, "year": self.year, "task": self.task, "round": self.round, "date": self.date,
             "created_at": self.created_at, "ssj_version": self.ssj_version, "plan": self.plan,
             "source_plan": self.source_plan, "source_date": self.source_date, "text_sha256": self.text_sha256,
-            "text": self.text, "draw": dict(self.draw),
+            "text": self.text, **({"always_include_blacklisted": True} if self.targeted else {}), "draw": dict(self.draw),
         }
 
     @classmethod
@@ -127,6 +128,7 @@ class Commitment:
             date=r.text("date"), created_at=r.text("created_at"), ssj_version=r.text("ssj_version"), plan=r.text("plan"),
             source_plan=r.text("source_plan"), source_date=r.text("source_date"), text_sha256=r.text("text_sha256"),
             text=r.text("text"), draw=r.mapping_of("draw"),
+            targeted=r.flag("always_include_blacklisted") if "always_include_blacklisted" in obj else False,
         )
 
 
@@ -135,13 +137,14 @@ def text_sha256(text: str) -> str:
 
 
 def make_commitment(
-    record: DrawRecord, plan: str, source_plan: str, source_date: str, day: str, created_at: str,
+    record: DrawRecord, plan: str, source_plan: str, source_date: str, day: str, created_at: str, targeted: bool = False,
 ) -> Commitment:
-    """The commitment of the draw ``record`` stands for (any seed: only its frozen part is kept), to be revealed by the source."""
+    """The commitment of the draw ``record`` stands for (any seed: only its frozen part is kept), to be revealed by the source;
+    ``targeted``: the task adds the blacklisted entities of its scope the draw does not pick (定向, ``draw.caps``)."""
     draw = frozen_draw(record)
-    text = commitment_text(draw, plan, source_plan, source_date, day)
+    text = commitment_text(draw, plan, source_plan, source_date, day, targeted)
     return Commitment(COMMIT_SCHEMA, record.year, record.task, record.round, day, created_at, record.ssj_version, plan,
-                      source_plan, source_date, text_sha256(text), text, draw)
+                      source_plan, source_date, text_sha256(text), text, draw, targeted)
 
 
 def commitment_bytes(c: Commitment) -> bytes:
@@ -162,7 +165,11 @@ def parse_commitment(data: bytes) -> Commitment:
         raise RecordMalformed(exc.message.replace("摇号记录的", "摇号承诺文件的", 1), exc.hint) from None
 
 
-def commitment_text(draw: Mapping[str, Any], plan: str, source_plan: str, source_date: str, day: str) -> str:
+TARGETED_RULE = ("定向检查：揭晓当天在失信黑名单上、属于抽查范围而未被随机抽中的企业，按统一社会信用代码顺序追加在抽中名单之后"
+                 "（不属于随机抽取，见 docs/draw-algorithm.md 第 14 节）。")
+
+
+def commitment_text(draw: Mapping[str, Any], plan: str, source_plan: str, source_date: str, day: str, targeted: bool = False) -> str:
     """The commitment as published (Chinese): enough to re-derive the picks once the source is known, with nothing else."""
     algorithm = str(draw["algorithm"])
     lines = [
@@ -178,6 +185,7 @@ def commitment_text(draw: Mapping[str, Any], plan: str, source_plan: str, source
         f"抽取算法：{algorithm}",
         f"规则：{ALGORITHM_RULES.get(algorithm, algorithm)}",
         SHORTFALL_RULE,
+        *([TARGETED_RULE] if targeted else []),
         "",
         "输入文件 SHA-256：",
         *(f"{path} {sha}" for path, sha in sorted(dict(draw["inputs"]).items())),

@@ -269,3 +269,19 @@ def test_teams_of_a_reveal_are_balanced_by_the_checks_as_they_stood_at_the_commi
     assert sum(later["prior_checks"].values()) == sum(2 * len(json.loads(p.read_text(encoding="utf-8"))["picks"])
                                                       for p in map((ws / "draws" / "2022").joinpath, ("coal-r1.json", "coal-r2.json", "hazchem-r1.json")))
     ok(ssj("verify"))
+
+
+def test_a_commitment_of_a_task_with_targeted_additions(ssj, ws):
+    plan = ws / "plans" / "2022.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("    ratio: 20%\n", "    ratio: 20%\n    always_include_blacklisted: true\n", 1),
+                    encoding="utf-8")
+    res = ok(commit(ssj))
+    text, _ = published_text(res.stdout)
+    assert "定向检查" in text
+    random_picks = rederive(text, ["3 5 2"])
+    pool = parse_text(text)["parts"][0]["pool"]
+    listed = next(i for i in pool if i not in random_picks)
+    ok(ssj("blacklist", "add", listed, "--reason", "严重违法失信", "--date", "2022-04-07", "--today", "2022-04-07"))
+    rec = json.loads(ok(reveal(ssj, "3 5 2")).stdout)
+    assert picks(rec) == random_picks + [listed]  # what the text says: the random picks, then the 定向 additions by id
+    ok(ssj("verify"))

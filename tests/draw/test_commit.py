@@ -56,6 +56,16 @@ def test_commitment_round_trips_and_its_text_is_its_fields():
     assert f"抽取家数：{rec.k}" in lines and "抽取算法：sha256-rank" in lines
 
 
+def test_a_task_with_targeted_additions_says_so_in_its_text():
+    rec = sample()
+    plain = make_commitment(rec, "计划", "3D", "2022-04-08", "2022-04-06", "2022-04-06T10:00:00+08:00")
+    c = make_commitment(rec, "计划", "3D", "2022-04-08", "2022-04-06", "2022-04-06T10:00:00+08:00", targeted=True)
+    assert "定向检查" in c.text and "定向检查" not in plain.text
+    assert "always_include_blacklisted" in json.loads(commitment_bytes(c)) and "always_include_blacklisted" not in json.loads(commitment_bytes(plain))
+    assert parse_commitment(commitment_bytes(c)) == c
+    assert c.text == commitment_text(c.draw, c.plan, c.source_plan, c.source_date, c.date, True)
+
+
 @pytest.mark.parametrize("data, words", [
     (b"not json", "不是有效的 JSON"),
     (b'{"schema": "ssj.draw/1"}', "schema 应为 ssj.commit/1"),
