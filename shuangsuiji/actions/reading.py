@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 from shuangsuiji.deadlines.workdays import WorkCalendar, load_calendars
 from shuangsuiji.errors import PlanNotFound, SsjError, UnknownEntity
-from shuangsuiji.inputs.plan import load_plan
 from shuangsuiji.ledger.chain import LedgerEvent, load_events
 from shuangsuiji.ledger.state import Round, RoundKey, build_rounds, events_as_of
 from shuangsuiji.records import Plan
@@ -61,6 +60,8 @@ def later_note(left_out: int, today: date) -> str:
 
 
 def plan_of(ws: Workspace, year: int) -> Plan:
+    from shuangsuiji.inputs.plan import load_plan
+
     path = ws.plan_path(year)
     if not path.exists():
         raise PlanNotFound(

@@ -42,12 +42,15 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-import chinese_calendar
-import yaml
+from typing import TYPE_CHECKING
 
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.files.text import read_text
-from shuangsuiji.files.yaml_nodes import NodeReader, compose
+
+if TYPE_CHECKING:  # YAML and the holiday library load only when a calendar is read or a day looked up (start-up)
+    import yaml
+
+    from shuangsuiji.files.yaml_nodes import NodeReader
 
 PUBLICATION_WORKDAYS = 7
 
@@ -118,6 +121,8 @@ class YearCalendar:
 
 def load_calendar_file(path: Path, shown: str) -> YearCalendar:
     """Load and check one ``calendar/<year>.yaml``. Raises InputErrors listing every problem."""
+    from shuangsuiji.files.yaml_nodes import NodeReader, compose
+
     root = compose(read_text(path, shown), shown)
     if root is None:
         raise InputErrors([InputError(shown, 1, "日历文件是空的", "请按当年国务院办公厅的节假日安排通知填写，格式见 ssj init 生成的模板")])
@@ -155,6 +160,8 @@ def load_calendar_file(path: Path, shown: str) -> YearCalendar:
 
 def _holidays(r: NodeReader, node: yaml.Node, in_year: Callable[[yaml.Node, str], date | None]) -> tuple[set[date], list[str], bool]:
     """(the days off, the festival names, whether every entry was read without error)."""
+    import yaml
+
     holidays: set[date] = set()
     names: list[str] = []
     ok = True
@@ -178,6 +185,8 @@ def _holidays(r: NodeReader, node: yaml.Node, in_year: Callable[[yaml.Node, str]
 
 def _workdays(r: NodeReader, node: yaml.Node, in_year: Callable[[yaml.Node, str], date | None], holidays: set[date]) -> set[date]:
     """The weekend days worked instead (调休上班)."""
+    import yaml
+
     workdays: set[date] = set()
     items = node.value if isinstance(node, yaml.SequenceNode) else None
     if items is None:
@@ -214,6 +223,8 @@ def _check_complete(r: NodeReader, holidays_key: yaml.Node, holidays: set[date],
 
 def _holiday_days(r: NodeReader, node: yaml.Node, in_year: Callable[[yaml.Node, str], date | None]) -> set[date]:
     """The dates of one ``days:`` value: a single date, or [first, last] inclusive."""
+    import yaml
+
     items = node.value if isinstance(node, yaml.SequenceNode) else [node]
     if not 1 <= len(items) <= 2:
         r.error(node, f"days 应为一个日期或 [第一天, 最后一天] 两个日期，实有 {len(items)} 个", "不连续的放假日子请分成几项分别写")
@@ -263,6 +274,8 @@ def load_calendars(folder: Path, show: Callable[[Path], str]) -> dict[int, YearC
 @lru_cache(maxsize=None)
 def _library_covers(year: int) -> bool:
     try:
+        import chinese_calendar
+
         chinese_calendar.is_workday(date(year, 1, 1))
     except NotImplementedError:
         return False
@@ -283,6 +296,8 @@ class WorkCalendar:
         if d.year in self.overrides:
             return self.overrides[d.year].is_workday(d), False
         if _library_covers(d.year):
+            import chinese_calendar
+
             return chinese_calendar.is_workday(d), False
         return d.weekday() < 5, True
 
