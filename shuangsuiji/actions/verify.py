@@ -154,7 +154,7 @@ def verify_workspace(
             res.draws += 1
             path = ws.draws_dir / ev.record
             named.add(path.resolve())
-            messages, rec = _check_draw(ws, ev, rounds, records, current, on_record, checks.of(ev.year), blacklist)
+            messages, rec = _check_draw(ws, ev, rounds, records, current, on_record, checks, blacklist)
             if rec is not None:
                 messages += commits.check_reveal(rec, ev)
             for message in messages:
@@ -237,7 +237,7 @@ def _incidental(name: str) -> bool:
 
 def _check_draw(
     ws: Workspace, ev: DrawEvent, rounds: Mapping[RoundKey, Round], records: dict[int, dict[str, int]], current: DrawInputs,
-    on_record: RecordSink | None = None, checks: Mapping[str, int] | None = None, blacklist: list[LedgerEvent] | None = None,
+    on_record: RecordSink | None = None, checks: RunningChecks | None = None, blacklist: list[LedgerEvent] | None = None,
 ) -> tuple[list[str], DrawRecord | None]:
     """Every check of one draw line and its record, and the record when it could be checked; never raises on a malformed record."""
     try:
@@ -254,11 +254,13 @@ def _check_draw(
     out = _agrees_with_ledger(rec, ev)
     if out:
         return out, None
-    year_checks = checks or {}
-    if rec.commit is not None and (rec.capped or rec.over_cap):  # a reveal: the caps as they stood at its commit
-        year_checks = caps_year_checks(rounds, rec.year, rec.commit.seq)
-    out += check_caps(rec, year_checks)
-    listed = _listed_before(blacklist or [], ev.seq, rec.date)
+    def year_checks() -> Mapping[str, int]:  # asked only of a record or plan with a yearly cap (draw.caps)
+        if rec.commit is not None:  # a reveal: the caps as they stood at its commit
+            return caps_year_checks(rounds, rec.year, rec.commit.seq)
+        return checks.of(rec.year) if checks is not None else {}
+
+    out += check_caps(rec, year_checks() if rec.capped or rec.over_cap else {})
+    listed = _listed_before(blacklist or [], ev.seq, rec.date) if rec.targeted or blacklist else frozenset()
     out += check_targeted(rec, listed)
     try:
         pool_problems, redraw = _check_pool(rec, live_rounds_before(rounds, rec.year, rec.task, ev.seq), ev.seq)
@@ -276,7 +278,7 @@ def _check_draw(
         out.extend(_check_against_inputs(rec, inputs))
         task = inputs.plan.task(rec.task)
         if task is not None:
-            out.extend(caps_against_inputs(rec, inputs, task, year_checks))
+            out.extend(caps_against_inputs(rec, inputs, task, year_checks() if inputs.plan.max_checks is not None else {}))
             out.extend(targeted_against_plan(rec, task, listed))
     return out, rec
 

@@ -122,19 +122,28 @@ class RunningChecks:
     event costs its own picks, so a whole ledger is counted in one pass instead of once per draw.
 
     ``rounds`` is ``ledger.state.build_rounds`` of the whole ledger: only the events its fold kept count.
+    Events are only queued by ``add``; they are folded when ``of`` is first asked after them, so a
+    ledger whose records use no cap costs nothing.
     """
 
     def __init__(self, rounds: Mapping[RoundKey, Round]) -> None:
         self.rounds = rounds
         self.by_year: dict[int, dict[str, int]] = {}
         self.current: dict[RoundKey, list[str]] = {}
+        self.pending: list[object] = []
 
     def of(self, year: int) -> dict[str, int]:
-        """Entity -> checks in the year's live rounds folded so far (the counts before the next event)."""
+        """Entity -> checks in the year's live rounds among the events added so far."""
+        for ev in self.pending:
+            self._fold(ev)
+        self.pending.clear()
         return self.by_year.get(year, {})
 
     def add(self, ev: object) -> None:
-        """Fold one typed event (a draw, a void, an entity replacement; others change nothing)."""
+        """Queue one typed event (a draw, a void, an entity replacement; others change nothing)."""
+        self.pending.append(ev)
+
+    def _fold(self, ev: object) -> None:
         key = (getattr(ev, "year", None), getattr(ev, "task", None), getattr(ev, "round", None))
         r = self.rounds.get(key)  # type: ignore[arg-type]
         if r is None:
