@@ -12,6 +12,7 @@ from shuangsuiji.errors import BadOptions
 
 
 KEEP_WHOLE = frozenset(NO_WRAP | {"摇号日期", "公示日期", "原检查日期", "生效日期", "最近发现问题"})
+EXCEL_SUFFIXES = frozenset({".xlsx", ".xls", ".xlsm", ".et"})  # workbook names a CSV must not take
 
 
 def register(app: typer.Typer) -> None:
@@ -34,6 +35,11 @@ def _refuse(entity: str | None, listing: bool, year: int | None, as_json: bool, 
         raise BadOptions(f"{used} 只能与 --list 一起使用", "一家企业的档案包括全部年度，可加 --json；列表请用 ssj credit --list")
     if sum((as_json, csv is not None, xlsx is not None)) > 1:
         raise BadOptions("--json、--csv、--xlsx 只能选一个", "去掉多余的选项")
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":
+        raise BadOptions(f"--xlsx 的文件应以 .xlsx 结尾：{xlsx.as_posix()}", "例如 --xlsx 诚信档案.xlsx；要 CSV 文件请用 --csv")
+    if csv is not None and csv.suffix.lower() in EXCEL_SUFFIXES:
+        raise BadOptions(f"--csv 写的是 CSV 文本，文件名不能以 {csv.suffix} 结尾（Excel、WPS 会拒绝打开）：{csv.as_posix()}",
+                         "例如 --csv 诚信档案.csv；要 Excel 文件请用 --xlsx 诚信档案.xlsx")
 
 
 @guarded
@@ -43,7 +49,7 @@ def credit(
     year: Optional[int] = typer.Option(None, "--year", help="与 --list 一起用：只计该年度的轮次（须有该年计划）；默认全部年度"),
     as_json: bool = typer.Option(False, "--json", help=JSON_HELP),
     csv: Optional[Path] = typer.Option(None, "--csv", help="与 --list 一起用：写入此 CSV 文件（带 BOM 的 UTF-8，每格按文本处理）"),
-    xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="与 --list 一起用：写入此 Excel 文件（.xlsx，单元格均为文本）"),
+    xlsx: Optional[Path] = typer.Option(None, "--xlsx", help="与 --list 一起用：写入此 Excel 文件（文件名以 .xlsx 结尾，文字均为文本单元格）"),
     force: bool = typer.Option(False, "--force", help="--csv/--xlsx 的文件已存在时覆盖它"),
     today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP + "；按截至该日的账本"),
 ) -> None:

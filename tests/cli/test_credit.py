@@ -206,6 +206,10 @@ def test_a_formula_in_the_measures_stays_text(ssj, ws, tmp_path):
     ([ID_ONLY, "--csv", "x.csv"], "--csv 只能与 --list 一起使用"),
     (["--list", "--json", "--csv", "x.csv"], "--json、--csv、--xlsx 只能选一个"),
     (["--list", "--csv", "x.csv", "--xlsx", "x.xlsx"], "--json、--csv、--xlsx 只能选一个"),
+    (["--list", "--xlsx", "诚信档案.csv"], "--xlsx 的文件应以 .xlsx 结尾：诚信档案.csv\n  提示：例如 --xlsx 诚信档案.xlsx；要 CSV 文件请用 --csv"),
+    (["--list", "--xlsx", "诚信档案"], "--xlsx 的文件应以 .xlsx 结尾：诚信档案\n"),
+    (["--list", "--csv", "诚信档案.XLSX"], "--csv 写的是 CSV 文本，文件名不能以 .XLSX 结尾（Excel、WPS 会拒绝打开）：诚信档案.XLSX\n"
+                                           "  提示：例如 --csv 诚信档案.csv；要 Excel 文件请用 --xlsx 诚信档案.xlsx"),
     (["--list", "--year", "2031"], "没有 2031 年的计划文件 plans/2031.yaml（已有：2022）"),
     (["--list", "--csv", "data/list.csv"], "不能写入 data/list.csv"),
     (["--list", "--xlsx", "draws/list.xlsx"], "不能写入 draws/list.xlsx"),
