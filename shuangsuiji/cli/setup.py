@@ -178,7 +178,8 @@ def plan(
     for head in ("序号", "抽查任务名称", "抽查类型", "抽查事项", "抽查对象范围", "抽查比例", "抽查时间", "抽查发起部门"):
         t.add_column(head, overflow="fold")
     for r in rows:
-        t.add_row(str(r["index"]), r["name"], r["type"], r["matter"], r["scope_label"], r["ratio"], r["period"], r["department"])
+        matter, department = _joint_text(r)
+        t.add_row(str(r["index"]), r["name"], r["type"], matter, r["scope_label"], r["ratio"], r["period"], department)
     console().print(t)
 
 
@@ -243,3 +244,12 @@ def export_registry(
 def _check_kind(kind: str) -> None:
     if kind not in ("entities", "inspectors"):
         raise SsjError(f"未知的名录库 {kind}", "请写 entities（检查对象）或 inspectors（执法人员）")
+
+
+def _joint_text(row: dict) -> tuple[str, str]:
+    """(抽查事项, 抽查发起部门) of a plan row as the annex prints them: a joint task lists each department's."""
+    if "joint" not in row:
+        return row["matter"], row["department"]
+    depts = row["joint"]
+    matters = "；".join(f"{d['name']}：{d['matter']}" for d in depts)
+    return matters, f"{depts[0]['name']}（牵头），会同" + "、".join(d["name"] for d in depts[1:]) + "联合抽查"

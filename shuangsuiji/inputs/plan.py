@@ -401,6 +401,9 @@ def plan_rows(plan: Plan) -> list[dict]:
             "end": t.end.isoformat(),
             "department": t.department,
             "inspectors_per_check": t.inspectors_per_check,
+            **({"joint": [{"code": d.code, "name": d.name, "matter": d.matter, "inspectors": d.inspectors} for d in t.joint]}
+               if t.joint else {}),
         }
         for t in plan.tasks
     ]
+

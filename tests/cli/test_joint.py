@@ -340,3 +340,31 @@ def test_sheet_of_a_joint_draw_shows_each_departments_team(jssj, joint_ws):
     names, ids = first["inspector_names"], first["inspectors"]
     assert (f'长子县市场监督管理局：<span class="nw">{names[2]}（{ids[2]}）</span><br>'
             f'长子县消防救援大队：<span class="nw">{names[3]}（{ids[3]}）</span>') in html
+
+
+def test_plan_shows_each_departments_matter_and_quota(jssj):
+    rows = json.loads(ok(jssj("plan", "--json")).stdout)["tasks"]
+    joint = next(r for r in rows if r["id"] == JOINT_TASK)
+    assert joint["joint"] == [
+        {"code": "yjj", "name": "长子县应急管理局", "matter": "危险化学品经营企业安全生产监督检查", "inspectors": 2},
+        {"code": "scjg", "name": "长子县市场监督管理局", "matter": "危险化学品经营许可及产品质量监督检查", "inspectors": 1},
+        {"code": "xf", "name": "长子县消防救援大队", "matter": "消防安全检查", "inspectors": 1}]
+    assert joint["inspectors_per_check"] == 4
+    assert all("joint" not in r for r in rows if r["id"] != JOINT_TASK)
+    cells = [line.split("│") for line in ok(jssj("plan")).stdout.splitlines() if line.count("│") == 9]
+    department = "".join(c[8].strip() for c in cells)  # the 抽查发起部门 column, its wrapped lines joined
+    assert "长子县应急管理局（牵头），会同长子县市场监督管理局、长子县消防救援大队联合抽查" in department
+    assert "长子县消防救援大队：消防安全检查" in "".join(c[4].strip() for c in cells)
+
+
+def test_partial_joint_notice_lists_only_firms_every_department_checked(jssj, joint_ws):
+    from shuangsuiji.render.notice import parse_csv
+
+    rec = draw_joint(jssj)
+    gap = rec["picks"][-1]
+    record_all(jssj, rec, skip_xf=gap["entity"])
+    ev = json.loads(ok(jssj("publish", "--task", JOINT_TASK, "--partial", "--today", "2022-05-25", "--format", "csv", "--json")).stdout)
+    assert ev["partial"] is True and gap["entity"] not in ev["entities"] and len(ev["entities"]) == len(rec["picks"]) - 1
+    _, header, rows = parse_csv((joint_ws / "draws" / ev["files"][0]["path"]).read_bytes())
+    assert f"本次公示已完成检查的 {len(rec['picks']) - 1} 户（共抽取 {len(rec['picks'])} 户）" in header
+    assert len(rows) == 3 * (len(rec["picks"]) - 1) and gap["entity"] not in {r["统一社会信用代码"] for r in rows}
