@@ -285,3 +285,14 @@ def test_a_commitment_of_a_task_with_targeted_additions(ssj, ws):
     rec = json.loads(ok(reveal(ssj, "3 5 2")).stdout)
     assert picks(rec) == random_picks + [listed]  # what the text says: the random picks, then the 定向 additions by id
     ok(ssj("verify"))
+
+
+def test_verify_finds_a_source_date_not_after_the_commit_day(ssj, ws):
+    ok(commit(ssj))
+    ok(reveal(ssj, "3 5 2"))
+    c, d = ledger_events(ws)
+    c["date"] = "2022-04-08"  # a forger who moves the commitment to the lottery's day rewrites the whole chain
+    (ws / "draws" / "ledger.jsonl").write_bytes(rechain([c, d]))
+    res = ssj("verify")
+    assert res.exit_code == 1
+    assert "来源日期 2022-04-08 不晚于承诺日期 2022-04-08" in res.output
