@@ -147,7 +147,9 @@ def _render_draw(record: DrawRecord, shown: str, event, dry_run: bool, labels: d
     origin = SEED_ORIGINS.get(record.seed_origin, record.seed_origin)
     out.print(f"种子：{record.seed}；来源：{origin}", markup=False, highlight=False)
     out.print(
-        f"算法：{record.algorithm}；范围 {len(record.scope)} 家，排除此前已抽 {len(record.excluded)} 家，"
+        f"算法：{record.algorithm}；范围 {len(record.scope)} 家，"
+        + (f"已达本年度检查次数上限 {len(record.capped)} 家（不参加抽取），" if record.capped else "")
+        + f"排除此前已抽 {len(record.excluded)} 家，"
         f"备选池 {len(record.pool)} 家，抽取 {record.k} 家" + ("；备选池不足，开始新一轮循环" if record.new_cycle else ""),
         markup=False, highlight=False,
     )
@@ -155,6 +157,11 @@ def _render_draw(record: DrawRecord, shown: str, event, dry_run: bool, labels: d
         from shuangsuiji.draw.strata import strata_summary
 
         out.print(f"按风险等级分级抽取（ceil(各等级家数 × 比例)）：{strata_summary(record.strata)}", markup=False, highlight=False)
+    if record.targeted:
+        out.print(f"黑名单企业定向检查 {len(record.targeted)} 家（第 {record.k + 1} 行起，不经摇号，always_include_blacklisted）", markup=False, highlight=False)
+    if record.over_cap:
+        over = "、".join(f"{c.id}（已检查 {c.checks} 次，上限 {c.cap} 次）" for c in record.over_cap)
+        out.print(f"超过本年度检查次数上限仍检查（100% 抽取或定向检查）：{over}", markup=False, highlight=False)
     if event is not None:
         out.print(f"摇号记录：{shown}；账本第 {event.seq} 号事件。", markup=False, highlight=False)
     else:

@@ -193,3 +193,17 @@ def test_verify_catches_an_addition_that_was_not_on_the_blacklist(ssj, ws):
     forge(ws, "hazchem-r1.json", edit)
     res = ssj("verify")
     assert res.exit_code == 1 and f"定向检查的企业 {stranger} 在摇号日（2022-04-06）不在黑名单上" in res.stderr
+
+
+def test_the_draw_output_says_who_left_at_the_cap_and_who_was_added(ssj, ws):
+    always_include(ws)
+    path = ws / "plans" / "2022.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("\ntasks:\n", "\nmax_checks_per_year: 1\ntasks:\n", 1), encoding="utf-8")
+    probe = json.loads(ok(ssj("draw", "--task", "hazchem", "--seed", "输出 1", "--today", "2022-04-06", "--json", "--dry-run")).stdout)
+    (entity,) = unpicked(ws, probe, 1)
+    blacklist(ssj, entity, "2022-04-01")
+    first = draw(ssj, "输出 1", "2022-04-06")
+    out = ok(ssj("draw", "--task", "hazchem", "--seed", "输出 2", "--today", "2022-04-07")).stdout
+    assert f"已达本年度检查次数上限 {first['k'] + 1} 家（不参加抽取）" in out
+    assert f"黑名单企业定向检查 1 家（第 {ledger_events(ws)[-1]['k'] + 1} 行起，不经摇号" in out
+    assert f"{entity}（已检查 1 次，上限 1 次）" in out
