@@ -48,7 +48,7 @@ def entity_key(text: str) -> str:
 def unknown_entity(table: EntityTable, text: str, shown: str) -> UnknownEntity:
     """The error for an id that is not in the registry, naming the closest ids."""
     near = table.closest(text)
-    hint = ("最接近的有：" + "；".join(f"{e.id}（{e.name}）" for e in near)) if near else f"请核对统一社会信用代码，或用 ssj export 导出 {shown} 查找"
+    hint = ("最接近的有：" + "；".join(f"{e.id}（{e.name}）" for e in near)) if near else f"请核对统一社会信用代码，或在 {shown} 中查找（ssj export entities 名录库.xlsx 可导出为 Excel）"
     return UnknownEntity(f"{shown} 中没有统一社会信用代码为 {text.strip() or '（空）'} 的企业", hint)
 
 

@@ -27,3 +27,16 @@ def test_a_pasted_id_finds_its_entity_in_credit_and_blacklist(ssj, ws):
     ok(ssj("blacklist", "add", pasted, "--reason", "严重违法失信", "--today", "2022-05-01"))
     ok(ssj("blacklist", "remove", pasted, "--reason", "信用修复", "--today", "2022-05-02"))
     assert [e["entity"] for e in ledger_events(ws)] == [A, A]
+
+
+def test_an_id_with_nothing_near_is_told_how_to_look_it_up(ssj, ws):
+    from shuangsuiji.actions.reading import entity_registry, unknown_entity
+    from shuangsuiji.workspace import find_workspace
+
+    err = unknown_entity(entity_registry(find_workspace(ws)), "", "data/entities.csv")
+    assert (err.message, err.hint) == ("data/entities.csv 中没有统一社会信用代码为 （空） 的企业",
+                                       "请核对统一社会信用代码，或在 data/entities.csv 中查找（ssj export entities 名录库.xlsx 可导出为 Excel）")
+    res = ssj("blacklist", "remove", "?", "--reason", "信用修复", "--today", "2022-05-01")
+    assert res.exit_code == 2 and res.stderr == (
+        "data/entities.csv 中没有统一社会信用代码为 ? 的企业\n"
+        "  提示：请核对统一社会信用代码，或在 data/entities.csv 中查找（ssj export entities 名录库.xlsx 可导出为 Excel）\n")
