@@ -170,7 +170,8 @@ def plan(
 
     p, rows = plan_view(workspace(), year)
     if as_json:
-        emit_json({"year": p.year, "document": p.document, "title": p.title, "issued": p.issued.isoformat(), "tasks": rows})
+        caps = {"max_checks_per_year": p.max_checks.text()} if p.max_checks is not None else {}
+        emit_json({"year": p.year, "document": p.document, "title": p.title, "issued": p.issued.isoformat(), **caps, "tasks": rows})
         return
     from rich.table import Table
 
@@ -179,8 +180,11 @@ def plan(
         t.add_column(head, overflow="fold")
     for r in rows:
         matter, department = _joint_text(r)
-        t.add_row(str(r["index"]), r["name"], r["type"], matter, r["scope_label"], r["ratio"], r["period"], department)
+        ratio = r["ratio"] + ("；另：范围内黑名单企业每轮都检查" if r.get("always_include_blacklisted") else "")
+        t.add_row(str(r["index"]), r["name"], r["type"], matter, r["scope_label"], ratio, r["period"], department)
     console().print(t)
+    if p.max_checks is not None:
+        console().print(f"每户每年检查次数上限（max_checks_per_year，跨全部任务）：{p.max_checks.text()}", markup=False, highlight=False)
 
 
 @guarded

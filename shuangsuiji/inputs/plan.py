@@ -403,6 +403,7 @@ def plan_rows(plan: Plan) -> list[dict]:
             "inspectors_per_check": t.inspectors_per_check,
             **({"joint": [{"code": d.code, "name": d.name, "matter": d.matter, "inspectors": d.inspectors} for d in t.joint]}
                if t.joint else {}),
+            **({"always_include_blacklisted": True} if t.always_include_blacklisted else {}),
         }
         for t in plan.tasks
     ]

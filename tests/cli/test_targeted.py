@@ -207,3 +207,15 @@ def test_the_draw_output_says_who_left_at_the_cap_and_who_was_added(ssj, ws):
     assert f"已达本年度检查次数上限 {first['k'] + 1} 家（不参加抽取）" in out
     assert f"黑名单企业定向检查 1 家（第 {ledger_events(ws)[-1]['k'] + 1} 行起，不经摇号" in out
     assert f"{entity}（已检查 1 次，上限 1 次）" in out
+
+
+def test_plan_shows_the_flag_and_the_cap(ssj, ws):
+    assert "always_include_blacklisted" not in ok(ssj("plan", "--json")).stdout
+    always_include(ws)
+    path = ws / "plans" / "2022.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("\ntasks:\n", "\nmax_checks_per_year: 2\ntasks:\n", 1), encoding="utf-8")
+    shown = json.loads(ok(ssj("plan", "--json")).stdout)
+    assert shown["max_checks_per_year"] == "每户每年最多 2 次"
+    assert [t["id"] for t in shown["tasks"] if t.get("always_include_blacklisted")] == ["hazchem"]
+    text = ok(ssj("plan")).stdout
+    assert "每户每年检查次数上限（max_checks_per_year，跨全部任务）：每户每年最多 2 次" in text and "黑名单" in text
