@@ -25,7 +25,7 @@ from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.errors import SsjError
 from shuangsuiji.inputs.entities import load_entity_table
 from shuangsuiji.ledger.blacklist import stays
-from shuangsuiji.ledger.state import Round, build_rounds
+from shuangsuiji.ledger.state import Round, RoundKey, build_rounds
 from shuangsuiji.results.credit import Archive, FindingRow, archive, finding_rows, finding_tallies, rounds_of
 from shuangsuiji.workspace import Workspace
 
@@ -93,8 +93,13 @@ def finding_list(ws: Workspace, year: int | None, today: date) -> FindingList:
     events, left_out = events_until(ws, today)
     rounds = build_rounds(events)
     tallies = finding_tallies(rounds.values(), year)
-    names = {t.entity: pick_names(ws, rounds[t.last_round]).get(t.entity, "")
-             for t in tallies if table.find(t.entity) is None}
+    read: dict[RoundKey, dict[str, str]] = {}  # each record read once, however many of its picks left the registry
+    names: dict[str, str] = {}
+    for t in tallies:
+        if table.find(t.entity) is None:
+            if t.last_round not in read:
+                read[t.last_round] = pick_names(ws, rounds[t.last_round])
+            names[t.entity] = read[t.last_round].get(t.entity, "")
     cut = today.isoformat()
     listed = frozenset(s.entity for s in stays(events) if s.added.date <= cut and (s.removed is None or s.removed.date > cut))
     rows = finding_rows(tallies, table.find, names, categories, listed)

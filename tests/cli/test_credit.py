@@ -269,3 +269,27 @@ def test_help(ssj):
     page = ok(ssj("credit", "--help")).stdout
     for option in ("--list", "--year", "--json", "--csv", "--xlsx", "--force", "--today"):
         assert option in page
+
+
+def test_the_list_reads_a_round_once_for_every_entity_that_left_the_registry(ssj, ws, monkeypatch):
+    """Names of entities no longer in the registry come from their round's record, read once per round
+    (not once per entity: n entities of one round cost n record reads)."""
+    from datetime import date
+
+    import shuangsuiji.actions.credit as action
+    from shuangsuiji.workspace import find_workspace
+
+    coal = draw(ssj, "coal", "2022-03-10")
+    for entity in picks(coal):
+        ok(ssj("record", "--task", "coal", "--entity", entity, "--date", "2022-03-15", "--result", "rectify", "--today", "2022-03-15"))
+    path = ws / "data" / "entities.csv"
+    gone = set(picks(coal))
+    path.write_text("".join(line for line in path.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+                            if line.split(",")[0] not in gone), encoding="utf-8-sig")
+    calls = []
+    real = action.pick_names
+    monkeypatch.setattr(action, "pick_names", lambda w, r: calls.append(r.key) or real(w, r))
+    found = action.finding_list(find_workspace(ws), None, date(2022, 3, 31))
+    assert calls == [(2022, "coal", 1)]
+    assert {(r.entity, r.name) for r in found.rows} == {(p["entity"], p["name"]) for p in coal["picks"]}
+    assert all(r.name for r in found.rows)
