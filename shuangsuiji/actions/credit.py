@@ -22,10 +22,11 @@ from shuangsuiji.actions.reading import (
     unknown_entity,
 )
 from shuangsuiji.draw.record import DrawRecord
-from shuangsuiji.errors import SsjError
+from shuangsuiji.errors import PlanNotFound, SsjError
 from shuangsuiji.inputs.entities import load_entity_table
 from shuangsuiji.ledger.blacklist import stays
 from shuangsuiji.ledger.state import Round, RoundKey, build_rounds
+from shuangsuiji.records import CheckCaps
 from shuangsuiji.results.credit import Archive, FindingRow, archive, finding_rows, finding_tallies, rounds_of
 from shuangsuiji.workspace import Workspace
 
@@ -63,7 +64,18 @@ def credit_archive(ws: Workspace, entity: str, today: date) -> Archive:
     cut = today.isoformat()
     listed = any(s.added.date <= cut and (s.removed is None or s.removed.date > cut) for s in mine)
     records = {r.key: _record(ws, r) for r in rounds}
-    return archive(key, found, rounds, records, history, listed, cut, left_out, categories)
+    return archive(key, found, rounds, records, history, listed, cut, left_out, categories, _caps(ws, {r.year for r in rounds}))
+
+
+def _caps(ws: Workspace, years: set[int]) -> dict[int, CheckCaps | None]:
+    """Year -> its plan's max_checks_per_year, for the years whose plan file is there (a year without one has no cap to show)."""
+    out: dict[int, CheckCaps | None] = {}
+    for year in sorted(years):
+        try:
+            out[year] = plan_of(ws, year).max_checks
+        except PlanNotFound:
+            continue
+    return out
 
 
 @dataclass(frozen=True)

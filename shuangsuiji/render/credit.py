@@ -13,7 +13,7 @@ from shuangsuiji.files.tables import csv_bytes
 from shuangsuiji.records import grade_text
 from shuangsuiji.render.layout import Section, Table, short_name
 from shuangsuiji.results.check import measures_text
-from shuangsuiji.results.credit import Archive, Check, FindingRow
+from shuangsuiji.results.credit import Archive, Check, FindingRow, YearCap
 
 HOW = {"drawn": "随机抽中", "replaced_in": "递补"}
 SHORT = {"rectify": "责令整改", "penalty": "立案查处", "transfer": "移交", "judicial": "移送司法机关"}  # narrow columns
@@ -44,10 +44,16 @@ def archive_lines(a: Archive) -> list[str]:
     if voided or out:
         summary += "；另有" + "、".join(x for x in (f"已作废的 {voided} 轮" if voided else "", f"被递补替换的 {out} 轮" if out else "") if x)
     lines.append(summary + "。")
+    lines.extend(_cap_line(c) for c in a.caps)
     note = later_text(a.left_out, a.today)
     if note:
         lines.append(f"注意：{note}")
     return lines
+
+
+def _cap_line(c: YearCap) -> str:
+    state = "已达上限，本年度不再被随机抽取（100% 抽取的任务和定向检查除外）" if c.reached else f"还可被抽查 {c.cap - c.checks} 次"
+    return f"{c.year} 年度抽查上限：已被抽查 {c.checks} 次，上限 {c.cap} 次，{state}。"
 
 
 def _blacklist_line(a: Archive) -> str:

@@ -42,7 +42,7 @@ from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.draw.replace import current_picks
 from shuangsuiji.ledger.events import BlacklistEvent, ReplaceEvent, ResultEvent
 from shuangsuiji.ledger.state import Round, RoundKey
-from shuangsuiji.records import Entity
+from shuangsuiji.records import CheckCaps, Entity
 from shuangsuiji.results.check import measures_text
 
 
@@ -157,6 +157,40 @@ def tally(checks: Iterable[Check]) -> Tally:
 
 
 @dataclass(frozen=True)
+class YearCap:
+    """The plan's yearly cap (max_checks_per_year) for the entity in one year, and its live checks of that year."""
+
+    year: int
+    checks: int
+    cap: int
+
+    @property
+    def reached(self) -> bool:
+        return self.checks >= self.cap
+
+    def to_json(self) -> dict[str, Any]:
+        return {"year": self.year, "checks": self.checks, "cap": self.cap, "reached": self.reached}
+
+
+def year_caps(entity: Entity | None, checks: Iterable[Check], caps_by_year: Mapping[int, CheckCaps | None]) -> tuple[YearCap, ...]:
+    """Per year with a cap for the entity (its category and grade as the registry has them now): its live checks
+    (rounds not voided, the entity not replaced out), the count the draw uses (``draw.caps.year_checks``)."""
+    if entity is None:
+        return ()
+    live: dict[int, int] = {}
+    for c in checks:
+        if c.live:
+            live[c.year] = live.get(c.year, 0) + 1
+    out = []
+    for year in sorted(live):
+        caps = caps_by_year.get(year)
+        cap = caps.cap_for(entity.category, entity.risk) if caps is not None else None
+        if cap is not None:
+            out.append(YearCap(year, live[year], cap))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class Archive:
     """One entity's credit archive as of ``today``."""
 
@@ -170,6 +204,7 @@ class Archive:
     blacklist: tuple[BlacklistEvent, ...]  # the events that took effect, oldest first
     blacklisted: bool  # on the list at the end of today
     tally: Tally
+    caps: tuple[YearCap, ...] = ()  # the years whose plan caps the entity's checks
 
     @property
     def risk(self) -> str:
@@ -181,7 +216,7 @@ class Archive:
             "entity": self.entity, "name": self.name, "in_registry": e is not None,
             "category": e.category if e else None, "category_label": self.category, "town": e.town if e else None, "status": e.status if e else None,
             "risk": self.risk, "blacklisted": self.blacklisted, "today": self.today, "left_out": self.left_out,
-            "tally": self.tally.to_json(),
+            "tally": self.tally.to_json(), "caps": [c.to_json() for c in self.caps],
             "checks": [c.to_json() for c in self.checks],
             "blacklist": [{"date": b.date, "type": "add" if b.added else "remove", "reason": b.reason, "basis": b.basis,
                            "seq": b.seq} for b in self.blacklist],
@@ -235,6 +270,7 @@ def archive(
     today: str,
     left_out: int = 0,
     categories: Mapping[str, str] | None = None,
+    caps_by_year: Mapping[int, CheckCaps | None] | None = None,
 ) -> Archive:
     """The archive of ``entity``.
 
@@ -248,11 +284,13 @@ def archive(
         today: the day the ledger was cut at (``YYYY-MM-DD``).
         left_out: ledger events dated after ``today``.
         categories: category code -> label (the plan's).
+        caps_by_year: year -> that year's plan's ``max_checks_per_year`` (None: no cap), for the years of ``rounds``.
     """
     checks = tuple(_check(entity, r, records.get(r.key)) for r in rounds)
     name = registered.name if registered else _ledger_name(entity, checks, records, rounds, blacklist)
     label = (categories or {}).get(registered.category, registered.category) if registered else ""
-    return Archive(entity, registered, label, name, today, left_out, checks, tuple(blacklist), blacklisted, tally(checks))
+    caps = year_caps(registered, checks, caps_by_year or {})
+    return Archive(entity, registered, label, name, today, left_out, checks, tuple(blacklist), blacklisted, tally(checks), caps)
 
 
 def _ledger_name(entity: str, checks: Sequence[Check], records: Mapping[RoundKey, DrawRecord | None],

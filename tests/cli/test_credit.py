@@ -293,3 +293,18 @@ def test_the_list_reads_a_round_once_for_every_entity_that_left_the_registry(ssj
     assert calls == [(2022, "coal", 1)]
     assert {(r.entity, r.name) for r in found.rows} == {(p["entity"], p["name"]) for p in coal["picks"]}
     assert all(r.name for r in found.rows)
+
+
+@pytest.mark.parametrize("cap, state", [(1, "已达上限"), (3, "还可被抽查 2 次")])
+def test_the_yearly_cap_as_the_ledger_counts_it(ssj, ws, cap, state):
+    plan = ws / "plans" / "2022.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("\ntasks:\n", f"\nmax_checks_per_year: {cap}\ntasks:\n", 1), encoding="utf-8")
+    draw(ssj, "coal", "2022-03-10")
+    ok(ssj("void", "--task", "coal", "--round", "1", "--reason", "见证人未到场", "--today", "2022-03-10"))
+    draw(ssj, "coal", "2022-03-11")  # coal is 100%: every mine again, the voided round not counted
+    live = [e for e in ledger_events(ws) if e["type"] == "draw" and e["round"] == 2 and ID_ONLY in e["picks"]]
+    res = ok(ssj("credit", ID_ONLY, "--json", "--today", "2022-03-12"))
+    assert json.loads(res.stdout)["caps"] == [{"year": 2022, "checks": len(live), "cap": cap, "reached": len(live) >= cap}]
+    text = ok(ssj("credit", ID_ONLY, "--today", "2022-03-12")).stdout
+    assert f"2022 年度抽查上限：已被抽查 1 次，上限 {cap} 次" in text and state in text
+    assert "年度抽查上限" not in ok(ssj("credit", ID_ONLY, "--today", "2022-03-09")).stdout  # not drawn yet as of that day

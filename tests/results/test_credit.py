@@ -11,8 +11,8 @@ from shuangsuiji.draw.record import parse_record
 from shuangsuiji.ledger.blacklist import history
 from shuangsuiji.ledger.chain import LedgerEvent
 from shuangsuiji.ledger.state import build_rounds
-from shuangsuiji.records import Entity
-from shuangsuiji.results.credit import archive, finding_rows, finding_tallies, rounds_of, tally
+from shuangsuiji.records import CheckCaps, Entity
+from shuangsuiji.results.credit import YearCap, archive, finding_rows, finding_tallies, rounds_of, tally
 from tests.helpers import REPO
 
 A, B, C, D, G = "91140428MA00000A01", "91140428MA00000B02", "91140428MA00000C03", "91140428MA00000D04", "91140428MA00000G05"
@@ -132,3 +132,16 @@ def test_archive_tally_and_list_agree(results):
         assert (e in listed) == (t.found > 0) == bool(current and current[0] not in ("no_problem", "not_operating"))
         if e in listed:
             assert listed[e].results == t.results
+
+
+def test_caps_count_the_live_checks_of_each_year_against_its_plan():
+    mine = rounds_of(A, build_rounds(LEDGER).values())
+    caps = {2022: CheckCaps(default=5, by_grade={"C": 2}), 2023: None}
+    a = archive(A, REG[A], mine, {}, [], False, "2023-12-31", 0, {}, caps)
+    # 2022: coal r1 and hazchem r2 (replaced in); hazchem r1 is voided and does not count. 2023: no cap.
+    assert a.caps == (YearCap(2022, 2, 2),) and a.caps[0].reached
+    assert a.to_json()["caps"] == [{"year": 2022, "checks": 2, "cap": 2, "reached": True}]
+    lower = archive(A, REG[A], mine, {}, [], False, "2023-12-31", 0, {}, {2022: CheckCaps(by_category={"coal_mine": 3})})
+    assert lower.caps == (YearCap(2022, 2, 3),) and not lower.caps[0].reached
+    assert archive(A, None, mine, {}, [], False, "2023-12-31", 0, {}, caps).caps == ()  # out of the registry: no grade to cap by
+    assert archive(A, REG[A], mine, {}, [], False, "2023-12-31").caps == ()
