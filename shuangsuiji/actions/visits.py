@@ -63,8 +63,8 @@ def _record(ws: Workspace, r) -> DrawRecord | None:
 
 def check_visits_path(ws: Workspace, out: Path, force: bool) -> None:
     """Refuse ``out`` before any work (OutputRefused, exit 2, nothing written)."""
-    check_output(ws, out, REPORT, force)
+    check_output(ws, out, REPORT, force, "--xlsx", "合并上门.xlsx")
 
 
 def write_visits(ws: Workspace, out: Path, data: bytes, force: bool) -> None:
-    write_output(ws, out, data, REPORT, force)
+    write_output(ws, out, data, REPORT, force, "--xlsx", "合并上门.xlsx")

@@ -171,6 +171,7 @@ def build_joint_notice(
     """
     rows: list[JointNoticeRow] = []
     n = 0
+    targeted = set(record.targeted)
     for pick in record.picks:
         by_department = results.get(pick.entity)
         if by_department is None:
@@ -180,7 +181,8 @@ def build_joint_notice(
         for i, (dept, ids, names) in enumerate(teams):
             res = by_department[dept.code]
             rows.append(JointNoticeRow(
-                index=n, task_name=task.name, task_type=task.type, entity_name=pick.name, entity=pick.entity,
+                index=n, task_name=task.name, task_type=TARGETED_TYPE if pick.entity in targeted else task.type,
+                entity_name=pick.name, entity=pick.entity,
                 department=dept.name, matter=dept.matter, date=res.date, result=result_label(res.result),
                 measures=measures_text(res.result, res.measures), inspectors=inspectors_text(names, ids),
                 span=len(teams) if i == 0 else 0,
@@ -188,4 +190,4 @@ def build_joint_notice(
     signers = tuple(d.name for d in record.departments)
     title = f"{task.name}（第 {record.round} 轮）联合抽查结果公示"
     return Notice(title, plan.document, plan.title, signers[0], day.isoformat(), partial, len(record.picks), tuple(rows),
-                  JOINT_COLUMNS, signers)
+                  JOINT_COLUMNS, signers, targeted=sum(1 for r in rows if r.span and r.entity in targeted))

@@ -368,3 +368,32 @@ def test_partial_joint_notice_lists_only_firms_every_department_checked(jssj, jo
     _, header, rows = parse_csv((joint_ws / "draws" / ev["files"][0]["path"]).read_bytes())
     assert f"本次公示已完成检查的 {len(rec['picks']) - 1} 户（共抽取 {len(rec['picks'])} 户）" in header
     assert len(rows) == 3 * (len(rec["picks"]) - 1) and gap["entity"] not in {r["统一社会信用代码"] for r in rows}
+
+
+def test_joint_notice_marks_and_counts_the_targeted_additions(jssj, joint_ws):
+    """always_include_blacklisted in a joint task: the blacklisted firms not drawn are checked by every department,
+    typed 定向 in each of their rows and counted once in the header."""
+    import csv
+
+    from shuangsuiji.render.notice import parse_csv
+    from shuangsuiji.results.notice import TARGETED_TYPE
+
+    plan = joint_ws / "plans" / "2022.yaml"
+    text = plan.read_text(encoding="utf-8")
+    anchor = "    scope: [hazchem_trading]\n    ratio: 10%\n"
+    assert anchor in text
+    plan.write_text(text.replace(anchor, anchor + "    always_include_blacklisted: true\n", 1), encoding="utf-8")
+    with open(joint_ws / "data" / "entities.csv", encoding="utf-8-sig", newline="") as f:
+        trading = sorted(r["id"] for r in csv.DictReader(f) if r["category"] == "hazchem_trading" and r["status"] == "在营")
+    for entity in trading[:3]:
+        ok(jssj("blacklist", "add", entity, "--reason", "严重违法失信", "--date", "2022-05-01", "--today", "2022-05-01"))
+    rec = draw_joint(jssj)
+    added = set(rec["targeted"])
+    assert added and added <= set(trading[:3])
+    record_all(jssj, rec)
+    ok(jssj("publish", "--task", JOINT_TASK, "--today", "2022-05-23"))
+    public = joint_ws / "draws" / "2022" / "public"
+    _, header, rows = parse_csv((public / "joint-hazchem-r1-2022-05-23.csv").read_bytes())
+    assert f"其中 {len(added)} 户为失信黑名单企业定向检查" in header
+    assert {r["统一社会信用代码"] for r in rows if r["抽查类型"] == TARGETED_TYPE} == added
+    assert sum(1 for r in rows if r["抽查类型"] == TARGETED_TYPE) == 3 * len(added)  # every department's row

@@ -111,6 +111,10 @@ def test_visits_xlsx_and_refusals(drawn, joint_ws, tmp_path):
         assert res.exit_code == 2, (args, res.output)
         assert "Traceback" not in res.output
     assert tree_digest(joint_ws) == before
+    res = drawn("visits", "--xlsx", str(joint_ws / "data" / "x.xlsx"), "--today", "2022-12-31")
+    assert "--xlsx 文件名" in res.output and "--out" not in res.output  # the hint names the option visits has
+    res = drawn("visits", "--xlsx", str(tmp_path), "--today", "2022-12-31")
+    assert "--xlsx 合并上门.xlsx" in res.output
 
 
 def test_visits_with_nothing_to_combine(jssj):
