@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from shuangsuiji.deadlines.workdays import WorkCalendar, load_calendars
 from shuangsuiji.errors import PlanNotFound, SsjError, UnknownEntity
+from shuangsuiji.inputs.uscc import entity_key  # noqa: F401  (read here by credit and blacklist)
 from shuangsuiji.ledger.chain import LedgerEvent, load_events
 from shuangsuiji.ledger.state import Round, RoundKey, build_rounds, events_as_of
 from shuangsuiji.records import Plan
@@ -36,13 +36,6 @@ def entity_registry(ws: Workspace) -> EntityTable:
 
     plan = plan_of(ws, ws.resolve_year(None))
     return load_entity_table(ws.entities_path, ws.show(ws.entities_path), plan.categories)
-
-
-def entity_key(text: str) -> str:
-    """An entity id as typed or pasted (full-width letters, lower case, spaces; the byte-order mark or
-    zero-width space a cell copied from Excel, WPS or a web page brings along) -> as the registry holds it."""
-    plain = unicodedata.normalize("NFKC", text)
-    return "".join(ch for ch in plain if not ch.isspace() and unicodedata.category(ch) != "Cf").upper()
 
 
 def unknown_entity(table: EntityTable, text: str, shown: str) -> UnknownEntity:

@@ -197,9 +197,10 @@ def replace(
     as_json: bool = typer.Option(False, "--json", help="输出追加的递补事件（JSON）"),
 ) -> None:
     from shuangsuiji.actions.replace import ReplaceRequest, replace_pick
+    from shuangsuiji.inputs.uscc import entity_key
 
     ws = workspace()
-    req = ReplaceRequest(task, round_, entity.strip().upper(), reason, note, inspector.strip() if inspector else None, today(today_))
+    req = ReplaceRequest(task, round_, entity_key(entity), reason, note, inspector.strip() if inspector else None, today(today_))
     done = replace_pick(ws, ws.resolve_year(year), req)
     if as_json:
         emit_json({"seq": done.event.seq, "type": done.event.type, "at": done.event.at, **done.event.data})

@@ -9,6 +9,7 @@ organisation code (GB 11714), and a check character. The check character is
 from __future__ import annotations
 
 import re
+import unicodedata
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 VALUES = {c: i for i, c in enumerate(ALPHABET)}
@@ -83,3 +84,10 @@ def all_valid(codes: str) -> bool:
     check = _CHECK_FOR
     expected = "".join([check[int(digits[at:at + 17], 34) % 31] for at in range(1, len(digits), 18)])
     return expected == codes[17::18][::-1]
+
+
+def entity_key(text: str) -> str:
+    """An entity id as typed or pasted (full-width letters, lower case, spaces; the byte-order mark or
+    zero-width space a cell copied from Excel, WPS or a web page brings along) -> as the registry holds it."""
+    plain = unicodedata.normalize("NFKC", text)
+    return "".join(ch for ch in plain if not ch.isspace() and unicodedata.category(ch) != "Cf").upper()

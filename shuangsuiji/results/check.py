@@ -34,6 +34,7 @@ from shuangsuiji.errors import (
 )
 from shuangsuiji.files.dates import DATE_HINT, DateProblem, parse_date
 from shuangsuiji.files.tables import Column, read_table
+from shuangsuiji.inputs.uscc import entity_key
 from shuangsuiji.ledger.events import ResultEvent
 from shuangsuiji.ledger.state import Round, RoundKey, find_round
 from shuangsuiji.records import Plan, Task
@@ -248,7 +249,7 @@ def _row_data(
     problems: list[tuple[str, str]],
 ) -> dict | None:
     """The result event a row makes, or None; every problem of the row is added to ``problems``."""
-    entity = row.entity.strip().upper()
+    entity = entity_key(row.entity)
     before = len(problems)
     if r is not None:
         where = f"{r.task} 第 {r.number} 轮"

@@ -40,3 +40,20 @@ def test_an_id_with_nothing_near_is_told_how_to_look_it_up(ssj, ws):
     assert res.exit_code == 2 and res.stderr == (
         "data/entities.csv 中没有统一社会信用代码为 ? 的企业\n"
         "  提示：请核对统一社会信用代码，或在 data/entities.csv 中查找（ssj export entities 名录库.xlsx 可导出为 Excel）\n")
+
+
+def test_a_pasted_id_is_recorded_and_replaced_as_the_registry_holds_it(ssj, ws):
+    """ssj record (one result and a batch file) and ssj replace read --entity by the same rule as credit and blacklist."""
+    from tests.helpers import draw, picks
+
+    rec = draw(ssj, "hazchem", "2022-04-06")
+    first, second, third = picks(rec)[:3]
+    ok(ssj("record", "--task", "hazchem", "--entity", "\ufeff" + first.lower() + "\u200b", "--date", "2022-04-20",
+           "--result", "no_problem", "--today", "2022-04-20"))
+    batch = ws.parent / "batch.csv"
+    batch.write_text(f"entity,date,result\n\ufeff{second.lower()} ,2022-04-21,no_problem\n", encoding="utf-8-sig")
+    ok(ssj("record", "--task", "hazchem", "--from", str(batch), "--today", "2022-04-21"))
+    ok(ssj("replace", "--task", "hazchem", "--round", "1", "--entity", "\u200b" + third.lower(), "--reason", "停产",
+           "--today", "2022-04-21"))
+    lines = ledger_events(ws)
+    assert [(e["type"], e["entity"]) for e in lines[1:]] == [("result", first), ("result", second), ("replace", third)]
