@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import yaml
 
-from shuangsuiji.codes import RISK_GRADES
 from shuangsuiji.files.yaml_nodes import NodeReader
+from shuangsuiji.inputs.grades import read_by_grade
 from shuangsuiji.records import CheckCaps
 
 FIELD = "max_checks_per_year"
@@ -63,22 +63,8 @@ def _cap(r: NodeReader, node: yaml.Node, where: str) -> int | None:
 
 def _by_grade(r: NodeReader, node: yaml.Node, where: str) -> dict[str, int]:
     """``{A: 1, B: 2}``: grade -> cap, in grade order."""
-    if not isinstance(node, yaml.MappingNode) or not node.value:
-        r.error(node, f"{where} 应为“风险等级: 次数”的映射，且至少一项", "例如 by_grade: {A: 1, B: 2, C: 3, D: 4}")
-        return {}
-    found: dict[str, int] = {}
-    for key_node, value_node in node.value:
-        grade = str(key_node.value).strip().upper() if isinstance(key_node, yaml.ScalarNode) else ""
-        if grade not in RISK_GRADES:
-            r.error(key_node, f"{where} 中的风险等级 {grade or '(空)'} 无法识别", "风险等级只能是 A、B、C、D；没有等级的企业按 default（或类别的上限）计")
-            continue
-        if grade in found:
-            r.error(key_node, f"{where} 中的风险等级 {grade} 重复", "请删除重复的一项")
-            continue
-        value = _cap(r, value_node, f"{where}.{grade}")
-        if value is not None:
-            found[grade] = value
-    return {g: found[g] for g in RISK_GRADES if g in found}
+    return read_by_grade(r, node, where, "次数", "例如 by_grade: {A: 1, B: 2, C: 3, D: 4}",
+                         "没有等级的企业按 default（或类别的上限）计", lambda v, g: _cap(r, v, f"{where}.{g}"))
 
 
 def _by_category(r: NodeReader, node: yaml.Node, categories: dict[str, str]) -> tuple[dict[str, int], dict[tuple[str, str], int]]:

@@ -15,11 +15,12 @@ from pathlib import Path
 
 import yaml
 
-from shuangsuiji.codes import RISK_GRADES, TYPE_ALIASES
+from shuangsuiji.codes import TYPE_ALIASES
 from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.files.text import bytes_text, read_text
 from shuangsuiji.files.yaml_nodes import NodeReader, compose
 from shuangsuiji.inputs.caps import read_caps
+from shuangsuiji.inputs.grades import read_by_grade
 from shuangsuiji.inputs.joint import joint_task, known_departments
 from shuangsuiji.records import MIN_INSPECTORS, Plan, Task
 
@@ -326,28 +327,20 @@ def _ratio(r: NodeReader, node: yaml.Node) -> Decimal | None:
 
 def _ratio_by_risk(r: NodeReader, node: yaml.Node) -> tuple[tuple[str, Decimal], ...]:
     """``{A: 0%, B: 10%, C: 30%, D: 100%}``: (grade, ratio) in grade order; 0% is allowed (none drawn)."""
-    if not isinstance(node, yaml.MappingNode) or not node.value:
-        r.error(node, "ratio_by_risk 应为“风险等级: 抽查比例”的映射，且至少一项", "例如 ratio_by_risk: {A: 0%, B: 10%, C: 30%, D: 100%}")
-        return ()
-    found: dict[str, Decimal] = {}
-    for key_node, value_node in node.value:
-        grade = str(key_node.value).strip().upper() if isinstance(key_node, yaml.ScalarNode) else ""
-        if grade not in RISK_GRADES:
-            r.error(key_node, f"ratio_by_risk 中的风险等级 {grade or '(空)'} 无法识别", "风险等级只能是 A、B、C、D；没有等级的企业按任务的 ratio 抽取")
-            continue
-        if grade in found:
-            r.error(key_node, f"ratio_by_risk 中的风险等级 {grade} 重复", "请删除重复的一项")
-            continue
+
+    def ratio_of(value_node: yaml.Node, grade: str) -> Decimal | None:
         raw = r.text(value_node, f"ratio_by_risk.{grade}")
         if raw is None:
-            continue
+            return None
         ratio = parse_ratio(raw, zero=True)
         if ratio is None:
             message, hint = ratio_problem(raw)
             r.error(value_node, f"ratio_by_risk.{grade}：{message}", hint + "；写 0% 表示该等级不抽取")
-            continue
-        found[grade] = ratio
-    return tuple((g, found[g]) for g in RISK_GRADES if g in found)
+        return ratio
+
+    found = read_by_grade(r, node, "ratio_by_risk", "抽查比例", "例如 ratio_by_risk: {A: 0%, B: 10%, C: 30%, D: 100%}",
+                          "没有等级的企业按任务的 ratio 抽取", ratio_of)
+    return tuple(found.items())
 
 
 def _period(r: NodeReader, f: dict[str, yaml.Node], year: int | None) -> tuple[date | None, date | None]:
