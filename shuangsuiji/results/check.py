@@ -220,6 +220,10 @@ def _row_department(
     for code in r.departments:
         if given in (code, names.get(code)):
             return code
+    # As typed in Excel: XF, ｘｆ, 长子县 消防救援大队 (the fold that result codes get), when it names one department.
+    folded = [code for code in r.departments if _fold(given) in (_fold(code), _fold(names.get(code, code)))]
+    if len(folded) == 1:
+        return folded[0]
     known = "、".join(f"{c}（{names.get(c, c)}）" for c in r.departments)
     problems.append((f"部门 {given} 不是联合抽查任务 {r.task} 第 {r.number} 轮的部门", f"可用部门：{known}；不写即牵头部门"))
     return None

@@ -227,6 +227,19 @@ def test_record_bad_department_exit_2_and_change_nothing(jssj, joint_ws):
     assert tree_digest(joint_ws) == before
 
 
+def test_batch_from_excel_names_departments_in_any_case_or_width(jssj, joint_ws):
+    """An Excel (GBK, CRLF, blank rows) batch whose 部门 column says XF, ｓｃｊｇ or a name with a space."""
+    rec = draw_joint(jssj)
+    a, b, c = (p["entity"] for p in rec["picks"][:3])
+    rows = ["统一社会信用代码,检查日期,检查结果,处理措施,部门", f"{a},2022-05-10,未发现问题,,XF", ",,,,",
+            f"{b},2022-05-10,未发现问题,,ｓｃｊｇ ", f"{c},2022-05-10,未发现问题,,长子县 消防救援大队", ",,,,"]
+    batch = joint_ws.parent / "结果.csv"
+    batch.write_bytes(("\r\n".join(rows) + "\r\n").encode("gbk"))
+    ok(jssj("record", "--task", JOINT_TASK, "--from", str(batch), "--today", "2022-05-10"))
+    lines = [json.loads(x) for x in (joint_ws / "draws" / "ledger.jsonl").read_text(encoding="utf-8").splitlines()[-3:]]
+    assert [(x["entity"], x["department"]) for x in lines] == [(a, "xf"), (b, "scjg"), (c, "xf")]
+
+
 def record_all(jssj, rec: dict, last_xf: str = "2022-05-20", skip_xf: str | None = None) -> None:
     for n, p in enumerate(rec["picks"]):
         ok(record(jssj, p["entity"], f"2022-05-1{n}", "no_problem"))
