@@ -31,6 +31,8 @@ def visits(
 
     if as_json and xlsx is not None:
         raise BadOptions("--json 与 --xlsx 只能选一个", "去掉多余的选项")
+    if xlsx is not None and xlsx.suffix.lower() != ".xlsx":  # Excel and WPS refuse a workbook named .csv or .xls
+        raise BadOptions(f"--xlsx 的文件应以 .xlsx 结尾：{xlsx.as_posix()}", "例如 --xlsx 合并上门.xlsx")
     ws = workspace()
     day = today(today_)
     if xlsx is not None:

@@ -115,6 +115,12 @@ def test_visits_xlsx_and_refusals(drawn, joint_ws, tmp_path):
     assert "--xlsx 文件名" in res.output and "--out" not in res.output  # the hint names the option visits has
     res = drawn("visits", "--xlsx", str(tmp_path), "--today", "2022-12-31")
     assert "--xlsx 合并上门.xlsx" in res.output
+    for name in ("合并上门.csv", "合并上门.xls", "合并上门"):  # a workbook under a name Excel would refuse to open
+        res = drawn("visits", "--xlsx", str(tmp_path / name), "--today", "2022-12-31")
+        assert res.exit_code == 2 and "应以 .xlsx 结尾" in res.output and "--xlsx 合并上门.xlsx" in res.output, res.output
+        assert not (tmp_path / name).exists()
+    assert tree_digest(joint_ws) == before
+    ok(drawn("visits", "--xlsx", str(tmp_path / "合并上门2.XLSX"), "--today", "2022-12-31"))
 
 
 def test_visits_with_nothing_to_combine(jssj):
