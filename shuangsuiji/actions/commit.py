@@ -135,6 +135,7 @@ def commit_task(ws: Workspace, year: int | None, req: CommitRequest) -> Committe
         events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
         rounds, commits = build_rounds(events), build_commits(events)
         refuse_open_commit(commits, inputs.plan.year, task.id)
+        _refuse_backdated(rounds, commits, inputs.plan.year, task.id, req.day.isoformat())
         created = now_china().isoformat()
         seed = resolve_seed(DrawRequest(task.id, req.day, algorithm=req.algorithm), f"ssj-commit {created}")
         prior = prior_checks_at(ws, rounds, inputs.plan.year, len(events) + 1)
@@ -157,6 +158,26 @@ def commit_task(ws: Workspace, year: int | None, req: CommitRequest) -> Committe
             line["kept_inputs"] = kept
         event = ledger.append("commit", line)
     return Committed(c, event, path)
+
+
+def _refuse_backdated(rounds: Mapping[RoundKey, Round], commits: list[Commit], year: int, task: str, day: str) -> None:
+    """A commitment dated before the task's last draw, void or commitment of the year would predate numbers that
+    may already be public (a commitment voided after its source date, then made again with an earlier --today)."""
+    dated = [(c.event.date, c.event.seq, "摇号承诺") for c in commits if c.event.year == year and c.event.task == task]
+    dated += [(c.void.date, c.void.seq, "作废") for c in commits if c.void is not None and c.event.year == year and c.event.task == task]
+    for r in rounds.values():
+        if r.year == year and r.task == task:
+            dated.append((r.draw.date, r.draw.seq, "摇号"))
+            if r.void is not None:
+                dated.append((r.void.date, r.void.seq, "作废"))
+    if not dated:
+        return
+    last, seq, what = max(dated)
+    if day < last:
+        raise DateOutOfRange(
+            f"承诺日期 {day} 早于 {task} 本年度最近一次{what}的日期 {last}（账本第 {seq} 号事件）：承诺不能倒填到此前的事件之前",
+            "承诺只能在已登记的事件之后；补录时请用 --today 写实际承诺日期",
+        )
 
 
 @dataclass(frozen=True)

@@ -296,3 +296,22 @@ def test_verify_finds_a_source_date_not_after_the_commit_day(ssj, ws):
     res = ssj("verify")
     assert res.exit_code == 1
     assert "来源日期 2022-04-08 不晚于承诺日期 2022-04-08" in res.output
+
+
+def test_a_commitment_dated_before_the_tasks_last_event_is_refused(ssj, ws):
+    """Void a commitment after its source is out, then commit again with an earlier --today: the new commitment
+    would predate numbers already public (and could name one of them as its source). Refused, nothing written."""
+    ok(commit(ssj))  # 2022-04-06, source 2022-04-08
+    ok(ssj("void", "--task", "hazchem", "--round", "1", "--reason", "开奖延期", "--today", "2022-04-10"))
+    before = tree_digest(ws)
+    res = commit(ssj, "hazchem", "2022-04-03", "2022-04-09")
+    assert res.exit_code == 2, res.output
+    assert "早于" in res.output and "2022-04-10" in res.output and "账本第 2 号事件" in res.output, res.output
+    assert tree_digest(ws) == before
+    # likewise after a one-step round of the task: a commitment of round 2 dated before round 1's draw
+    ok(ssj("draw", "--task", "hazchem", "--seed", "s1", "--today", "2022-04-12"))
+    before = tree_digest(ws)
+    res = commit(ssj, "hazchem", "2022-04-11", "2022-04-20")
+    assert res.exit_code == 2 and "2022-04-12" in res.output, res.output
+    assert tree_digest(ws) == before
+    ok(commit(ssj, "hazchem", "2022-04-12", "2022-04-20"))  # the same day as the last event is fine
