@@ -261,6 +261,9 @@ def _load_task(r: NodeReader, node: yaml.Node, index: int, defaults: TaskDefault
     blacklisted = bool(r.boolean(f["always_include_blacklisted"], "always_include_blacklisted")) if "always_include_blacklisted" in f else False
     joint = joint_task(r, node, f, defaults.departments, matter or "")
     if joint:
+        if "department" in f and code and code != joint[0].code:
+            r.error(f["department"], f"任务的抽查发起部门 {code} 不是联合抽查的牵头部门 {joint[0].code}",
+                    f"联合抽查由牵头部门发起：请删去任务的 department，或把它改为 {joint[0].code}（或把 joint 的 lead 改为 {code}）")
         department, code, per_check = joint[0].name, joint[0].code, sum(d.inspectors for d in joint)
     if len(r.errors) > before:
         return None

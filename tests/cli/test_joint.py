@@ -35,10 +35,14 @@ BAD_FIELDS = [
     ("      yjj: 2\n      scjg: 1\n      xf: 1\n", "      yjj: 2\n      scjg: 1\n", 50, "inspectors_per_department 缺少部门 xf"),
     ("      with: [scjg, xf]              # 配合部门\n    inspectors_per_department:      # 各部门每户派出的执法人员数（每个部门至少 1 名，合计至少 2 名）\n      yjj: 2\n      scjg: 1\n      xf: 1\n    matters:                        # 配合部门各自的抽查事项\n      scjg: 危险化学品经营许可及产品质量监督检查\n      xf: 消防安全检查\n",
      "      with: []\n    inspectors_per_department:\n      yjj: 1\n", 50, "联合检查组每户合计 1 名执法人员，少于 2 名"),
+    # a task's department that is not its joint lead (the lead was taken silently)
+    ("      with: [scjg, xf]              # 配合部门\n", "      with: [scjg, xf]\n    department: xf\n", 49,
+     "任务的抽查发起部门 xf 不是联合抽查的牵头部门 yjj"),
 ]
 
 
-@pytest.mark.parametrize("old,new,line,message", BAD_FIELDS, ids=["unknown-department", "quota-0", "lead-twice", "quota-missing", "team-below-2"])
+@pytest.mark.parametrize("old,new,line,message", BAD_FIELDS,
+                         ids=["unknown-department", "quota-0", "lead-twice", "quota-missing", "team-below-2", "department-not-lead"])
 def test_bad_joint_fields_exit_2_with_path_line_and_change_nothing(jssj, joint_ws, old, new, line, message):
     plan = joint_ws / "plans" / "2022.yaml"
     text = plan.read_text(encoding="utf-8")
