@@ -235,11 +235,27 @@ def _team(ids: Sequence[str], names: Mapping[str, str]) -> tuple[tuple[str, str]
     return tuple((i, names.get(i, "")) for i in ids)
 
 
+def in_force(r: Round, entity: str) -> tuple[ResultEvent | None, tuple[ResultEvent, ...]]:
+    """The entity's result in force in ``r`` and the results it corrected (更正), oldest first.
+
+    In a joint round each department's latest result is in force (another department's later
+    result corrects nothing); the one shown is the latest finding among them, else the latest.
+    """
+    history = r.results.get(entity, ())
+    if not r.departments:
+        return (history[-1] if history else None), tuple(history[:-1])
+    now = [ev for ev in r.department_results(entity).values() if ev is not None]
+    kept = {ev.seq for ev in now}
+    found = [ev for ev in now if ev.result in FOUND_PROBLEM]
+    shown = max(found or now, key=lambda ev: (ev.date, ev.seq), default=None)
+    return shown, tuple(ev for ev in history if ev.seq not in kept)
+
+
 def _check(entity: str, r: Round, rec: DrawRecord | None) -> Check:
     out_rep = next((rep for rep in r.replacements if rep.target == "entity" and rep.entity == entity), None)
     in_rep = next((rep for rep in r.replacements if rep.target == "entity" and rep.replacement == entity), None)
     mine = [rep for rep in r.replacements if rep.target == "inspector" and rep.entity == entity]
-    history = r.results.get(entity, ())
+    result, corrected = in_force(r, entity)
     team: tuple[tuple[str, str], ...] = ()
     if rec is not None:
         now = current_picks(rec, r.replacements)
@@ -253,7 +269,7 @@ def _check(entity: str, r: Round, rec: DrawRecord | None) -> Check:
         year=r.year, task=r.task, task_name=rec.task_name if rec else "", round=r.number, draw_date=r.draw.date,
         how="replaced_in" if in_rep is not None else "drawn", voided=r.voided,
         void_date=r.void.date if r.void else None, void_reason=r.void.reason if r.void else None,
-        team=team, result=history[-1] if history else None, corrected=tuple(history[:-1]),
+        team=team, result=result, corrected=corrected,
         published=tuple((p.date, p.partial) for p in r.publications if entity in p.entities),
         replaced_out=Swap.of(out_rep) if out_rep else None, replaced_in=Swap.of(in_rep) if in_rep else None,
         team_changes=tuple(Swap.of(rep) for rep in mine), record_missing=rec is None, draw_seq=r.draw.seq,
@@ -336,8 +352,10 @@ def finding_tallies(rounds: Iterable[Round], year: int | None = None) -> list[Fi
     for r in rounds:
         if r.voided or (year is not None and r.year != year):
             continue
-        for entity, history in r.results.items():
-            ev = history[-1]
+        for entity in r.results:
+            ev, _ = in_force(r, entity)
+            if ev is None:
+                continue
             inspected[entity] = inspected.get(entity, 0) + 1
             counts = results.setdefault(entity, {})
             counts[ev.result] = counts.get(ev.result, 0) + 1

@@ -414,3 +414,20 @@ def test_joint_notice_marks_and_counts_the_targeted_additions(jssj, joint_ws):
     assert f"其中 {len(added)} 户为失信黑名单企业定向检查" in header
     assert {r["统一社会信用代码"] for r in rows if r["抽查类型"] == TARGETED_TYPE} == added
     assert sum(1 for r in rows if r["抽查类型"] == TARGETED_TYPE) == 3 * len(added)  # every department's row
+
+
+def test_credit_of_a_joint_pick_keeps_every_departments_result(jssj, joint_ws):
+    """Another department's later result corrects nothing: a finding of any department stays a finding."""
+    rec = draw_joint(jssj)
+    e = rec["picks"][0]["entity"]
+    ok(record(jssj, e, "2022-05-10", "no_problem"))
+    ok(record(jssj, e, "2022-05-11", "rectify", "--department", "scjg", "--measures", "责令限期整改"))
+    ok(record(jssj, e, "2022-05-12", "penalty", "--department", "scjg", "--measures", "立案查处"))  # a correction of scjg
+    ok(record(jssj, e, "2022-05-13", "no_problem", "--department", "xf"))
+    listed = json.loads(ok(jssj("credit", "--list", "--json", "--today", "2022-05-20")).stdout)["entities"]
+    (row,) = [r for r in listed if r["entity"] == e]
+    assert (row["inspected"], row["found"], row["last_result"], row["last_date"]) == (1, 1, "penalty", "2022-05-12")
+    (check,) = json.loads(ok(jssj("credit", e, "--json", "--today", "2022-05-20")).stdout)["checks"]
+    assert check["result"]["result"] == "penalty"
+    assert [c["result"] for c in check["corrections"]] == ["rectify"]  # scjg's own earlier result, not yjj's or xf's
+    assert "发现问题 1 户次" in ok(jssj("credit", e, "--today", "2022-05-20")).stdout
