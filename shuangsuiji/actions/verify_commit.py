@@ -3,7 +3,8 @@
 A commit line: its commitment file still has the SHA-256 the line holds, its text is the
 one its fields give (and has the text's SHA-256 the line holds), the line agrees with the
 file, and the source date is after the commit day; a line appended (``at``) on or after
-the source date is noted: a commitment recorded after the fact proves nothing about order.
+the source date is noted: a commitment recorded after the fact proves nothing about order;
+so is a commitment voided on or after its source date (the numbers may have been out).
 
 A reveal (a draw whose record has ``commit``): the commitment it names is a commit line
 of the same round *before* it, not voided before it; the reveal day is not before the
@@ -79,6 +80,11 @@ class CommitChecks:
         if ev.at[:10] >= ev.source_date:
             notes.append(f"账本第 {ev.seq} 号事件（{ev.task} 第 {ev.round} 轮的摇号承诺）写入账本的时间 {ev.at} 不早于来源日期 {ev.source_date}："
                          "这是补录的承诺，不能证明承诺先于开奖")
+        folded = self.folded.get(ev.seq)
+        if folded is not None and folded.void is not None and folded.void.date >= ev.source_date:
+            notes.append(f"账本第 {ev.seq} 号事件（{ev.task} 第 {ev.round} 轮的摇号承诺）在来源日期 {ev.source_date} 当天或以后作废"
+                         f"（账本第 {folded.void.seq} 号事件，{folded.void.date}，原因：{folded.void.reason}）：作废时开奖号码可能已经公布，"
+                         "请核实作废原因（两步摇号排除的正是看了结果再重来）")
         return out, notes
 
     def check_reveal(self, rec: DrawRecord, ev: DrawEvent) -> list[str]:

@@ -315,3 +315,14 @@ def test_a_commitment_dated_before_the_tasks_last_event_is_refused(ssj, ws):
     assert res.exit_code == 2 and "2022-04-12" in res.output, res.output
     assert tree_digest(ws) == before
     ok(commit(ssj, "hazchem", "2022-04-12", "2022-04-20"))  # the same day as the last event is fine
+
+
+def test_verify_notes_a_commitment_voided_on_or_after_its_source_date(ssj, ws):
+    ok(commit(ssj))  # source date 2022-04-08
+    ok(ssj("void", "--task", "hazchem", "--round", "1", "--reason", "开奖延期", "--today", "2022-04-07"))
+    assert "当天或以后作废" not in ok(ssj("verify")).stdout  # voided before the numbers were out: nothing to ask
+    ok(commit(ssj, "hazchem", "2022-04-07", "2022-04-09"))
+    ok(ssj("void", "--task", "hazchem", "--round", "1", "--reason", "结果不合意", "--today", "2022-04-09"))
+    out = ok(ssj("verify")).stdout
+    assert out.count("当天或以后作废") == 1, out
+    assert "账本第 3 号事件" in out and "来源日期 2022-04-09" in out and "结果不合意" in out, out
