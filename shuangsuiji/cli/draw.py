@@ -172,7 +172,7 @@ def _render_draw(record: DrawRecord, shown: str, event, dry_run: bool, labels: d
 def void(
     task: str = typer.Option(..., "--task", help="任务代号"),
     round_: int = typer.Option(..., "--round", help="要作废的轮次"),
-    reason: str = typer.Option(..., "--reason", help="作废原因（必填，写入账本）"),
+    reason: str = typer.Option(..., "--reason", help="作废原因（写入账本）"),
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_HELP),
     today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
 ) -> None:

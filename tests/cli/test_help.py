@@ -30,6 +30,8 @@ def test_help_pages_are_chinese(args):
     assert "选项：" in page and "显示本帮助并退出" in page
     for word in ENGLISH:
         assert word not in page, f"ssj {' '.join(args)} --help shows {word!r}"
+    # ssj appends （必填） to a required option's help; one that says 必填 itself said it twice
+    assert not re.search(r"必填[^）]*）\s*（必填）", page), f"ssj {' '.join(args)} --help says 必填 twice"
 
 
 def test_every_command_has_a_one_line_description_in_the_list():
