@@ -29,34 +29,21 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # ssj_runner beside this script, however it is started
+from ssj_runner import REPO, Runner  # noqa: E402
+
 DEST = REPO / "examples" / "joint"
 REPORT_DAY = "2022-12-31"
 JOINT = "joint-hazchem"
 BUILT = ("draws", "results", "report-2022.html", "report-2022.md")  # what the script makes; plans/ and data/ are its inputs
 
 
-class Year:
-    """Runs ``python -m shuangsuiji --root <work> ...`` and stops at the first failure."""
-
-    def __init__(self, work: Path) -> None:
-        self.work = work
-        self.env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-        self.env.pop("SSJ_ROOT", None)
-
-    def ssj(self, *args: str) -> str:
-        cmd = [sys.executable, "-m", "shuangsuiji", "--root", str(self.work), *args]
-        done = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=self.env, cwd=REPO)
-        if done.returncode != 0:
-            sys.stderr.write(f"命令失败（退出码 {done.returncode}）：ssj {' '.join(args)}\n{done.stdout}{done.stderr}")
-            raise SystemExit(1)
-        return done.stdout
+class Year(Runner):
+    """The example's own steps, each one ssj command."""
 
     def draw(self, task: str, seed: str, day: str) -> dict:
         rec = json.loads(self.ssj("draw", "--task", task, "--seed", seed, "--today", day, "--json"))
@@ -137,13 +124,7 @@ def build(work: Path) -> None:
         y.record("fire", p["entity"], f"2022-06-{13 + n:02d}", "no_problem")
     y.publish("fire", "2022-06-24")
 
-    y.ssj("verify")
-    for fmt in ("html", "md"):
-        out = work / f"report-2022.{fmt}"
-        y.ssj("report", "--year", "2022", "--today", REPORT_DAY, "--format", fmt, "--out", str(out))
-    lock = work / "draws" / "ledger.jsonl.lock"
-    if lock.exists():
-        lock.unlink()
+    y.finish(REPORT_DAY)
 
 
 def main(argv: list[str] | None = None) -> int:
