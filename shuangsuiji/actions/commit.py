@@ -4,7 +4,8 @@ Both run under one hold of the ledger lock, as a one-step draw does. ``commit_ta
 computes the draw the task's next round would be (``draw.prepare.prepare_draw``, with a
 seed nobody uses: only the seed-free part, ``draw.commit.frozen_draw``, is kept), writes
 the commitment file atomically and appends the ``commit`` line. ``reveal_task`` finds the
-task's open commitment, refuses before its source date, builds the seed from the sources
+task's open commitment, refuses before its source date and unless the numbers come in the
+committed shape (groups, their order, the count of numbers in each), builds the seed from the sources
 by the RFC 3797 key rule, draws again with the inspectors' earlier checks as they stood at
 the commit, refuses unless the result is exactly the committed draw, and writes the record
 with its ``commit`` key and the draw line with ``commit`` (the commit line's seq). Both keep
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -22,7 +24,17 @@ from pathlib import Path
 
 from shuangsuiji.actions.draw import append_draw, load_record
 from shuangsuiji.actions.kept import keep_inputs
-from shuangsuiji.draw.commit import Commitment, commitment_bytes, differences, frozen_draw, make_commitment, parse_commitment
+from shuangsuiji.draw.commit import (
+    MAX_SOURCE_NUMBERS,
+    Commitment,
+    SourceGroup,
+    commitment_bytes,
+    differences,
+    frozen_draw,
+    make_commitment,
+    parse_commitment,
+    shape_problem,
+)
 from shuangsuiji.draw.cycle import year_rounds_before
 from shuangsuiji.draw.prepare import DrawRequest, Seed, prepare_draw, resolve_seed
 from shuangsuiji.draw.record import CommitRef, DrawRecord
@@ -48,11 +60,13 @@ from shuangsuiji.workspace import Workspace
 
 @dataclass(frozen=True)
 class CommitRequest:
-    """``ssj draw --commit``: the task, the commit day, the future public source and its date."""
+    """``ssj draw --commit``: the task, the commit day, the future public source (its groups of numbers, in order,
+    each described and with its count of numbers: one ``--source-plan`` and one ``--source-numbers`` a group) and its date."""
 
     task: str
     day: date
-    source_plan: str
+    source_plans: tuple[str, ...]
+    source_numbers: tuple[str, ...]
     source_date: date
     algorithm: str | None = None
     round: int | None = None
@@ -110,14 +124,12 @@ def commit_task(ws: Workspace, year: int | None, req: CommitRequest) -> Committe
     """``ssj draw --commit``: fix the next round of a task and the source that will draw it.
 
     Raises:
-        BadOptions: an empty --source-plan.
+        BadOptions: an empty --source-plan, a --source-numbers that is not a count, or not one of each a group.
         DateOutOfRange: the source date is not after the commit day, or after the task's end.
         CommitmentOpen: the task already has an open commitment.
         and whatever ``prepare_draw`` raises (UnknownTask, RoundExists, EmptyScope, NotEnoughInspectors ...).
     """
-    source_plan = " ".join(req.source_plan.split())
-    if not source_plan:
-        raise BadOptions("--source-plan 不能为空", "请写明将采用的公开随机数，如 --source-plan \"中国福利彩票 3D 第 2022089 期开奖号码\"")
+    groups = source_groups(req.source_plans, req.source_numbers)
     inputs = load_inputs(ws, year)
     task = inputs.plan.get_task(req.task)
     if req.source_date <= req.day:
@@ -142,7 +154,7 @@ def commit_task(ws: Workspace, year: int | None, req: CommitRequest) -> Committe
         record = prepare_draw(inputs, rounds, DrawRequest(task.id, req.day, round=req.round), seed, created, prior,
                               blacklisted_on(events, req.day))
         plan = f"{inputs.plan.title}（{inputs.plan.document}）"
-        c = make_commitment(record, plan, source_plan, req.source_date.isoformat(), req.day.isoformat(), created,
+        c = make_commitment(record, plan, groups, req.source_date.isoformat(), req.day.isoformat(), created,
                             task.always_include_blacklisted)
         path = commitment_path(ws, record.year, record.task, record.round, commits)
         kept = keep_inputs(ws, inputs)  # the committed files themselves, for whoever re-derives the scope (actions.kept)
@@ -152,12 +164,42 @@ def commit_task(ws: Workspace, year: int | None, req: CommitRequest) -> Committe
             "year": c.year, "task": c.task, "round": c.round, "date": c.date,
             "record": path.relative_to(ws.draws_dir).as_posix(), "record_sha256": hashlib.sha256(data).hexdigest(),
             "text_sha256": c.text_sha256, "algorithm": c.algorithm, "k": c.k, "pool_sha256": c.pool_sha256,
-            "source_plan": c.source_plan, "source_date": c.source_date,
+            "source_plan": c.source_plan, "source_date": c.source_date, "source_numbers": [g.numbers for g in c.groups],
         }
         if kept:
             line["kept_inputs"] = kept
         event = ledger.append("commit", line)
     return Committed(c, event, path)
+
+
+EXAMPLE_SOURCE = "如 --source-plan \"中国福利彩票 3D 第 2022089 期开奖号码\" --source-numbers 3"
+
+
+def source_groups(plans: tuple[str, ...], numbers: tuple[str, ...]) -> tuple[SourceGroup, ...]:
+    """The source's groups from the --source-plan and --source-numbers given, paired in order.
+
+    Raises BadOptions: none given, an empty description, a count that is not a whole number from 1 to
+    MAX_SOURCE_NUMBERS, or not as many counts as descriptions.
+    """
+    texts = [" ".join(p.split()) for p in plans]
+    if not texts or not all(texts):
+        raise BadOptions("--source-plan 不能为空", f"请写明将采用的公开随机数，每组号码一个 --source-plan，{EXAMPLE_SOURCE}")
+    if not numbers:
+        raise BadOptions("--commit 需要 --source-numbers：承诺必须写明每组开奖号码的个数",
+                         f"每个 --source-plan 配一个 --source-numbers（这组开奖号码有几个数），{EXAMPLE_SOURCE}；"
+                         "揭晓时号码的个数必须与此相同，否则同一期开奖号码可以拆成不同的种子")
+    counts = []
+    for i, given in enumerate(numbers, start=1):
+        text = unicodedata.normalize("NFKC", given).strip()
+        if not text.isascii() or not text.isdigit() or not 1 <= int(text) <= MAX_SOURCE_NUMBERS:
+            raise BadOptions(f"第 {i} 个 --source-numbers 的值 {given} 不是 1 至 {MAX_SOURCE_NUMBERS} 的整数",
+                             f"写这组开奖号码的个数，{EXAMPLE_SOURCE}（3D 的开奖号码是 3 个数）")
+        counts.append(int(text))
+    if len(counts) != len(texts):
+        raise BadOptions(f"给出了 {len(texts)} 个 --source-plan、{len(counts)} 个 --source-numbers：两者应一一对应",
+                         "来源有几组号码，就按顺序写几对 --source-plan 和 --source-numbers，"
+                         "如 --source-plan \"体彩大乐透第 22040 期前区号码\" --source-numbers 5 --source-plan \"体彩大乐透第 22040 期后区号码\" --source-numbers 2")
+    return tuple(SourceGroup(t, n) for t, n in zip(texts, counts))
 
 
 def _refuse_backdated(rounds: Mapping[RoundKey, Round], commits: list[Commit], year: int, task: str, day: str) -> None:
@@ -218,6 +260,14 @@ def reveal_task(ws: Workspace, year: int | None, req: RevealRequest, dry_run: bo
             )
         committed = read_commitment(ws, ev)
         given = resolve_seed(DrawRequest(task.id, req.day, sources=req.sources, algorithm=committed.algorithm), "")
+        wrong = shape_problem(committed.groups, given.sources)
+        if wrong:
+            raise BadOptions(
+                f"{wrong}：揭晓只能按承诺的分组和顺序给出号码",
+                "每组一个 --source，按承诺的顺序：" + "；".join(
+                    f"第 {i} 组 {g.plan}（{g.numbers} 个数）" for i, g in enumerate(committed.groups, start=1))
+                + "。号码之间用空格分开，如 3D 的 352 写 --source \"3 5 2\"",
+            )
         seed = Seed(given.text, "committed", given.algorithm, given.sources)
         prior = prior_checks_at(ws, rounds, inputs.plan.year, ev.seq)
         record = prepare_draw(inputs, rounds, DrawRequest(task.id, req.day, round=ev.round), seed, now_china().isoformat(), prior,
@@ -244,7 +294,7 @@ def _the_commit(commits: list[Commit], year: int, task: str) -> Commit:
     mine = [x for x in commits if x.event.year == year and x.event.task == task]
     if not mine:
         raise NoCommitment(f"{year} 年任务 {task} 没有摇号承诺，无法揭晓",
-                           f"两步摇号请先承诺：ssj draw --task {task} --commit --source-plan ... --source-date ...；一步摇号请用 --source 或 --seed")
+                           f"两步摇号请先承诺：ssj draw --task {task} --commit --source-plan ... --source-numbers ... --source-date ...；一步摇号请用 --source 或 --seed")
     last = mine[-1]
     if last.void is not None:
         raise NoCommitment(f"{task} 第 {last.event.round} 轮的摇号承诺（账本第 {last.event.seq} 号事件）已于 {last.void.date} 作废（{last.void.reason}），不能揭晓",

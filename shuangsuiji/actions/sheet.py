@@ -70,7 +70,7 @@ def write_commit_sheet(ws: Workspace, task: str, number: int | None, out: Path |
     mine = [c for c in build_commits(events) if c.event.year == y and c.event.task == task and number in (None, c.event.round)]
     if not mine:
         which = f"第 {number} 轮" if number is not None else ""
-        raise NoCommitment(f"{y} 年任务 {task}{which}没有摇号承诺", f"请先运行 ssj draw --task {task} --commit --source-plan ... --source-date ...")
+        raise NoCommitment(f"{y} 年任务 {task}{which}没有摇号承诺", f"请先运行 ssj draw --task {task} --commit --source-plan ... --source-numbers ... --source-date ...")
     c = mine[-1]
     ev = c.event
     facts = DrawFacts(seq=ev.seq, at=ev.at, record_path=ws.show(ws.draws_dir / ev.record), record_sha256=ev.record_sha256,

@@ -8,14 +8,15 @@ so is a commitment voided on or after its source date (the numbers may have been
 
 A reveal (a draw whose record has ``commit``): the commitment it names is a commit line
 of the same round *before* it, not voided before it; the reveal day is not before the
-source date; the seed is the RFC 3797 key of the record's sources; and the draw is exactly
+source date; the seed is the RFC 3797 key of the record's sources, which are in the committed
+shape (as many groups, each with as many numbers); and the draw is exactly
 the committed one (``draw.commit.frozen_draw``: pool, k, strata, inputs, inspectors ...).
 """
 
 from __future__ import annotations
 
 from shuangsuiji.actions.commit import read_commitment
-from shuangsuiji.draw.commit import Commitment, commitment_text, differences, frozen_draw, text_sha256
+from shuangsuiji.draw.commit import COMMIT_SCHEMA_V1, Commitment, commitment_text, differences, frozen_draw, shape_problem, source_plan_of, text_sha256
 from shuangsuiji.draw.ranking import rfc3797_key
 from shuangsuiji.draw.record import DrawRecord
 from shuangsuiji.errors import RecordAltered, RecordMalformed, RecordMissing
@@ -61,7 +62,7 @@ class CommitChecks:
             return [why], []
         out = []
         try:
-            text = commitment_text(c.draw, c.plan, c.source_plan, c.source_date, c.date, c.targeted)
+            text = commitment_text(c.draw, c.plan, c.source_plan, c.source_date, c.date, c.targeted, c.groups)
         except (KeyError, TypeError, ValueError):
             text = None
         if text != c.text:
@@ -71,12 +72,18 @@ class CommitChecks:
         for key, mine, line in (("year", c.year, ev.year), ("task", c.task, ev.task), ("round", c.round, ev.round),
                                 ("date", c.date, ev.date), ("algorithm", c.algorithm, ev.algorithm), ("k", c.k, ev.k),
                                 ("pool_sha256", c.pool_sha256, ev.pool_sha256), ("source_plan", c.source_plan, ev.source_plan),
-                                ("source_date", c.source_date, ev.source_date)):
+                                ("source_date", c.source_date, ev.source_date),
+                                ("source_numbers", tuple(g.numbers for g in c.groups), ev.source_numbers)):
             if mine != line:
                 out.append(f"承诺文件的 {key} 与账本不符")
+        if c.groups and c.source_plan != source_plan_of(c.groups):
+            out.append("承诺文件的 source_plan 与 source_groups 不符")
         if not ev.source_date > ev.date:
             out.append(f"来源日期 {ev.source_date} 不晚于承诺日期 {ev.date}")
         notes = []
+        if c.schema == COMMIT_SCHEMA_V1:
+            notes.append(f"账本第 {ev.seq} 号事件（{ev.task} 第 {ev.round} 轮的摇号承诺）是 {COMMIT_SCHEMA_V1} 格式，没有规定开奖号码分几组、"
+                         "每组几个数：揭晓时号码的分组和各组的顺序由揭晓的人决定，无法核对")
         if ev.at[:10] >= ev.source_date:
             notes.append(f"账本第 {ev.seq} 号事件（{ev.task} 第 {ev.round} 轮的摇号承诺）写入账本的时间 {ev.at} 不早于来源日期 {ev.source_date}："
                          "这是补录的承诺，不能证明承诺先于开奖")
@@ -116,6 +123,9 @@ class CommitChecks:
         c, why = self.commitment(line)
         if c is None:
             return out + [f"无法核对是否按承诺抽取：{why}"]
+        wrong = shape_problem(c.groups, rec.sources)
+        if wrong:
+            out.append(f"揭晓所用号码的分组与承诺不符：{wrong}")
         changed = differences(frozen_draw(rec), c.draw)
         if changed:
             out.append(f"揭晓的摇号没有用承诺的内容：{'、'.join(changed)}与承诺不符")

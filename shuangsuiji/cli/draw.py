@@ -53,7 +53,8 @@ def draw(
     today_: Optional[str] = typer.Option(None, "--today", help=TODAY_HELP),
     as_json: bool = typer.Option(False, "--json", help="输出摇号记录（JSON）"),
     commit: bool = typer.Option(False, "--commit", help="两步摇号第一步：固定备选池和将来的公开随机数来源，公布承诺，不抽取"),
-    source_plan: Optional[str] = typer.Option(None, "--source-plan", help="与 --commit 同用：将采用的公开随机数，如 \"中国福利彩票 3D 第 2022089 期开奖号码\""),
+    source_plan: Optional[List[str]] = typer.Option(None, "--source-plan", help="与 --commit 同用：将采用的公开随机数，如 \"中国福利彩票 3D 第 2022089 期开奖号码\"；有几组号码就按顺序写几个"),
+    source_numbers: Optional[List[str]] = typer.Option(None, "--source-numbers", help="与 --commit 同用：对应的 --source-plan 这组开奖号码有几个数（3D 为 3）；揭晓时必须给出同样个数"),
     source_date: Optional[str] = typer.Option(None, "--source-date", help="与 --commit 同用：该来源的开奖日期，须晚于今天"),
     reveal: bool = typer.Option(False, "--reveal", help="两步摇号第二步：来源公布后，用 --source 给出的号码从承诺的备选池抽取"),
 ) -> None:
@@ -63,9 +64,9 @@ def draw(
 
     ws = workspace()
     day = today(today_)
-    _check_phase_options(commit, reveal, seed, source, source_plan, source_date, dry_run, round_, seed_kind)
+    _check_phase_options(commit, reveal, seed, source, source_plan or source_numbers, source_date, dry_run, round_, seed_kind)
     if commit:
-        _commit(ws, task, year, day, source_plan or "", source_date or "", algorithm, round_, as_json)
+        _commit(ws, task, year, day, tuple(source_plan or ()), tuple(source_numbers or ()), source_date or "", algorithm, round_, as_json)
         return
     with busy("正在摇号……", as_json):
         if reveal:
@@ -96,16 +97,19 @@ def _check_phase_options(commit: bool, reveal: bool, seed, source, source_plan, 
         if dry_run:
             raise BadOptions("--commit 不能与 --dry-run 同用", "承诺本身不抽取任何企业；去掉 --dry-run 即可")
         if not source_plan or not source_date:
-            raise BadOptions("--commit 需要 --source-plan 和 --source-date", "如 --source-plan \"中国福利彩票 3D 第 2022089 期开奖号码\" --source-date 2022-04-08")
-    elif source_plan is not None or source_date is not None:
-        raise BadOptions("--source-plan、--source-date 只能与 --commit 同用", "两步摇号第一步：ssj draw --task ... --commit --source-plan ... --source-date ...")
+            raise BadOptions("--commit 需要 --source-plan、--source-numbers 和 --source-date",
+                             "如 --source-plan \"中国福利彩票 3D 第 2022089 期开奖号码\" --source-numbers 3 --source-date 2022-04-08")
+    elif source_plan or source_date is not None:
+        raise BadOptions("--source-plan、--source-numbers、--source-date 只能与 --commit 同用",
+                         "两步摇号第一步：ssj draw --task ... --commit --source-plan ... --source-numbers ... --source-date ...")
     if seed_kind is not None and (commit or reveal):
         raise BadOptions("--seed-kind 只能与 --seed 同用", "两步摇号的种子来自承诺的公开来源，无需 --seed-kind")
     if reveal and (seed is not None or round_ is not None):
         raise BadOptions("--reveal 不能与 --seed、--round 同用：揭晓的轮次和种子都由承诺决定", "请只用 --source 按顺序给出开奖号码")
 
 
-def _commit(ws, task: str, year, day, source_plan: str, source_date: str, algorithm, round_, as_json: bool) -> None:
+def _commit(ws, task: str, year, day, source_plans: tuple[str, ...], source_numbers: tuple[str, ...], source_date: str, algorithm, round_,
+            as_json: bool) -> None:
     from shuangsuiji.actions.commit import CommitRequest, commit_task
     from shuangsuiji.cli.common import parse_day
 
@@ -114,7 +118,7 @@ def _commit(ws, task: str, year, day, source_plan: str, source_date: str, algori
     when = parse_day(source_date, "--source-date")
     if when is None:
         raise BadOptions("--commit 需要 --source-date", "请写公开随机数的开奖日期，如 --source-date 2022-04-08")
-    done = commit_task(ws, year, CommitRequest(task, day, source_plan, when, algorithm, round_))
+    done = commit_task(ws, year, CommitRequest(task, day, source_plans, source_numbers, when, algorithm, round_))
     if as_json:
         emit_json_bytes(done.path.read_bytes(), done.commitment.to_json)
         return

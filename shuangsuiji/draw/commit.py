@@ -13,7 +13,10 @@ draw takes that choice away, as RFC 3797 and ICANN's selection method do:
    draw record: the record without what the seed decides (picks, cycle picks) and without
    when it was made. ``make_commitment`` wraps it, with the source, into a ``Commitment``
    whose ``text`` (Chinese, for publication) is enough for an outsider to re-derive the
-   picks once the source is known.
+   picks once the source is known. The source is fixed in its *shape* too: how many groups
+   of numbers, in which order, and how many numbers each group has (``SourceGroup``), so
+   that at the reveal nobody can choose how to split or order the numbers (``shape_problem``):
+   "3 5 2" and "352" are different seeds, and so are two groups given the other way round.
 2. **Reveal.** After the source date the draw is made with the seed built from the source
    by the RFC 3797 key rule, for either algorithm. The record it gives must have exactly
    the committed ``frozen_draw``; ``differences`` names what changed when it does not
@@ -34,7 +37,10 @@ from shuangsuiji.codes import UNGRADED_LABEL
 from shuangsuiji.draw.record import DrawRecord, _Fields, record_bytes
 from shuangsuiji.errors import RecordMalformed
 
-COMMIT_SCHEMA = "ssj.commit/1"
+COMMIT_SCHEMA = "ssj.commit/2"  # with the source's groups (``SourceGroup``)
+COMMIT_SCHEMA_V1 = "ssj.commit/1"  # before the groups: the reveal chose how to group and order the numbers
+COMMIT_SCHEMAS = (COMMIT_SCHEMA_V1, COMMIT_SCHEMA)
+MAX_SOURCE_NUMBERS = 1000  # numbers in one group: far above any lottery's, low enough that a typo is caught
 
 # What the seed decides, or the moment of drawing: not part of what is committed. The 定向 additions
 # (``targeted``) and who of the picks is over the yearly cap (``over_cap``) follow from the picks (draw.caps).
@@ -52,9 +58,13 @@ FROZEN_LABELS = {
     "strata": "分级抽取的各层", "departments": "联合抽查的部门及人员",
 }
 
-SEED_RULE = (
+SEED_RULE_V1 = (
     "种子：把来源的每组号码按从小到大排列，每个数写成十进制后加“.”，每组末尾加“/”，各组按揭晓时给出的顺序相接"
     "（RFC 3797 第 4 节）。例：两组号码 9319 和 2 5 12 8 10 的种子为 9319./2.5.8.10.12./"
+)
+SEED_RULE = (
+    "种子：把每组号码按从小到大排列，每个数写成十进制后加“.”，每组末尾加“/”，各组按上列顺序相接"
+    "（RFC 3797 第 4 节）；每组号码的个数必须与上列相同，否则不能揭晓。例：两组号码 9319 和 2 5 12 8 10 的种子为 9319./2.5.8.10.12./"
 )
 
 ALGORITHM_RULES = {
@@ -82,6 +92,41 @@ def differences(now: Mapping[str, Any], committed: Mapping[str, Any]) -> list[st
 
 
 @dataclass(frozen=True)
+class SourceGroup:
+    """One group of numbers of the future public source: what it is and how many numbers it has."""
+
+    plan: str  # e.g. "中国福利彩票 3D 第 2022089 期开奖号码"
+    numbers: int  # e.g. 3: the reveal must give exactly three numbers for this group
+
+    def to_json(self) -> dict[str, Any]:
+        return {"plan": self.plan, "numbers": self.numbers}
+
+
+def source_plan_of(groups: tuple[SourceGroup, ...]) -> str:
+    """The one-line description of the whole source (the ledger line's and the record's ``source_plan``)."""
+    return "；".join(g.plan for g in groups)
+
+
+def shape_text(numbers: tuple[int, ...] | list[int]) -> str:
+    """A source's shape in words: "1 组（3 个数）", "2 组（第 1 组 5 个数，第 2 组 2 个数）"."""
+    if len(numbers) == 1:
+        return f"1 组（{numbers[0]} 个数）"
+    return f"{len(numbers)} 组（" + "，".join(f"第 {i} 组 {n} 个数" for i, n in enumerate(numbers, start=1)) + "）"
+
+
+def shape_problem(groups: tuple[SourceGroup, ...], sources: tuple[tuple[int, ...], ...]) -> str | None:
+    """Why the numbers given at a reveal are not in the committed shape, in words; None when they are
+    (or when the commitment fixed no shape: an ``ssj.commit/1`` file)."""
+    if not groups:
+        return None
+    want = tuple(g.numbers for g in groups)
+    got = tuple(len(s) for s in sources)
+    if want == got:
+        return None
+    return f"承诺规定公开随机数共 {shape_text(want)}，揭晓时给出的是 {shape_text(got) if got else '0 组'}"
+
+
+@dataclass(frozen=True)
 class Commitment:
     """A commitment file (draws/<year>/<task>-r<n>-commit-<m>.json): the frozen draw, the future source, the text."""
 
@@ -99,6 +144,7 @@ class Commitment:
     text: str
     draw: Mapping[str, Any]  # frozen_draw of the draw to come
     targeted: bool = False  # the task adds its blacklisted entities (定向, draw.caps); key "always_include_blacklisted" when true
+    groups: tuple[SourceGroup, ...] = ()  # the source's groups in order (key "source_groups"); () in an ssj.commit/1 file
 
     @property
     def algorithm(self) -> str:
@@ -116,7 +162,8 @@ class Commitment:
         return {
             "schema": self.schema, "year": self.year, "task": self.task, "round": self.round, "date": self.date,
             "created_at": self.created_at, "ssj_version": self.ssj_version, "plan": self.plan,
-            "source_plan": self.source_plan, "source_date": self.source_date, "text_sha256": self.text_sha256,
+            "source_plan": self.source_plan, "source_date": self.source_date,
+            **({"source_groups": [g.to_json() for g in self.groups]} if self.groups else {}), "text_sha256": self.text_sha256,
             "text": self.text, **({"always_include_blacklisted": True} if self.targeted else {}), "draw": dict(self.draw),
         }
 
@@ -129,7 +176,27 @@ class Commitment:
             source_plan=r.text("source_plan"), source_date=r.text("source_date"), text_sha256=r.text("text_sha256"),
             text=r.text("text"), draw=r.mapping_of("draw"),
             targeted=r.flag("always_include_blacklisted") if "always_include_blacklisted" in obj else False,
+            groups=_groups(r, obj),
         )
+
+
+def _groups(r: _Fields, obj: Any) -> tuple[SourceGroup, ...]:
+    """The ``source_groups`` of a commitment file: required in ssj.commit/2, absent in ssj.commit/1."""
+    if obj.get("schema") == COMMIT_SCHEMA_V1:
+        if "source_groups" in obj:
+            raise RecordMalformed("摇号记录的 source_groups 不应出现在 ssj.commit/1 中", "请运行 ssj verify，并从备份恢复该文件")
+        return ()
+    groups = []
+    for item in r.items("source_groups"):
+        g = _Fields(item, "source_groups")
+        numbers = g.integer("numbers")
+        if not 1 <= numbers <= MAX_SOURCE_NUMBERS:
+            raise RecordMalformed(f"摇号记录的 source_groups 中号码个数 {numbers} 不在 1 至 {MAX_SOURCE_NUMBERS} 之间",
+                                  "请运行 ssj verify，并从备份恢复该文件")
+        groups.append(SourceGroup(g.text("plan"), numbers))
+    if not groups:
+        raise RecordMalformed("摇号记录的 source_groups 不能为空", "请运行 ssj verify，并从备份恢复该文件")
+    return tuple(groups)
 
 
 def text_sha256(text: str) -> str:
@@ -137,14 +204,19 @@ def text_sha256(text: str) -> str:
 
 
 def make_commitment(
-    record: DrawRecord, plan: str, source_plan: str, source_date: str, day: str, created_at: str, targeted: bool = False,
+    record: DrawRecord, plan: str, groups: tuple[SourceGroup, ...], source_date: str, day: str, created_at: str,
+    targeted: bool = False,
 ) -> Commitment:
-    """The commitment of the draw ``record`` stands for (any seed: only its frozen part is kept), to be revealed by the source;
-    ``targeted``: the task adds the blacklisted entities of its scope the draw does not pick (定向, ``draw.caps``)."""
+    """The commitment of the draw ``record`` stands for (any seed: only its frozen part is kept), to be revealed by the
+    source's ``groups`` (at least one); ``targeted``: the task adds the blacklisted entities of its scope the draw does
+    not pick (定向, ``draw.caps``)."""
+    if not groups:
+        raise ValueError("a commitment needs the source's groups")
     draw = frozen_draw(record)
-    text = commitment_text(draw, plan, source_plan, source_date, day, targeted)
+    source_plan = source_plan_of(groups)
+    text = commitment_text(draw, plan, source_plan, source_date, day, targeted, groups)
     return Commitment(COMMIT_SCHEMA, record.year, record.task, record.round, day, created_at, record.ssj_version, plan,
-                      source_plan, source_date, text_sha256(text), text, draw, targeted)
+                      source_plan, source_date, text_sha256(text), text, draw, targeted, groups)
 
 
 def commitment_bytes(c: Commitment) -> bytes:
@@ -157,8 +229,8 @@ def parse_commitment(data: bytes) -> Commitment:
         obj = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise RecordMalformed("摇号承诺文件不是有效的 JSON", "请运行 ssj verify，并从备份恢复该文件") from None
-    if not isinstance(obj, dict) or obj.get("schema") != COMMIT_SCHEMA:
-        raise RecordMalformed(f"摇号承诺文件的 schema 应为 {COMMIT_SCHEMA}", "请运行 ssj verify，并从备份恢复该文件")
+    if not isinstance(obj, dict) or obj.get("schema") not in COMMIT_SCHEMAS:
+        raise RecordMalformed(f"摇号承诺文件的 schema 应为 {COMMIT_SCHEMA}（或更早的 {COMMIT_SCHEMA_V1}）", "请运行 ssj verify，并从备份恢复该文件")
     try:
         return Commitment.from_json(obj)
     except RecordMalformed as exc:
@@ -169,19 +241,28 @@ TARGETED_RULE = ("定向检查：揭晓当天在失信黑名单上、属于抽�
                  "（不属于随机抽取，见 docs/draw-algorithm.md 第 14 节）。")
 
 
-def commitment_text(draw: Mapping[str, Any], plan: str, source_plan: str, source_date: str, day: str, targeted: bool = False) -> str:
-    """The commitment as published (Chinese): enough to re-derive the picks once the source is known, with nothing else."""
+def commitment_text(draw: Mapping[str, Any], plan: str, source_plan: str, source_date: str, day: str, targeted: bool = False,
+                    groups: tuple[SourceGroup, ...] = ()) -> str:
+    """The commitment as published (Chinese): enough to re-derive the picks once the source is known, with nothing else.
+
+    With ``groups`` (ssj.commit/2) the text lists the source's groups in order with their count of numbers; without
+    (an ssj.commit/1 file, re-rendered by verify) it is the earlier text, the source in one line."""
     algorithm = str(draw["algorithm"])
+    if groups:
+        source = [f"公开随机数来源：共 {len(groups)} 组号码，揭晓时按下列顺序每组给出一次："]
+        source += [f"第 {i} 组：{g.plan}，{g.numbers} 个数" for i, g in enumerate(groups, start=1)]
+    else:
+        source = [f"公开随机数来源：{source_plan}"]
     lines = [
-        f"双随机抽查摇号承诺（{COMMIT_SCHEMA}）",
+        f"双随机抽查摇号承诺（{COMMIT_SCHEMA if groups else COMMIT_SCHEMA_V1}）",
         "本承诺在下列公开随机数产生之前公布。公开随机数揭晓后，任何人都可以只凭本承诺复算抽中的企业。",
         "",
         f"抽查工作计划：{plan}",
         f"抽查任务：{draw['task_name']}（任务代号 {draw['task']}），{draw['year']} 年第 {draw['round']} 轮",
         f"承诺日期：{day}",
-        f"公开随机数来源：{source_plan}",
+        *source,
         f"来源日期：{source_date}（晚于承诺日期；来源日期之前不能揭晓）",
-        SEED_RULE,
+        SEED_RULE if groups else SEED_RULE_V1,
         f"抽取算法：{algorithm}",
         f"规则：{ALGORITHM_RULES.get(algorithm, algorithm)}",
         SHORTFALL_RULE,

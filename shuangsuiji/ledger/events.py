@@ -64,6 +64,16 @@ def _names(data: dict[str, Any], key: str) -> dict[str, str]:
     return {str(k): v for k, v in value.items() if isinstance(v, str)}
 
 
+def _whole_numbers(data: dict[str, Any], key: str) -> tuple[int, ...] | None:
+    """A list of whole numbers; () when absent, None when it holds anything else (verify reports the line)."""
+    value = data.get(key)
+    if value is None:
+        return ()
+    if isinstance(value, list) and all(type(v) is int for v in value):
+        return tuple(value)
+    return None
+
+
 def _counts(data: dict[str, Any], key: str) -> dict[str, int]:
     value = data.get(key)
     if not isinstance(value, dict):
@@ -205,7 +215,9 @@ class CommitEvent(EventHead):
     ``record`` is the commitment file under draws/ (``draw.commit``), ``record_sha256`` its
     bytes' hash and ``text_sha256`` the hash of the commitment text published with it;
     ``source_plan`` describes the future public random source and ``source_date`` the day
-    it becomes known (after ``date``, the commit day). A later draw line with ``commit``
+    it becomes known (after ``date``, the commit day); ``source_numbers`` the count of numbers of
+    each of its groups, in order (() on a line written before ssj.commit/2; None when the key
+    holds anything but a list of whole numbers). A later draw line with ``commit``
     equal to this line's seq reveals it; a void line of the same round before that voids it.
     """
 
@@ -218,6 +230,7 @@ class CommitEvent(EventHead):
     source_plan: str
     source_date: str
     kept_inputs: dict[str, str] = field(default_factory=dict)  # the committed files' copies (as a draw line's)
+    source_numbers: tuple[int, ...] | None = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +284,8 @@ def _typed(ev: LedgerEvent) -> Event | None:
         return CommitEvent(*_head(ev), record=_text(d, "record"), record_sha256=_text(d, "record_sha256"),
                            text_sha256=_text(d, "text_sha256"), algorithm=_text(d, "algorithm"), k=_int(d, "k"),
                            pool_sha256=_text(d, "pool_sha256"), source_plan=_words(d, "source_plan"),
-                           source_date=_text(d, "source_date"), kept_inputs=_names(d, "kept_inputs"))
+                           source_date=_text(d, "source_date"), kept_inputs=_names(d, "kept_inputs"),
+                           source_numbers=_whole_numbers(d, "source_numbers"))
     if ev.type == "result":
         get = d.get
         day, entity, result, measures, note = get("date"), get("entity"), get("result"), get("measures"), get("note")

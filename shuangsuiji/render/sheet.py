@@ -376,7 +376,8 @@ def render_commitment_sheet(c: Commitment, facts: DrawFacts, void: str | None = 
         ("抽查工作计划", c.plan),
         ("抽查任务", f"{c.draw.get('task_name', '')}（任务代号 {c.task}），{c.year} 年第 {c.round} 轮"),
         ("承诺日期", chinese_date(c.date)),
-        ("公开随机数来源", c.source_plan),
+        ("公开随机数来源", "；".join(f"第 {i} 组：{g.plan}（{g.numbers} 个数）" for i, g in enumerate(c.groups, start=1))
+         + "；揭晓时按此顺序每组给出一次，个数必须相同" if c.groups else c.source_plan),
         ("来源日期", f"{chinese_date(c.source_date)}（此前不能揭晓）"),
         ("抽取方法", METHOD_TEXT.get(c.algorithm, c.algorithm).format(k=c.k)),
         ("备选池", f"{len(c.draw.get('pool', []))} 家；SHA-256 {c.pool_sha256}"),

@@ -230,7 +230,7 @@ def test_a_reveal_draws_what_its_commitment_froze_when_other_draws_came_between(
                     "    matter: 专项检查\n    scope_label: 危化企业\n    scope: [hazchem_production, hazchem_trading]\n"
                     "    ratio: 50%\n    start: 2022-04-01\n    end: 2022-06-30\n", encoding="utf-8")
     draw(ssj, "hazchem", "承诺前", "2022-04-06")
-    ok(ssj("draw", "--task", "hazchem", "--commit", "--source-plan", "福彩 3D", "--source-date", "2022-04-09", "--today", "2022-04-07"))
+    ok(ssj("draw", "--task", "hazchem", "--commit", "--source-plan", "福彩 3D", "--source-numbers", "3", "--source-date", "2022-04-09", "--today", "2022-04-07"))
     between = draw(ssj, "extra", "其间 专项", "2022-04-08")  # checks hazchem's entities after the commit
     rec = json.loads(ok(ssj("draw", "--task", "hazchem", "--reveal", "--source", "3 5 2", "--today", "2022-04-09", "--json")).stdout)
     assert rec["capped"] and rec["commit"]

@@ -16,8 +16,9 @@ DOC_EXAMPLE = ["91140428MA00126653", "91140428MA0014978W", "91140428MA0013713L",
                "91140428MA0014628N", "91140428MA0013086D", "91140428MA001525XB", "91140428MA00153217"]
 
 
-def commit(ssj, task="hazchem", today="2022-04-06", source_date="2022-04-08", *extra):
-    return ssj("draw", "--task", task, "--commit", "--source-plan", SOURCE, "--source-date", source_date, "--today", today, *extra)
+def commit(ssj, task="hazchem", today="2022-04-06", source_date="2022-04-08", *extra, groups=((SOURCE, 3),)):
+    shape = [a for plan, n in groups for a in ("--source-plan", plan, "--source-numbers", str(n))]
+    return ssj("draw", "--task", task, "--commit", *shape, "--source-date", source_date, "--today", today, *extra)
 
 
 def reveal(ssj, *sources, task="hazchem", today="2022-04-08", json_out=True):
@@ -60,7 +61,8 @@ def parse_text(text: str) -> dict:
             current["excluded"] = _block(lines, n)
     if len(parts) > 1:
         parts = parts[1:]  # the first 抽取家数 is the total; the strata follow
-    return {"algorithm": algorithm, "parts": parts}
+    shape = [int(m.group(1)) for m in (re.fullmatch(r"第 \d+ 组：.*，(\d+) 个数", line) for line in lines) if m]
+    return {"algorithm": algorithm, "parts": parts, "shape": shape}
 
 
 def key_of(sources: list[str]) -> str:
@@ -81,6 +83,7 @@ def select(algorithm: str, key: str, ids: list[str], k: int) -> list[str]:
 
 def rederive(text: str, sources: list[str]) -> list[str]:
     spec = parse_text(text)
+    assert spec["shape"] == [len(s.split()) for s in sources], "the numbers must come in the groups the text fixed"
     key = key_of(sources)
     out = []
     for part in spec["parts"]:
@@ -128,7 +131,8 @@ def test_commit_early_reveal_refused_reveal_rederived_from_the_text_alone(ssj, w
 
 def test_rfc3797_commit_after_an_earlier_round_rederived(ssj, ws):
     first = draw(ssj, "hazchem", "2022-04-06", "s1")
-    res = ok(commit(ssj, "hazchem", "2022-04-10", "2022-04-12", "--algorithm", "rfc3797"))
+    res = ok(commit(ssj, "hazchem", "2022-04-10", "2022-04-12", "--algorithm", "rfc3797",
+                    groups=(("体彩排列 5 第 22090 期前 4 位", 1), ("体彩大乐透第 22040 期前区号码", 5))))
     text, _ = published_text(res.stdout)
     assert "此前已抽中：9 家" in text and all(p in text for p in picks(first))
     rec = json.loads(ok(reveal(ssj, "9319", "2 5 12 8 10", today="2022-04-12")).stdout)
@@ -162,10 +166,10 @@ def test_every_refusal_leaves_the_workspace_byte_identical(ssj, ws):
     refused(reveal(ssj, "1 2 3"), "没有摇号承诺")
     refused(commit(ssj, "hazchem", "2022-04-08", "2022-04-08"), "不晚于承诺日期")
     refused(commit(ssj, "hazchem", "2022-04-08", "2023-01-05"), "晚于任务 hazchem 的抽查时间")
-    refused(ssj("draw", "--task", "hazchem", "--commit", "--source-plan", SOURCE, "--today", "2022-04-06"), "--source-date")
-    refused(ssj("draw", "--task", "hazchem", "--commit", "--seed", "x", "--source-plan", SOURCE, "--source-date", "2022-04-08",
+    refused(ssj("draw", "--task", "hazchem", "--commit", "--source-plan", SOURCE, "--source-numbers", "3", "--today", "2022-04-06"), "--source-date")
+    refused(ssj("draw", "--task", "hazchem", "--commit", "--seed", "x", "--source-plan", SOURCE, "--source-numbers", "3", "--source-date", "2022-04-08",
                 "--today", "2022-04-06"), "--seed")
-    refused(ssj("draw", "--task", "hazchem", "--source-plan", SOURCE, "--today", "2022-04-06"), "只能与 --commit 同用")
+    refused(ssj("draw", "--task", "hazchem", "--source-plan", SOURCE, "--source-numbers", "3", "--today", "2022-04-06"), "只能与 --commit 同用")
 
     ok(commit(ssj))
     before = tree_digest(ws)
@@ -326,3 +330,86 @@ def test_verify_notes_a_commitment_voided_on_or_after_its_source_date(ssj, ws):
     out = ok(ssj("verify")).stdout
     assert out.count("当天或以后作废") == 1, out
     assert "账本第 3 号事件" in out and "来源日期 2022-04-09" in out and "结果不合意" in out, out
+
+
+# --------------------------------------------------------------------------- the source's shape
+
+
+def test_the_commitment_fixes_how_the_numbers_are_grouped_and_ordered(ssj, ws):
+    """"3 5 2" and "352" give different seeds, and so do two groups given the other way round: the commitment
+    states the groups and their counts, and a reveal in any other shape is refused with nothing written."""
+    def refused(res, words):
+        assert res.exit_code == 2, res.output
+        assert words in res.output, res.output
+        assert tree_digest(ws) == before
+
+    before = tree_digest(ws)
+    no_count = ["draw", "--task", "hazchem", "--commit", "--source-plan", SOURCE, "--source-date", "2022-04-08", "--today", "2022-04-06"]
+    refused(ssj(*no_count), "--source-numbers")
+    refused(commit(ssj, groups=((SOURCE, "三"),)), "不是 1 至 1000 的整数")
+    refused(commit(ssj, groups=((SOURCE, 0),)), "不是 1 至 1000 的整数")
+    refused(ssj(*no_count, "--source-numbers", "3", "--source-numbers", "1"), "2 个 --source-numbers")
+    refused(commit(ssj, groups=(("  ", 3),)), "--source-plan 不能为空")
+
+    res = ok(commit(ssj, groups=(("体彩大乐透第 22040 期前区号码", 5), ("体彩大乐透第 22040 期后区号码", 2))))
+    text, _ = published_text(res.stdout)
+    assert "第 1 组：体彩大乐透第 22040 期前区号码，5 个数\n第 2 组：体彩大乐透第 22040 期后区号码，2 个数\n" in text
+    line = ledger_events(ws)[-1]
+    assert line["source_numbers"] == [5, 2] and line["source_plan"] == "体彩大乐透第 22040 期前区号码；体彩大乐透第 22040 期后区号码"
+    file = json.loads((ws / "draws" / line["record"]).read_text(encoding="utf-8"))
+    assert file["schema"] == "ssj.commit/2"
+    assert file["source_groups"] == [{"plan": "体彩大乐透第 22040 期前区号码", "numbers": 5},
+                                     {"plan": "体彩大乐透第 22040 期后区号码", "numbers": 2}]
+    ok(ssj("sheet", "--task", "hazchem", "--commit"))
+    sheet = (ws / "draws" / "2022" / "hazchem-r1-commit-1-sheet.html").read_text(encoding="utf-8")
+    assert "第 1 组：体彩大乐透第 22040 期前区号码（5 个数）；第 2 组：体彩大乐透第 22040 期后区号码（2 个数）" in sheet
+
+    before = tree_digest(ws)
+    refused(reveal(ssj, "3 9", "1 5 12 23 30"), "揭晓时给出的是 2 组（第 1 组 2 个数，第 2 组 5 个数）")  # swapped
+    refused(reveal(ssj, "1 5 12 23 30 3 9"), "揭晓时给出的是 1 组（7 个数）")  # run together
+    refused(reveal(ssj, "1 5 12 23 30", "39"), "第 2 组 1 个数")  # "3 9" typed as one number
+    rec = json.loads(ok(reveal(ssj, "30 23 12 5 1", "9 3")).stdout)  # the order within a group does not matter
+    assert rec["seed"] == "1.5.12.23.30./3.9./"
+    assert picks(rec) == rederive(text, ["30 23 12 5 1", "9 3"])
+    ok(ssj("verify"))
+
+
+def test_verify_finds_a_reveal_in_another_shape_and_a_line_that_is_not_its_file(ssj, ws, monkeypatch):
+    ok(commit(ssj))
+    import shuangsuiji.actions.commit as actions_commit
+
+    monkeypatch.setattr(actions_commit, "shape_problem", lambda groups, sources: None)  # a program that skipped the check
+    ok(reveal(ssj, "352"))
+    res = ssj("verify")
+    assert res.exit_code == 1
+    assert "揭晓所用号码的分组与承诺不符：承诺规定公开随机数共 1 组（3 个数），揭晓时给出的是 1 组（1 个数）" in res.output, res.output
+    c, d = ledger_events(ws)
+    (ws / "draws" / "ledger.jsonl").write_bytes(rechain([{**c, "source_numbers": [1]}, {**d, "prev": None}]))
+    res = ssj("verify")
+    assert res.exit_code == 1 and "承诺文件的 source_numbers 与账本不符" in res.output, res.output
+
+
+def test_a_commitment_made_before_the_groups_existed_still_reveals_and_verify_says_what_it_cannot_check(ssj, ws):
+    """An ssj.commit/1 file (no source_groups) reads, reveals in any shape as it always did, and verify passes it
+    with one note that the grouping was the revealer's choice."""
+    import dataclasses
+
+    from shuangsuiji.draw.commit import COMMIT_SCHEMA_V1, commitment_bytes, commitment_text, parse_commitment, text_sha256
+
+    ok(commit(ssj))
+    path = ws / "draws" / "2022" / "hazchem-r1-commit-1.json"
+    c = parse_commitment(path.read_bytes())
+    old_text = commitment_text(c.draw, c.plan, c.source_plan, c.source_date, c.date, c.targeted)
+    assert "ssj.commit/1" in old_text and "各组按揭晓时给出的顺序相接" in old_text and "第 1 组" not in old_text
+    old = dataclasses.replace(c, schema=COMMIT_SCHEMA_V1, groups=(), text=old_text, text_sha256=text_sha256(old_text))
+    data = commitment_bytes(old)
+    assert b"source_groups" not in data and parse_commitment(data) == old
+    path.write_bytes(data)
+    (line,) = ledger_events(ws)
+    line = {k: v for k, v in line.items() if k != "source_numbers"}
+    line.update(record_sha256=hashlib.sha256(data).hexdigest(), text_sha256=old.text_sha256)
+    (ws / "draws" / "ledger.jsonl").write_bytes(rechain([line]))
+    rec = json.loads(ok(reveal(ssj, "352")).stdout)
+    assert rec["seed"] == "352./"
+    out = ok(ssj("verify")).stdout
+    assert out.count("ssj.commit/1 格式") == 1 and "无法核对" in out, out

@@ -297,7 +297,7 @@ def test_a_gbk_registry_is_hashed_parsed_and_kept_as_the_same_bytes(ssj, ws):
 
 
 def test_a_commitment_keeps_its_inputs_and_verify_checks_the_copies_before_any_reveal(ssj, ws):
-    ok(ssj("draw", "--task", "hazchem", "--commit", "--source-plan", "中国福利彩票 3D 第 2022089 期开奖号码",
+    ok(ssj("draw", "--task", "hazchem", "--commit", "--source-plan", "中国福利彩票 3D 第 2022089 期开奖号码", "--source-numbers", "3",
            "--source-date", "2022-04-08", "--today", "2022-04-06"))
     (line,) = ledger_events(ws)
     assert line["type"] == "commit" and list(line["kept_inputs"]) == list(INPUTS)

@@ -48,7 +48,7 @@ def test_seed_kind_on_the_record_and_the_sheet(ssj, ws):
     assert rec["seed_origin"] == "given"  # typed by hand: the default for --seed
     before = tree_digest(ws)
     for args in (["--seed-kind", "dice"], ["--seed", "x2", "--seed-kind", "骰子"],
-                 ["--commit", "--source-plan", "3D", "--source-date", "2022-04-09", "--seed-kind", "dice"]):
+                 ["--commit", "--source-plan", "3D", "--source-numbers", "3", "--source-date", "2022-04-09", "--seed-kind", "dice"]):
         res = ssj("draw", "--task", "industry", *args, "--today", "2022-04-07")
         assert res.exit_code == 2 and "--seed-kind" in res.output, res.output
         assert tree_digest(ws) == before
@@ -60,7 +60,7 @@ def _year_of_every_kind(ssj) -> None:
     draw_json(ssj, "--task", "hazchem", "--seed", "b", "--seed-kind", "dice", "--today", "2022-04-07")
     draw_json(ssj, "--task", "coal", "--today", "2022-04-07")  # the operating system's
     draw_json(ssj, "--task", "industry", "--source", "1 2 3", "--today", "2022-07-05")
-    ok(ssj("draw", "--task", "coalwash", "--commit", "--source-plan", "3D", "--source-date", "2022-10-11", "--today", "2022-10-10"))
+    ok(ssj("draw", "--task", "coalwash", "--commit", "--source-plan", "3D", "--source-numbers", "3", "--source-date", "2022-10-11", "--today", "2022-10-10"))
     draw_json(ssj, "--task", "coalwash", "--reveal", "--source", "4 5 6", "--today", "2022-10-11")
 
 

@@ -11,12 +11,14 @@ import pytest
 
 from shuangsuiji.draw.commit import (
     COMMIT_SCHEMA,
+    SourceGroup,
     commitment_bytes,
     commitment_text,
     differences,
     frozen_draw,
     make_commitment,
     parse_commitment,
+    shape_problem,
 )
 from shuangsuiji.draw.record import CommitRef, parse_record, record_bytes
 from shuangsuiji.errors import RecordMalformed
@@ -44,10 +46,10 @@ def test_frozen_draw_keeps_what_the_seed_does_not_decide():
 
 def test_commitment_round_trips_and_its_text_is_its_fields():
     rec = sample()
-    c = make_commitment(rec, "计划（文号）", "中国福利彩票 3D 第 2022089 期开奖号码", "2022-04-08", "2022-04-06", "2022-04-06T10:00:00+08:00")
+    c = make_commitment(rec, "计划（文号）", (SourceGroup("中国福利彩票 3D 第 2022089 期开奖号码", 3),), "2022-04-08", "2022-04-06", "2022-04-06T10:00:00+08:00")
     assert c.schema == COMMIT_SCHEMA and c.k == rec.k and c.pool_sha256 == rec.pool_sha256
     assert c.text_sha256 == hashlib.sha256(c.text.encode("utf-8")).hexdigest()
-    assert c.text == commitment_text(c.draw, c.plan, c.source_plan, c.source_date, c.date)
+    assert c.text == commitment_text(c.draw, c.plan, c.source_plan, c.source_date, c.date, False, c.groups)
     data = commitment_bytes(c)
     assert parse_commitment(data) == c and commitment_bytes(parse_commitment(data)) == data
     lines = c.text.split("\n")
@@ -58,22 +60,53 @@ def test_commitment_round_trips_and_its_text_is_its_fields():
 
 def test_a_task_with_targeted_additions_says_so_in_its_text():
     rec = sample()
-    plain = make_commitment(rec, "计划", "3D", "2022-04-08", "2022-04-06", "2022-04-06T10:00:00+08:00")
-    c = make_commitment(rec, "计划", "3D", "2022-04-08", "2022-04-06", "2022-04-06T10:00:00+08:00", targeted=True)
+    plain = make_commitment(rec, "计划", (SourceGroup("3D", 3),), "2022-04-08", "2022-04-06", "2022-04-06T10:00:00+08:00")
+    c = make_commitment(rec, "计划", (SourceGroup("3D", 3),), "2022-04-08", "2022-04-06", "2022-04-06T10:00:00+08:00", targeted=True)
     assert "定向检查" in c.text and "定向检查" not in plain.text
     assert "always_include_blacklisted" in json.loads(commitment_bytes(c)) and "always_include_blacklisted" not in json.loads(commitment_bytes(plain))
     assert parse_commitment(commitment_bytes(c)) == c
-    assert c.text == commitment_text(c.draw, c.plan, c.source_plan, c.source_date, c.date, True)
+    assert c.text == commitment_text(c.draw, c.plan, c.source_plan, c.source_date, c.date, True, c.groups)
 
 
 @pytest.mark.parametrize("data, words", [
     (b"not json", "不是有效的 JSON"),
-    (b'{"schema": "ssj.draw/1"}', "schema 应为 ssj.commit/1"),
+    (b'{"schema": "ssj.draw/1"}', "schema 应为 ssj.commit/2"),
     (b'{"schema": "ssj.commit/1", "year": "2022"}', "year 应为整数"),
 ])
 def test_a_broken_commitment_file_is_named(data, words):
     with pytest.raises(RecordMalformed, match=words):
         parse_commitment(data)
+
+
+def test_the_source_groups_round_trip_and_a_bad_one_is_named():
+    rec = sample()
+    groups = (SourceGroup("大乐透前区", 5), SourceGroup("大乐透后区", 2))
+    c = make_commitment(rec, "计划", groups, "2022-04-08", "2022-04-06", "2022-04-06T10:00:00+08:00")
+    assert c.source_plan == "大乐透前区；大乐透后区" and parse_commitment(commitment_bytes(c)) == c
+    assert "第 1 组：大乐透前区，5 个数\n第 2 组：大乐透后区，2 个数\n" in c.text and "各组按上列顺序相接" in c.text
+    obj = json.loads(commitment_bytes(c))
+    for bad, words in ((None, "source_groups 应为"), ([], "source_groups 不能为空"), ([{"plan": "x", "numbers": 0}], "不在 1 至 1000 之间"),
+                       ([{"plan": "x", "numbers": "3"}], "source_groups.numbers 应为整数"), ([{"numbers": 3}], "source_groups.plan 应为")):
+        broken = {**obj, "source_groups": bad} if bad is not None else {k: v for k, v in obj.items() if k != "source_groups"}
+        with pytest.raises(RecordMalformed, match=words):
+            parse_commitment(json.dumps(broken).encode("utf-8"))
+    with pytest.raises(RecordMalformed, match="不应出现在 ssj.commit/1"):
+        parse_commitment(json.dumps({**obj, "schema": "ssj.commit/1"}).encode("utf-8"))
+    with pytest.raises(ValueError):
+        make_commitment(rec, "计划", (), "2022-04-08", "2022-04-06", "2022-04-06T10:00:00+08:00")
+
+
+@pytest.mark.parametrize("numbers, sources, words", [
+    ((3,), ((3, 5, 2),), None),
+    ((3,), ((352,),), "共 1 组（3 个数），揭晓时给出的是 1 组（1 个数）"),
+    ((5, 2), ((3, 9), (1, 5, 12, 23, 30)), "揭晓时给出的是 2 组（第 1 组 2 个数，第 2 组 5 个数）"),
+    ((5, 2), ((1, 5, 12, 23, 30),), "共 2 组（第 1 组 5 个数，第 2 组 2 个数），揭晓时给出的是 1 组（5 个数）"),
+    ((1,), (), "揭晓时给出的是 0 组"),
+])
+def test_shape_problem_names_the_committed_and_the_given_shape(numbers, sources, words):
+    problem = shape_problem(tuple(SourceGroup(f"g{i}", n) for i, n in enumerate(numbers)), sources)
+    assert problem == words if words is None else words in problem
+    assert shape_problem((), sources) is None  # an ssj.commit/1 file fixed no shape
 
 
 def test_a_record_with_commit_says_ssj_draw_2_and_round_trips():
