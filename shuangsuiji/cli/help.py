@@ -138,8 +138,21 @@ def one_line(command: Any) -> str:
     return text.split("。", 1)[0] + "。" if "。" in text else text
 
 
+def _help_option(option: Any) -> Any:
+    """The ``--help`` option, its value read without Pydantic (``cli.root.plain_value``)."""
+    from shuangsuiji.cli.root import plain_value
+
+    plain = plain_value(option) if option is not None else None
+    if plain is not None:
+        option._runtime_param = plain
+    return option
+
+
 class ChineseCommand(TyperCommand):
     """A command whose ``--help`` page is in Chinese."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _help_option(super().get_help_option(ctx))
 
     def format_help(self, ctx: Any, formatter: Any) -> None:
         write_page(self, ctx, formatter)
@@ -147,6 +160,9 @@ class ChineseCommand(TyperCommand):
 
 class ChineseGroup(TyperGroup):
     """The ``ssj`` group: its page lists the commands with their one-line descriptions and the exit codes."""
+
+    def get_help_option(self, ctx: Any) -> Any:
+        return _help_option(super().get_help_option(ctx))
 
     def list_commands(self, ctx: Any) -> list[str]:
         """The names in the order they were registered, as Typer's group gives them, without looking at the commands."""

@@ -8,12 +8,22 @@ conversion, so it is the same command) the first time it is looked up. The ``ssj
 takes each command's one-line description from what was registered (``ChineseGroup``), without
 converting any. Should this Typer not have the functions used here, ``root_command`` gives
 Typer's own, fully converted group: the same commands, only slower to start.
+
+Typer converts every option value (``--task hazchem``, ``--round 1``, ``--root 工作区``) through a
+Pydantic ``TypeAdapter``, and importing Pydantic to build the first one costs more than the rest of
+ssj's start-up. ``plain_values`` gives each option of type str, int, Path, bool or list[str] a
+``PlainValue``, which converts the values that need no Pydantic (text for str, list[str] and Path,
+ASCII digits for int, a flag's own True or False)
+exactly as Typer's adapter does, and hands every other value to Typer's own conversion, so an
+invalid value fails with Typer's own message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, get_args, get_origin
+
+from pathlib import Path
 
 import typer
 import typer.main
@@ -43,9 +53,10 @@ class LazyCommands(Mapping):
             info = self.infos[name]
             options = {"pretty_exceptions_short": self.app.pretty_exceptions_short, "rich_markup_mode": self.app.rich_markup_mode}
             if isinstance(info, typer.models.CommandInfo):
-                self.built[name] = typer.main.get_command_from_info(info, **options)
+                command = typer.main.get_command_from_info(info, **options)
             else:
-                self.built[name] = typer.main.get_group_from_info(info, suggest_commands=self.app.suggest_commands, **options)
+                command = typer.main.get_group_from_info(info, suggest_commands=self.app.suggest_commands, **options)
+            self.built[name] = plain_values(command)
         return self.built[name]
 
     def __setitem__(self, name: str, command: Any) -> None:  # Click's Group.add_command
@@ -86,6 +97,82 @@ def root_command(app: typer.Typer) -> Any:
         finally:
             app.registered_commands, app.registered_groups = commands, groups
         group.commands = lazy
-        return group
+        return plain_values(group)
     except (AttributeError, TypeError):  # pragma: no cover - a Typer without these functions
         return typer.main.get_command(app)
+
+
+class PlainValue:
+    """Typer's conversion of one option's value (type str, int, Path, bool or list[str]), without Pydantic where it needs none."""
+
+    def __init__(self, kind: type, path_type: Any = None) -> None:
+        self.kind, self.path_type = kind, path_type
+        self.typers: Any = None
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        kind = self.kind
+        if value is None:
+            return () if kind is list else None
+        if kind is list:  # a repeatable text option (list[str])
+            if type(value) in (tuple, list) and all(type(v) is str for v in value):
+                return list(value)
+            return self.typer_own(param).coerce(value, param=param, ctx=ctx)
+        if type(value) is kind and kind is not Path:
+            return value
+        if type(value) is str:
+            if kind is str:
+                return value
+            if kind is int and value.isascii() and value.isdigit():
+                return int(value)
+            if kind is Path:
+                from typer._param_types import coerce_cli_path
+
+                try:  # Pydantic reads any text as Path(text); the checks after it are Typer's own
+                    return coerce_cli_path(Path(value), param.type_descriptor.parameter_info, path_type=self.path_type,
+                                           param=param, ctx=ctx)
+                except Exception:  # noqa: BLE001  (a path Typer refuses, or one os.stat cannot take: a NUL byte)
+                    pass  # Typer's own conversion says what is wrong, in its own words, naming the value as typed
+        return self.typer_own(param).coerce(value, param=param, ctx=ctx)
+
+    def typer_own(self, param: Any) -> Any:
+        """Typer's own conversion of this option (built once, with Pydantic)."""
+        if self.typers is None:
+            from typer._coercion import build_runtime_param
+
+            self.typers = build_runtime_param(param.type_descriptor)
+        return self.typers
+
+
+def plain_value(param: Any) -> PlainValue | None:
+    """A ``PlainValue`` for an option of type str, int, Path or bool with no constraint, or a repeatable one of
+    type list[str] (else None)."""
+    desc = getattr(param, "type_descriptor", None)
+    info = getattr(desc, "parameter_info", None)
+    if info is None or getattr(param, "_runtime_param", 0) is not None or param.nargs != 1:
+        return None
+    if desc.file_annotation is not None or info.parser is not None:
+        return None
+    kind = desc.annotation
+    if param.multiple:
+        return PlainValue(list) if get_origin(kind) is list and get_args(kind) == (str,) else None
+    if kind is str or kind is bool:
+        return PlainValue(kind)
+    if kind is int and info.min is None and info.max is None and not info.clamp:
+        return PlainValue(int)
+    if isinstance(kind, type) and issubclass(kind, Path):
+        return PlainValue(Path, info.path_type or kind)
+    return None
+
+
+def plain_values(command: Any) -> Any:
+    """The command with a ``PlainValue`` for each option ``plain_value`` takes, and so a group's commands
+    (not the root's ``LazyCommands``, which are given theirs as they are converted); returned."""
+    for param in getattr(command, "params", ()):
+        plain = plain_value(param)
+        if plain is not None:
+            param._runtime_param = plain
+    subs = getattr(command, "commands", None)
+    if isinstance(subs, dict):
+        for sub in subs.values():
+            plain_values(sub)
+    return command
