@@ -22,9 +22,13 @@ from shuangsuiji.codes import BLACKLIST_ADD, BLACKLIST_EVENT_TYPES
 from shuangsuiji.ledger.chain import UNTYPED, LedgerEvent
 
 
-def _text(data: dict[str, Any], key: str) -> str:
+def text_field(data: dict[str, Any], key: str) -> str:
+    """A text field as the typed record holds it: "" when absent, anything else written as text."""
     value = data.get(key)
     return value if isinstance(value, str) else ("" if value is None else str(value))
+
+
+_text = text_field
 
 
 def _words(data: dict[str, Any], key: str) -> str:
@@ -263,6 +267,11 @@ def _head(ev: LedgerEvent) -> tuple[Any, ...]:
     """The fields of ``EventHead``, in its order (positional: a result line is typed in a third of the time)."""
     d = ev.data
     return ev.seq, ev.line, ev.at, ev.digest, d.get("year"), d.get("task"), d.get("round"), _text(d, "date")
+
+
+def result_day(ev: LedgerEvent) -> str:
+    """``typed(ev).date`` of a result line, without typing it."""
+    return _text(ev.data, "date")
 
 
 def typed(ev: LedgerEvent) -> Event | None:

@@ -21,7 +21,7 @@ into one ``Commit`` each, in the same single pass over the events.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -38,11 +38,64 @@ from shuangsuiji.ledger.events import (
     ResultEvent,
     VoidEvent,
     is_iso_day,
+    result_day,
+    text_field,
     typed,
 )
 from shuangsuiji.records import no_cycle_collection
 
 RoundKey = tuple[int, str, int]
+
+
+class Results(Mapping):
+    """A round's results as ``Round.results`` holds them: entity -> its result events, oldest first.
+
+    The fold keeps each entity's ledger lines and types them (``events.typed``) only when that
+    entity's results are asked for: a command that counts a round's results, looks up a few
+    entities or takes its check end (ssj record, publish-due) builds no typed record for the other
+    55,000 lines of a province round. Once typed, an entity's tuple is kept.
+    """
+
+    __slots__ = ("lines", "_typed")
+
+    def __init__(self, lines: dict[str, tuple[LedgerEvent, ...]]) -> None:
+        self.lines = lines  # entity -> its result lines, oldest first
+        self._typed: dict[str, tuple[ResultEvent, ...]] = {}
+
+    def __getitem__(self, entity: str) -> tuple[ResultEvent, ...]:
+        history = self._typed.get(entity)
+        if history is None:
+            history = self._typed[entity] = tuple(typed(ev) for ev in self.lines[entity])  # type: ignore[misc]
+        return history
+
+    def get(self, entity: str, default=None):  # type: ignore[override]
+        return self[entity] if entity in self.lines else default
+
+    def __contains__(self, entity: object) -> bool:
+        return entity in self.lines
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.lines)
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __repr__(self) -> str:
+        return f"Results({dict(self)!r})"
+
+    def latest_days(self) -> Iterator[str]:
+        """Each entity's latest result date (``history[-1].date``), without typing the lines."""
+        return (result_day(history[-1]) for history in self.lines.values())
+
+    def added(self, lines: list[LedgerEvent]) -> Results:
+        """These results with more result lines (each already known to belong to the round) after them."""
+        grown = dict(self.lines)
+        for ev in lines:
+            entity = text_field(ev.data, "entity")
+            grown[entity] = grown.get(entity, ()) + (ev,)
+        out = Results(grown)
+        out._typed = {e: h for e, h in self._typed.items() if grown[e] is self.lines[e]}
+        return out
 
 
 @dataclass(frozen=True)
@@ -132,7 +185,10 @@ class Round:
         if not self.complete:
             return None
         if not self.draw.departments:
-            return max(history[-1].date for history in self.results.values())
+            results = self.results
+            if isinstance(results, Results):
+                return max(results.latest_days())
+            return max(history[-1].date for history in results.values())
         return max(ev.date for e in self.results for ev in self.department_results(e).values() if ev is not None)
 
 
@@ -153,17 +209,23 @@ def _fold(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
     picks: dict[RoundKey, dict[str, int]] = {}  # pick -> position in the round's pick order
     order: dict[RoundKey, list[str]] = {}  # only for rounds with a replaced entity
     voids: dict[RoundKey, VoidEvent] = {}
-    results: dict[RoundKey, dict[str, list[ResultEvent]]] = {}
+    results: dict[RoundKey, dict[str, list[LedgerEvent]]] = {}
     publications: dict[RoundKey, list[PublishEvent]] = {}
     replacements: dict[RoundKey, list[ReplaceEvent]] = {}
     for ev in events:
-        t = typed(ev)
-        if type(t) is ResultEvent:  # most lines: looked at first
-            key = (t.year, t.task, t.round)
+        if ev.type == "result":  # most lines: kept untyped (``Results``), read from their fields
+            d = ev.data
+            key = (d.get("year"), d.get("task"), d.get("round"))
             among = picks.get(key)
-            if among is not None and key not in voids and t.entity in among and _department_fits(draws[key], t):
-                results.setdefault(key, {}).setdefault(t.entity, []).append(t)
+            if among is None or key in voids:
+                continue
+            entity = d.get("entity")
+            if type(entity) is not str:
+                entity = text_field(d, "entity")
+            if entity in among and _department_fits(draws[key], text_field(d, "department")):
+                results.setdefault(key, {}).setdefault(entity, []).append(ev)
             continue
+        t = typed(ev)
         if t is None or isinstance(t, (BlacklistEvent, CommitEvent)):  # not a drawn round's (commits: build_commits)
             continue
         key = (t.year, t.task, t.round)
@@ -183,7 +245,7 @@ def _fold(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
     return {
         key: Round(
             key[0], key[1], key[2], d, voids.get(key),
-            {e: tuple(h) for e, h in results.get(key, {}).items()}, tuple(publications.get(key, ())),
+            Results({e: tuple(h) for e, h in results.get(key, {}).items()}), tuple(publications.get(key, ())),
             tuple(replacements.get(key, ())), tuple(order[key]) if key in order else None,
         )
         for key, d in draws.items()
@@ -205,21 +267,25 @@ def add_results(rounds: Mapping[RoundKey, Round], appended: list[LedgerEvent]) -
             raise ValueError(f"add_results folds result lines only, not {ev.type}")
         key = (t.year, t.task, t.round)
         r = rounds.get(key)
-        if r is not None and not r.voided and t.entity in r.pick_set and _department_fits(r.draw, t):  # what the fold keeps
-            touched.setdefault(key, []).append(t)
+        if r is not None and not r.voided and t.entity in r.pick_set and _department_fits(r.draw, t.department):
+            touched.setdefault(key, []).append(ev)  # what the fold keeps
     out = dict(rounds)
     for key, new in touched.items():
         r = rounds[key]
-        results = dict(r.results)
-        for t in new:
-            results[t.entity] = results.get(t.entity, ()) + (t,)
+        if isinstance(r.results, Results):
+            results: Mapping[str, tuple[ResultEvent, ...]] = r.results.added(new)
+        else:
+            results = dict(r.results)
+            for ev in new:
+                t = typed(ev)
+                results[t.entity] = results.get(t.entity, ()) + (t,)
         out[key] = dataclasses.replace(r, results=results)
     return out
 
 
-def _department_fits(draw: DrawEvent, t: ResultEvent) -> bool:
+def _department_fits(draw: DrawEvent, department: str) -> bool:
     """A result of a joint round names one of its departments; a result of any other round names none."""
-    return t.department in draw.departments if draw.departments else not t.department
+    return department in draw.departments if draw.departments else not department
 
 
 def _replace(t: ReplaceEvent, picks: dict[str, int], order: dict[RoundKey, list[str]], key: RoundKey,
