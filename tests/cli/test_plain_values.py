@@ -67,7 +67,7 @@ def test_the_options_main_runs_get_plain_values():
     assert kinds == {"PlainValue"}
     assert {("ssj", "root"), ("ssj record", "round_"), ("ssj record", "from_"), ("ssj record", "task"),
             ("ssj publish-due", "today_"), ("ssj blacklist add", "reason"), ("ssj record", "help"), ("ssj", "help")} <= names
-    assert {p.name for _, p in PLAIN if p.multiple} == {"source", "expect"}
+    assert {"source", "expect"} <= {p.name for _, p in PLAIN if p.multiple}
 
 
 @pytest.mark.parametrize("value", SAMPLES + [None, 5, True, False, 0, Path("a"), (), [], ("1", "2"), ["a", "b c"], ("1", 2)])
