@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from shuangsuiji.actions.draw import append_draw, load_record
+from shuangsuiji.actions.draw import append_draw, load_record, refuse_backdated
 from shuangsuiji.actions.kept import keep_inputs
 from shuangsuiji.draw.commit import (
     MAX_SOURCE_NUMBERS,
@@ -147,7 +147,7 @@ def commit_task(ws: Workspace, year: int | None, req: CommitRequest) -> Committe
         events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
         rounds, commits = build_rounds(events), build_commits(events)
         refuse_open_commit(commits, inputs.plan.year, task.id)
-        _refuse_backdated(rounds, commits, inputs.plan.year, task.id, req.day.isoformat())
+        refuse_backdated(rounds, commits, inputs.plan.year, task.id, req.day.isoformat(), "承诺")
         created = now_china().isoformat()
         seed = resolve_seed(DrawRequest(task.id, req.day, algorithm=req.algorithm), f"ssj-commit {created}")
         prior = prior_checks_at(ws, rounds, inputs.plan.year, len(events) + 1)
@@ -200,26 +200,6 @@ def source_groups(plans: tuple[str, ...], numbers: tuple[str, ...]) -> tuple[Sou
                          "来源有几组号码，就按顺序写几对 --source-plan 和 --source-numbers，"
                          "如 --source-plan \"体彩大乐透第 22040 期前区号码\" --source-numbers 5 --source-plan \"体彩大乐透第 22040 期后区号码\" --source-numbers 2")
     return tuple(SourceGroup(t, n) for t, n in zip(texts, counts))
-
-
-def _refuse_backdated(rounds: Mapping[RoundKey, Round], commits: list[Commit], year: int, task: str, day: str) -> None:
-    """A commitment dated before the task's last draw, void or commitment of the year would predate numbers that
-    may already be public (a commitment voided after its source date, then made again with an earlier --today)."""
-    dated = [(c.event.date, c.event.seq, "摇号承诺") for c in commits if c.event.year == year and c.event.task == task]
-    dated += [(c.void.date, c.void.seq, "作废") for c in commits if c.void is not None and c.event.year == year and c.event.task == task]
-    for r in rounds.values():
-        if r.year == year and r.task == task:
-            dated.append((r.draw.date, r.draw.seq, "摇号"))
-            if r.void is not None:
-                dated.append((r.void.date, r.void.seq, "作废"))
-    if not dated:
-        return
-    last, seq, what = max(dated)
-    if day < last:
-        raise DateOutOfRange(
-            f"承诺日期 {day} 早于 {task} 本年度最近一次{what}的日期 {last}（账本第 {seq} 号事件）：承诺不能倒填到此前的事件之前",
-            "承诺只能在已登记的事件之后；补录时请用 --today 写实际承诺日期",
-        )
 
 
 @dataclass(frozen=True)

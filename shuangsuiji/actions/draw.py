@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -96,10 +97,34 @@ def run_draw(ws: Workspace, inputs: Inputs, req: DrawRequest, dry_run: bool = Fa
 def _prepare(ws: Workspace, inputs: Inputs, req: DrawRequest, seed: Seed) -> DrawRecord:
     """The ledger folded once, the year's running checks, the clock: then the pure prepare_draw."""
     events = load_events(ws.ledger_path, ws.show(ws.ledger_path))
-    refuse_open_commit(build_commits(events), inputs.plan.year, req.task)  # that round is the commitment's (actions.commit)
+    commits = build_commits(events)
+    refuse_open_commit(commits, inputs.plan.year, req.task)  # that round is the commitment's (actions.commit)
     rounds = build_rounds(events)
+    refuse_backdated(rounds, commits, inputs.plan.year, req.task, req.day.isoformat(), "摇号")
     prior = prior_checks(ws, rounds, inputs.plan.year, len(events) + 1)
     return prepare_draw(inputs, rounds, req, seed, now_china().isoformat(), prior, blacklisted_on(events, req.day))
+
+
+def refuse_backdated(rounds: Mapping[RoundKey, Round], commits: list[Commit], year: int, task: str, day: str, what_now: str) -> None:
+    """Refuse a draw or commitment (``what_now``: "摇号" or "承诺") dated before the task's last draw, void or
+    commitment of the year: a commitment so dated would predate numbers that may already be public (one voided
+    after its source date, then made again with an earlier --today), a draw so dated would sit before a round
+    it was drawn after."""
+    dated = [(c.event.date, c.event.seq, "摇号承诺") for c in commits if c.event.year == year and c.event.task == task]
+    dated += [(c.void.date, c.void.seq, "作废") for c in commits if c.void is not None and c.event.year == year and c.event.task == task]
+    for r in rounds.values():
+        if r.year == year and r.task == task:
+            dated.append((r.draw.date, r.draw.seq, "摇号"))
+            if r.void is not None:
+                dated.append((r.void.date, r.void.seq, "作废"))
+    if not dated:
+        return
+    last, seq, what = max(dated)
+    if day < last:
+        raise DateOutOfRange(
+            f"{what_now}日期 {day} 早于 {task} 本年度最近一次{what}的日期 {last}（账本第 {seq} 号事件）：{what_now}不能倒填到此前的事件之前",
+            f"{what_now}只能在已登记的事件之后；补录时请用 --today 写实际{what_now}日期",
+        )
 
 
 def append_draw(ws: Workspace, ledger: Ledger, record: DrawRecord, kept: Mapping[str, str]) -> LedgerEvent:
@@ -150,8 +175,17 @@ def _keep_orphan(path: Path) -> None:
     path.rename(aside)
 
 
-def void_round(ws: Workspace, year: int, task: str, number: int, reason: str, day: date) -> LedgerEvent:
-    """Append a void event for a round; the round's picks go back into the pool."""
+@dataclass(frozen=True)
+class Voided:
+    """What ``void_round`` appended, and whether it voided a commitment not yet revealed rather than a drawn round."""
+
+    event: LedgerEvent
+    commitment: bool
+
+
+def void_round(ws: Workspace, year: int, task: str, number: int, reason: str, day: date) -> Voided:
+    """Append a void event for a round (its picks go back into the pool) or for its open commitment (it can no longer
+    be revealed; the round may be committed again)."""
     reason = reason.strip()
     if not reason:
         raise ReasonRequired("作废必须写明原因", "请用 --reason 说明作废原因，如 --reason \"摇号时名录库有误\"")
@@ -164,7 +198,7 @@ def void_round(ws: Workspace, year: int, task: str, number: int, reason: str, da
             if pending is not None:  # a commitment (two-phase draw) not yet revealed: void it
                 if day.isoformat() < pending.event.date:
                     raise DateOutOfRange(f"作废日期 {day} 早于 {task} 第 {number} 轮的承诺日期 {pending.event.date}", "补录时请用 --today 写实际作废日期")
-                return ledger.append("void", {"year": year, "task": task, "round": number, "date": day.isoformat(), "reason": reason})
+                return Voided(ledger.append("void", {"year": year, "task": task, "round": number, "date": day.isoformat(), "reason": reason}), True)
         r = find_round(rounds, year, task, number)
         if r.void is not None:
             raise RoundVoided(f"{task} 第 {number} 轮已于 {r.void.date} 作废", "无需重复作废")
@@ -175,7 +209,7 @@ def void_round(ws: Workspace, year: int, task: str, number: int, reason: str, da
                 f"作废日期 {day} 早于 {task} 第 {number} 轮的摇号日期 {r.draw_date}",
                 "作废只能在摇号之后；补录时请用 --today 写实际作废日期",
             )
-        return ledger.append("void", {"year": year, "task": task, "round": number, "date": day.isoformat(), "reason": reason})
+        return Voided(ledger.append("void", {"year": year, "task": task, "round": number, "date": day.isoformat(), "reason": reason}), False)
 
 
 def _open_commit_of(commits: list[Commit], year: int, task: str, number: int) -> Commit | None:

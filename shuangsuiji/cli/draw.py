@@ -184,8 +184,12 @@ def void(
 
     ws = workspace()
     y = ws.resolve_year(year)
-    ev = void_round(ws, y, task, round_, reason, today(today_))
-    typer.echo(f"已作废 {task} 第 {round_} 轮（账本第 {ev.seq} 号事件）。该轮抽中的企业回到备选池，下次摇号为新的一轮。")
+    done = void_round(ws, y, task, round_, reason, today(today_))
+    if done.commitment:
+        typer.echo(f"已作废 {task} 第 {round_} 轮的摇号承诺（账本第 {done.event.seq} 号事件）。该承诺不能再揭晓；"
+                   f"如需摇号，可重新承诺这一轮（ssj draw --task {task} --commit ...）。")
+        return
+    typer.echo(f"已作废 {task} 第 {round_} 轮（账本第 {done.event.seq} 号事件）。该轮抽中的企业回到备选池，下次摇号为新的一轮。")
 
 
 @guarded

@@ -193,7 +193,8 @@ def test_every_refusal_leaves_the_workspace_byte_identical(ssj, ws):
     entities.write_bytes(original)
 
     # voided: no reveal; a new commitment of the same round is allowed, and is the one revealed
-    ok(ssj("void", "--task", "hazchem", "--round", "1", "--reason", "开奖延期", "--today", "2022-04-07"))
+    out = ok(ssj("void", "--task", "hazchem", "--round", "1", "--reason", "开奖延期", "--today", "2022-04-07")).stdout
+    assert "已作废 hazchem 第 1 轮的摇号承诺" in out and "不能再揭晓" in out and "回到备选池" not in out, out
     before = tree_digest(ws)
     refused(reveal(ssj, "3 5 2"), "已于 2022-04-07 作废")
     ok(commit(ssj, "hazchem", "2022-04-07", "2022-04-09"))
@@ -413,3 +414,18 @@ def test_a_commitment_made_before_the_groups_existed_still_reveals_and_verify_sa
     assert rec["seed"] == "352./"
     out = ok(ssj("verify")).stdout
     assert out.count("ssj.commit/1 格式") == 1 and "无法核对" in out, out
+
+
+def test_a_one_step_draw_dated_before_the_tasks_last_event_is_refused(ssj, ws):
+    """A one-step round of a task dated before the task's last draw or void would sit before a round it was drawn
+    after (and could be backdated before a voided commitment's source date): refused, dry run too, nothing written."""
+    ok(ssj("draw", "--task", "hazchem", "--seed", "s1", "--today", "2022-04-12"))
+    ok(ssj("void", "--task", "hazchem", "--round", "1", "--reason", "名录库有误", "--today", "2022-04-13"))
+    before = tree_digest(ws)
+    for extra in ((), ("--dry-run",)):
+        res = ssj("draw", "--task", "hazchem", "--seed", "s2", "--today", "2022-04-11", *extra)
+        assert res.exit_code == 2, res.output
+        assert "摇号日期 2022-04-11 早于 hazchem 本年度最近一次作废的日期 2022-04-13（账本第 2 号事件）" in res.output, res.output
+        assert tree_digest(ws) == before
+    ok(ssj("draw", "--task", "coalwash", "--seed", "s3", "--today", "2022-04-11"))  # another task is not held back
+    ok(ssj("draw", "--task", "hazchem", "--seed", "s2", "--today", "2022-04-13"))  # the same day as the last event is fine

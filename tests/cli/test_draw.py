@@ -219,7 +219,7 @@ def test_rfc3797_conformance_through_cli(tmp_path):
 def test_verify_passes_on_honest_ledger(ssj):
     draw(ssj, "hazchem", "s1")
     draw(ssj, "coal", "c1")
-    ssj("void", "--task", "coal", "--round", "1", "--reason", "重摇测试")
+    ssj("void", "--task", "coal", "--round", "1", "--reason", "重摇测试", "--today", "2022-04-07")
     draw(ssj, "coal", "c2", "2022-04-07")
     res = ssj("verify", "--json")
     assert res.exit_code == 0, res.output
