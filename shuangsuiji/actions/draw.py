@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +19,7 @@ from pathlib import Path
 from shuangsuiji.actions.kept import keep_inputs
 from shuangsuiji.draw.cycle import year_rounds_before
 from shuangsuiji.draw.prepare import DrawRequest, Seed, prepare_draw, resolve_seed
-from shuangsuiji.draw.record import DrawRecord, parse_record, record_bytes
+from shuangsuiji.draw.record import DrawRecord, parse_record, record_chunks
 from shuangsuiji.draw.replace import current_picks
 from shuangsuiji.draw.teams import checks_by_inspector
 from shuangsuiji.errors import (
@@ -31,7 +31,7 @@ from shuangsuiji.errors import (
     RoundPublished,
     RoundVoided,
 )
-from shuangsuiji.files.text import atomic_write_bytes
+from shuangsuiji.files.text import atomic_write_chunks, file_chunks
 from shuangsuiji.inputs.year import Inputs
 from shuangsuiji.ledger.blacklist import blacklisted_on
 from shuangsuiji.ledger.chain import Ledger, LedgerEvent, load_events, now_china
@@ -70,6 +70,12 @@ def load_record(ws: Workspace, draw: DrawEvent) -> DrawRecord:
 
 def record_path(ws: Workspace, year: int, task: str, number: int) -> Path:
     return ws.year_dir(year) / f"{task}-r{number}.json"
+
+
+def record_json_chunks(ws: Workspace, record: DrawRecord, written: bool) -> Iterator[bytes]:
+    """The record's JSON bytes to print (``ssj draw --json``), a piece at a time: the file the draw
+    wrote, read back, or (a dry run, ``written`` False) the record encoded as it would be written."""
+    return file_chunks(record_path(ws, record.year, record.task, record.round)) if written else record_chunks(record)
 
 
 def prior_checks(ws: Workspace, rounds: Mapping[RoundKey, Round], year: int, seq: int) -> dict[str, int]:
@@ -133,15 +139,15 @@ def append_draw(ws: Workspace, ledger: Ledger, record: DrawRecord, kept: Mapping
     path = record_path(ws, record.year, record.task, record.round)
     if path.exists():
         _keep_orphan(path)
-    data = record_bytes(record)
-    atomic_write_bytes(path, data)
+    digest = hashlib.sha256()
+    atomic_write_chunks(path, _hashed(record_chunks(record), digest))  # a 90 MB record is never held whole
     line = {
         "year": record.year,
         "task": record.task,
         "round": record.round,
         "date": record.date,
         "record": path.relative_to(ws.draws_dir).as_posix(),
-        "record_sha256": hashlib.sha256(data).hexdigest(),
+        "record_sha256": digest.hexdigest(),
         "algorithm": record.algorithm,
         "seed": record.seed,
         "k": record.k,
@@ -160,6 +166,13 @@ def append_draw(ws: Workspace, ledger: Ledger, record: DrawRecord, kept: Mapping
     if record.commit is not None:  # a two-phase draw's reveal: the commit line it reveals (ledger.state.build_commits)
         line["commit"] = record.commit.seq
     return ledger.append("draw", line)
+
+
+def _hashed(chunks: Iterator[bytes], digest: "hashlib._Hash") -> Iterator[bytes]:
+    """The chunks as they are, each added to ``digest`` on its way."""
+    for chunk in chunks:
+        digest.update(chunk)
+        yield chunk
 
 
 def strata_marks(record: DrawRecord) -> list[dict]:

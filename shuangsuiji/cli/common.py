@@ -173,15 +173,17 @@ def emit_json(obj: Any) -> None:
         typer.echo(json.dumps(obj, ensure_ascii=True, indent=2))
 
 
-def emit_json_bytes(data: bytes, obj: Callable[[], Any]) -> None:
+def emit_json_bytes(data: bytes | Iterable[bytes], obj: Callable[[], Any]) -> None:
     """JSON already encoded as ``emit_json`` would print it (UTF-8, indent 2, final newline), printed as it is.
 
     A draw record of 55,501 picks is some 90 MB: the bytes the draw wrote are printed rather
-    than encoded a second time. Where stdout is not UTF-8, or text mode would turn newlines
+    than encoded a second time, a piece at a time when ``data`` is an iterable of pieces (a
+    record file read in chunks). Where stdout is not UTF-8, or text mode would turn newlines
     into CRLF (Windows), ``obj()`` is printed through ``emit_json`` instead.
     """
     if _stdout_is_unicode() and os.linesep == "\n":
-        typer.echo(data, nl=False)
+        for chunk in (data,) if isinstance(data, bytes) else data:
+            typer.echo(chunk, nl=False)
     else:
         emit_json(obj())
 

@@ -58,9 +58,8 @@ def draw(
     source_date: Optional[str] = typer.Option(None, "--source-date", help="与 --commit 同用：该来源的开奖日期，须晚于今天"),
     reveal: bool = typer.Option(False, "--reveal", help="两步摇号第二步：来源公布后，用 --source 给出的号码从承诺的备选池抽取"),
 ) -> None:
-    from shuangsuiji.actions.draw import draw_task, record_path
+    from shuangsuiji.actions.draw import draw_task, record_json_chunks, record_path
     from shuangsuiji.draw.prepare import DrawRequest
-    from shuangsuiji.draw.record import record_bytes
 
     ws = workspace()
     day = today(today_)
@@ -80,8 +79,7 @@ def draw(
     path = record_path(ws, record.year, record.task, record.round)
     if as_json:
         # The record file holds exactly the JSON to print: print its bytes (a dry run encodes them once).
-        data = path.read_bytes() if event is not None else record_bytes(record)
-        emit_json_bytes(data, record.to_json)
+        emit_json_bytes(record_json_chunks(ws, record, written=event is not None), record.to_json)
         return
     _render_draw(record, ws.show(path), event, dry_run, inputs.plan.categories)
 

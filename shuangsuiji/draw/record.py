@@ -28,10 +28,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, fields
 from itertools import chain, repeat
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from shuangsuiji.errors import RecordMalformed
@@ -85,6 +85,23 @@ class Pick:
             "inspector_names": list(self.inspector_names),
             "excluded_inspectors": excluded if excluded is not None else [x.to_json() for x in self.excluded_inspectors],
         }
+
+
+_PICK_KEYS = tuple(f.name for f in fields(Pick))  # Pick.to_json's keys, in its order
+
+
+def _shared_exclusions() -> Callable[[Pick], list[dict[str, str]]]:
+    """A pick's excluded_inspectors as JSON; picks drawn together share their exclusions tuple, and get one list."""
+    shared: dict[int, list[dict[str, str]]] = {}
+
+    def excluded(p: Pick) -> list[dict[str, str]]:
+        key = id(p.excluded_inspectors)
+        found = shared.get(key)
+        if found is None:
+            found = shared[key] = [x.to_json() for x in p.excluded_inspectors]
+        return found
+
+    return excluded
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,14 +266,24 @@ class DrawRecord:
 
     def to_json(self) -> dict[str, Any]:
         """The record as a JSON object, keys in the order the record file has them."""
-        shared: dict[int, list[dict[str, str]]] = {}  # picks drawn together share their exclusions tuple
+        excluded = _shared_exclusions()
+        obj = self._json_head()
+        obj["picks"] = [p.to_json(list(excluded(p))) for p in self.picks]
+        return obj
 
-        def excluded(p: Pick) -> list[dict[str, str]]:
-            key = id(p.excluded_inspectors)
-            if key not in shared:
-                shared[key] = [x.to_json() for x in p.excluded_inspectors]
-            return list(shared[key])
+    def json_rows(self) -> dict[str, Any]:
+        """``to_json`` with the picks as ``json_text.Rows`` (one column per key, no dict per pick): the same text
+        when encoded, for the writer of a record of tens of thousands of picks."""
+        excluded = _shared_exclusions()
+        picks = self.picks
+        columns = [list(map(attrgetter(name), picks)) for name in _PICK_KEYS[:-1]]
+        columns.append(list(map(excluded, picks)))
+        obj = self._json_head()
+        obj["picks"] = json_text.Rows(_PICK_KEYS, columns)
+        return obj
 
+    def _json_head(self) -> dict[str, Any]:
+        """Every key of the record's JSON object but the picks, which come last."""
         obj: dict[str, Any] = {
             "schema": self.schema, "algorithm": self.algorithm, "year": self.year, "task": self.task,
             "task_name": self.task_name, "round": self.round, "date": self.date, "created_at": self.created_at,
@@ -281,7 +308,6 @@ class DrawRecord:
             obj["over_cap"] = [c.to_json() for c in self.over_cap]
         if self.targeted:
             obj["targeted"] = list(self.targeted)
-        obj["picks"] = [p.to_json(excluded(p)) for p in self.picks]
         return obj
 
     @classmethod
@@ -442,10 +468,16 @@ def record_bytes(record: DrawRecord | dict[str, Any]) -> bytes:
     would need several times that before encoding. ``files.json_text`` gives the pieces: the
     same text as ``json.dumps``, without its pure-Python indenting encoder.
     """
-    obj = record.to_json() if isinstance(record, DrawRecord) else record
-    pieces = [piece.encode("utf-8") for piece in json_text.iter_pieces(obj)]
-    pieces.append(b"\n")
-    return b"".join(pieces)
+    return b"".join(record_chunks(record))
+
+
+def record_chunks(record: DrawRecord | dict[str, Any]) -> Iterator[bytes]:
+    """The bytes of ``record_bytes`` in pieces of bounded size, never all held at once (a writer
+    hashes and writes each piece as it comes: a 90 MB record is not kept twice in memory)."""
+    obj = record.json_rows() if isinstance(record, DrawRecord) else record
+    for piece in json_text.iter_pieces(obj):
+        yield piece.encode("utf-8")
+    yield b"\n"
 
 
 def parse_record(data: bytes) -> DrawRecord:

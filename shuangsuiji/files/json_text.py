@@ -42,6 +42,29 @@ _CONSTANTS = {True: "true", False: "false", None: "null"}  # a column of only th
 _TEXT_OR_NONE = {str, type(None)}
 
 
+class Rows:
+    """A list of dicts that all have ``keys``, given as one column of values per key.
+
+    Encoded exactly as ``[dict(zip(keys, row)) for row in zip(*columns)]`` would be (tuples as
+    lists), without building a dict per row: a draw record's 55,501 picks go straight from
+    their fields into the text.
+    """
+
+    __slots__ = ("keys", "columns")
+
+    def __init__(self, keys: tuple[str, ...], columns: list[list[Any]]) -> None:
+        if not keys or len(keys) != len(columns) or len({len(c) for c in columns}) > 1:
+            raise ValueError("at least one key, and one column of equal length per key")
+        self.keys = keys
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.columns[0])
+
+    def slice(self, start: int, stop: int) -> "Rows":
+        return Rows(self.keys, [c[start:stop] for c in self.columns])
+
+
 def dumps(obj: Any) -> str:
     """``json.dumps(obj, ensure_ascii=False, indent=2)``."""
     return "".join(iter_pieces(obj))
@@ -90,16 +113,20 @@ class _Indent2:
         return open_ + self.pad(level + 1) + "".join(flat[level](o, 0))[1:-1] + self.pad(level) + close
 
     def pieces(self, o: Any, level: int) -> Iterator[str]:
-        """The text of one value, a long list of same-keyed dicts in slices."""
+        """The text of one value, a long list of same-keyed dicts (or ``Rows``) in slices."""
         if type(o) is list and len(o) > _SLICE and set(map(type, o)) == {dict} and self.same_keys(o):
-            inner = self.pad(level + 1)
-            sep = "[" + inner
-            for start in range(0, len(o), _SLICE):
-                yield sep + ("," + inner).join(self.dict_rows(o[start:start + _SLICE], level + 1))
-                sep = "," + inner
-            yield self.pad(level) + "]"
+            rows = lambda start: self.dict_rows(o[start:start + _SLICE], level + 1)  # noqa: E731
+        elif type(o) is Rows and len(o) > _SLICE:
+            rows = lambda start: self.column_rows(o.slice(start, start + _SLICE), level + 1)  # noqa: E731
         else:
             yield self.text(o, level)
+            return
+        inner = self.pad(level + 1)
+        sep = "[" + inner
+        for start in range(0, len(o), _SLICE):
+            yield sep + ("," + inner).join(rows(start))
+            sep = "," + inner
+        yield self.pad(level) + "]"
 
     def text(self, o: Any, level: int) -> str:
         t = type(o)
@@ -124,6 +151,11 @@ class _Indent2:
                 inner = self.pad(level + 1)
                 hit = self.memo[key] = (o, "[" + inner + ("," + inner).join(rows) + self.pad(level) + "]")
             return hit[1]
+        if t is Rows:
+            if not len(o):
+                return "[]"
+            inner = self.pad(level + 1)
+            return "[" + inner + ("," + inner).join(self.column_rows(o, level + 1)) + self.pad(level) + "]"
         return self.generic(o, level)
 
     @staticmethod
@@ -136,9 +168,13 @@ class _Indent2:
         keys = tuple(dicts[0])
         if not keys:
             return ["{}"] * len(dicts)
+        return self.column_rows(Rows(keys, [list(map(itemgetter(k), dicts)) for k in keys]), level)
+
+    def column_rows(self, rows: Rows, level: int) -> list[str]:
+        """The texts of the dicts ``rows`` stands for (at least one key), at ``level``: a column at a time."""
         inner = self.pad(level + 1)
-        template = "{" + inner + ("," + inner).join(_string(k).replace("%", "%%") + ": %s" for k in keys) + self.pad(level) + "}"
-        columns = [self.column(list(map(itemgetter(k), dicts)), level + 1) for k in keys]
+        template = "{" + inner + ("," + inner).join(_string(k).replace("%", "%%") + ": %s" for k in rows.keys) + self.pad(level) + "}"
+        columns = [self.column(values, level + 1) for values in rows.columns]
         return list(map(template.__mod__, zip(*columns)))
 
     def column(self, values: list[Any], level: int) -> list[str]:
@@ -151,12 +187,27 @@ class _Indent2:
             return [_CONSTANTS[v] for v in values]
         if types == _TEXT_OR_NONE:
             return ["null" if v is None else _string(v) for v in values]
-        if types == {list}:
-            lists = self.list_column(values, level)
+        if types == {list} or types == {tuple}:
+            lists = self.text_list_column(values, level)
+            if lists is None and types == {list}:
+                lists = self.list_column(values, level)
             if lists is not None:
                 return lists
         text = self.text
         return [text(v, level) for v in values]
+
+    def text_list_column(self, values: list[list[str]] | list[tuple[str, ...]], level: int) -> list[str] | None:
+        """Lists (or tuples) of str only (each pick's team), all their strings encoded in one pass; None if they are not."""
+        first = next((v for v in values if v), None)
+        if first is None or type(first[0]) is not str:
+            return None
+        flat = [x for v in values for x in v]
+        if set(map(type, flat)) != {str}:
+            return None
+        texts = iter(map(_string, flat))
+        inner, close = self.pad(level + 1), self.pad(level) + "]"
+        sep = "," + inner
+        return ["[" + inner + sep.join(islice(texts, len(v))) + close if v else "[]" for v in values]
 
     def list_column(self, values: list[list], level: int) -> list[str] | None:
         """Lists of same-keyed dicts (each row's history), all their dicts in one pass; None if they are not.

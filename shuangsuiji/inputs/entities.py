@@ -186,8 +186,7 @@ def _split_piece(piece: str, loader: "_Loader", delimiter: str, base: int) -> in
     fields = body.replace(end, delimiter + "\n" + delimiter).split(delimiter)  # "\n" after each line's last cell
     if len(fields) != count * (width + 1) + 1 or fields[width::width + 1].count("\n") != count:
         return 0
-    strip = str.strip
-    columns = [list(map(strip, fields[i:-1:width + 1])) for i in loader.wanted]
+    columns = loader.columns([fields[i:-1:width + 1] for i in loader.wanted])
     del fields
     return count if loader.add_columns(columns, range(base + 1, base + 1 + count)) else 0
 
@@ -232,14 +231,24 @@ class _Loader:
         id_at = self.index["id"]
         if self.first_line is None and not (self.numbers and any(type(c[id_at]) is not str for c in kept)):
             cols = list(zip(*kept))
-            strip = str.strip
-            if self.add_columns([list(map(strip, cols[i])) for i in self.wanted], kept_lines):
+            if self.add_columns(self.columns([cols[i] for i in self.wanted]), kept_lines):
                 return
         self._check_rows(kept, kept_lines)
 
+    @staticmethod
+    def columns(cells: list) -> list[list[str]]:
+        """The wanted columns as ``add_columns`` takes them: names stripped, the other cells as written.
+
+        An id with a space around it is not 18 characters and fails the bulk test (the row rules
+        then strip it); the four cells of a kind are stripped once per distinct combination.
+        """
+        out = [list(c) for c in cells]
+        out[1] = list(map(str.strip, out[1]))
+        return out
+
     def add_columns(self, columns: list[list[str]], lines: Iterable[int]) -> bool:
-        """Keep stripped columns of rows on these lines if all of them pass; False (nothing kept) if not."""
-        if self.first_line is not None or self.errors or not all(map(all, columns[:5])):
+        """Keep columns of rows on these lines (from ``columns``) if all of them pass; False (nothing kept) if not."""
+        if self.first_line is not None or self.errors or not all(columns[1]):
             return False
         ids, names = columns[0], columns[1]
         kinds = self._kinds(columns)
@@ -276,9 +285,12 @@ class _Loader:
         return ks  # type: ignore[return-value]
 
     def _new_kind(self, key: tuple[str, str, str, str]) -> int | None:
-        if len(key[1]) > MAX_CELL:
+        """The kind number of (category, town, status, risk) as written; None when a stripped cell breaks a rule
+        (category, town and status must be filled)."""
+        cells = [c.strip() for c in key]
+        if len(cells[1]) > MAX_CELL or not all(cells[:3]):
             return None
-        kind = self.rules.kind(*key)
+        kind = self.rules.kind(*cells)
         if len(kind) != 4:
             return None
         k = self._kind_number(kind)  # type: ignore[arg-type]

@@ -516,3 +516,14 @@ def test_team_eligibility_cache_matches_per_entity_exclusions(case):
         assert info.value.message == exc.message
         return
     assert assign_teams(seed, entities, inspectors, n, local) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from([f"E{i}" for i in range(40)]) | st.text(max_size=4), max_size=60), st.integers(0, 70),
+       st.text(max_size=3))
+def test_rank_smallest_sorts_a_sized_pool_as_the_heap_does(ids, k, seed):
+    """A large k of a list is ranked by one sort of raw digests: the same picks as the bounded heap over a generator,
+    repeated ids (equal ranks, ties by id) included."""
+    k = min(k, len(ids))
+    assert rank_smallest(seed, list(ids), k) == rank_smallest(seed, (i for i in ids), k)
+    assert rank_smallest(seed, set(ids), min(k, len(set(ids)))) == rank_smallest(seed, iter(sorted(set(ids))), min(k, len(set(ids))))

@@ -72,3 +72,27 @@ def test_specials_and_refusals():
             pass
         else:
             raise AssertionError(f"{bad!r} was encoded")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(keys, min_size=1, max_size=4, unique=True).flatmap(
+    lambda ks: st.tuples(st.just(tuple(ks)), st.lists(st.tuples(*[st.one_of(values, st.lists(st.text(), max_size=3).map(tuple))
+                                                                    for _ in ks]), max_size=2 * 6))))
+def test_rows_given_by_columns_encode_as_their_dicts(case):
+    """json_text.Rows (a list of same-keyed dicts given as columns, tuples among the values) encodes as the dicts do."""
+    ks, rows = case
+    columns = [[row[i] for row in rows] for i in range(len(ks))]
+    obj = json_text.Rows(ks, columns)
+    expected = reference([dict(zip(ks, row)) for row in rows])
+    assert json_text.dumps(obj) == expected
+    assert "".join(json_text.iter_pieces({"picks": obj})) == reference({"picks": [dict(zip(ks, row)) for row in rows]})
+
+
+def test_long_rows_in_slices_and_lists_of_text():
+    """Past one slice of rows, Rows and a list of the same dicts give the same pieces; teams (tuples of text) as lists."""
+    n = 2 * 2048 + 7
+    cols = [[f"E{i}" for i in range(n)], [("a", f"b{i}") if i % 5 else () for i in range(n)], list(range(n))]
+    rows = json_text.Rows(("entity", "inspectors", "n"), cols)
+    dicts = [{"entity": e, "inspectors": list(t), "n": i} for e, t, i in zip(*cols)]
+    assert list(json_text.iter_pieces({"picks": rows})) == list(json_text.iter_pieces({"picks": dicts}))
+    assert "".join(json_text.iter_pieces({"picks": rows})) == reference({"picks": dicts})
