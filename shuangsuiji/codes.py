@@ -107,6 +107,9 @@ PUBLICATION_STATES = ("on_time", "late", "pending", "overdue")
 
 PUBLICATION_LABELS = {"on_time": "按时公示", "late": "逾期公示", "pending": "待公示", "overdue": "逾期未公示"}
 
+# What ``ssj draws`` lists: a drawn round, a voided one, or a commitment (two-phase draw) not yet revealed or voided.
+DRAW_ROW_STATES = {"drawn": "有效", "voided": "已作废", "committed": "已承诺，待揭晓"}
+
 # How a draw's seed was fixed: the record's ``seed_origin`` (given, generated, public since ssj.draw/1; dice and
 # committed added with seed kinds and two-phase draws) and what it means on the sheet and in the report.
 SEED_ORIGINS = {

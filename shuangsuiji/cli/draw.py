@@ -20,7 +20,7 @@ from shuangsuiji.cli.common import (
     today,
     workspace,
 )
-from shuangsuiji.codes import REPLACE_REASONS, SEED_ORIGINS
+from shuangsuiji.codes import DRAW_ROW_STATES, REPLACE_REASONS, SEED_ORIGINS
 from shuangsuiji.errors import EXIT_CHECK_FAILED
 
 if TYPE_CHECKING:  # the record module (and its JSON encoder) loads only when a command needs it
@@ -36,7 +36,9 @@ def register(app: typer.Typer) -> None:
         "递补：抽中的企业无法检查（停产、注销、迁出、无法联系），或分派的执法人员不能前往（回避等）时，"
         "按本轮同一排序名单取下一家企业（或同一顺序中的下一名执法人员）替换，不重新摇号；只追加递补事件。"
         "只能在该户检查结果登记之前。"))(replace)
-    command(app, "draws", "列出已有的摇号。", help="列出已有的摇号：任务、轮次、日期、种子、抽取家数、是否作废。")(draws)
+    command(app, "draws", "列出已有的摇号和待揭晓的摇号承诺。", help=(
+        "列出已有的摇号：任务、轮次、日期、种子、抽取家数、是否作废；"
+        "以及尚未揭晓、也未作废的摇号承诺（两步摇号）：来源、开奖日期和下一步怎么做。"))(draws)
     command(app, "verify", "复核账本和全部摇号。", help="逐条复核账本和摇号记录：哈希链、记录文件、按种子重新摇号。全部无误退出码 0，否则 1。")(verify)
 
 
@@ -231,22 +233,48 @@ def draws(
 ) -> None:
     from shuangsuiji.actions.listing import draw_rows
 
-    rows = draw_rows(workspace(), year)
+    ws = workspace()
+    rows = draw_rows(ws, year)
     if as_json:
         emit_json(rows)
         return
     if not rows:
         typer.echo("还没有摇号记录。")
         return
+    drawn = [r for r in rows if r["state"] != "committed"]
+    if drawn:
+        _render_rounds(drawn)
+    pending = [r for r in rows if r["state"] == "committed"]
+    if pending:
+        _render_commitments(pending, ws.plan_years())
+
+
+def _render_rounds(rows: list[dict]) -> None:
     from rich.table import Table
 
     t = Table(title="摇号记录")
     for col in ("年度", "任务", "轮次", "日期", "种子", "抽取家数", "状态", "记录文件"):
         t.add_column(col, overflow="fold", no_wrap=col in NO_WRAP)
     for r in rows:
-        state = f"已作废：{r['void_reason']}" if r["voided"] else "有效"
+        state = f"{DRAW_ROW_STATES['voided']}：{r['void_reason']}" if r["voided"] else DRAW_ROW_STATES["drawn"]
         t.add_row(str(r["year"]), r["task"], str(r["round"]), r["date"], r["seed"], str(r["k"]), state, r["record"])
     console().print(t)
+
+
+def _render_commitments(rows: list[dict], plan_years: list[int]) -> None:
+    """Open commitments as a table, then for each how to reveal or drop it (``--year`` when it is not the newest plan's)."""
+    from rich.table import Table
+
+    t = Table(title="待揭晓的摇号承诺")
+    for col in ("年度", "任务", "轮次", "公开随机数来源", "开奖日期", "抽取家数", "承诺文件"):  # the commit day: in --json
+        t.add_column(col, overflow="fold", no_wrap=col in NO_WRAP or col in ("开奖日期", "承诺文件"))
+    for r in rows:
+        t.add_row(str(r["year"]), r["task"], str(r["round"]), r["source_plan"], r["source_date"], str(r["k"]), r["record"])
+    console().print(t)
+    for r in rows:
+        which = f"--task {r['task']}" + ("" if plan_years[-1:] == [r["year"]] else f" --year {r['year']}")
+        typer.echo(f"{r['task']} 第 {r['round']} 轮{DRAW_ROW_STATES['committed']}：{r['source_date']} 开奖后请用 "
+                   f"ssj draw {which} --reveal --source ... 揭晓；确需放弃请用 ssj void {which} --round {r['round']} --reason ...")
 
 
 @guarded
