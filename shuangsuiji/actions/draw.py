@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from shuangsuiji.actions.kept import keep_inputs
+from shuangsuiji.actions.kept import KeepingInputs
 from shuangsuiji.draw.cycle import year_rounds_before
 from shuangsuiji.draw.prepare import DrawRequest, Seed, prepare_draw, resolve_seed
 from shuangsuiji.draw.record import DrawRecord, parse_record, record_chunks
@@ -96,8 +96,13 @@ def run_draw(ws: Workspace, inputs: Inputs, req: DrawRequest, dry_run: bool = Fa
         return _prepare(ws, inputs, req, seed), None
     ledger = Ledger(ws.ledger_path, ws.show(ws.ledger_path))
     with ledger.locked():
-        record = _prepare(ws, inputs, req, seed)
-        return record, append_draw(ws, ledger, record, keep_inputs(ws, inputs))
+        keeping = KeepingInputs(ws, inputs)  # the inputs are kept while the draw is computed
+        try:
+            record = _prepare(ws, inputs, req, seed)
+        except BaseException:
+            keeping.undo()  # a refused draw leaves the workspace as it was
+            raise
+        return record, append_draw(ws, ledger, record, keeping.result())
 
 
 def _prepare(ws: Workspace, inputs: Inputs, req: DrawRequest, seed: Seed) -> DrawRecord:

@@ -62,7 +62,7 @@ from shuangsuiji.draw.strata import split_by_grade
 from shuangsuiji.draw.teams import (
     add_checks,
     checks_by_inspector,
-    exclusions,
+    SharedExclusions,
     team_from_eligible,
 )
 from shuangsuiji.errors import (
@@ -370,8 +370,12 @@ def _check_teams(rec: DrawRecord, prior: dict[str, int] | None) -> list[str]:
     n = rec.inspectors_per_check
     need = max(MIN_INSPECTORS, n)
     out.extend(departments_problems(rec))
+    left_outs: dict[int, tuple[tuple, set[str]]] = {}  # picks drawn together share their exclusions tuple
     for p in rec.picks:
-        left_out = {x.id for x in p.excluded_inspectors}
+        hit = left_outs.get(id(p.excluded_inspectors))
+        if hit is None:
+            hit = left_outs[id(p.excluded_inspectors)] = (p.excluded_inspectors, {x.id for x in p.excluded_inspectors})
+        left_out = hit[1]
         if team_again(rec, p.entity, left_out, load) != p.inspectors:
             out.append(f"{p.entity} 的执法人员与按规则重新分派的结果不符" + ("（各部门分别从本部门人员中抽取）" if rec.departments else ""))
         if len(set(p.inspectors)) < need:
@@ -404,14 +408,21 @@ def _check_against_inputs(rec: DrawRecord, inputs: Any) -> list[str]:
     if draw_departments(inputs, task) != rec.departments:
         out.append("联合抽查的部门、事项、每户人数或各部门执法人员与摇号时的计划和名录库不符")
     picked = inputs.entities_with_ids(rec.pick_ids)
+    shared = SharedExclusions(pool, local_avoidance)
+    same: dict[tuple[int, int], tuple] = {}  # (id of the answer, id of the record's entries) found equal -> both, kept alive
     for p in rec.picks:
         entity = picked.get(p.entity)
         if entity is None:
             out.append(f"{p.entity} 不在摇号时的检查对象名录库中")
             continue
-        _, left_out = exclusions(entity, pool, local_avoidance)
+        _, left_out = shared.of(entity)
+        pair = (id(left_out), id(p.excluded_inspectors))
+        if pair in same:
+            continue
         if left_out != [(x.id, x.reason) for x in p.excluded_inspectors]:
             out.append(f"{p.entity} 未派出的执法人员及原因与名录库不符")
+        else:
+            same[pair] = (left_out, p.excluded_inspectors)
     return out
 
 

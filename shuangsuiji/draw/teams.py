@@ -63,6 +63,29 @@ def exclusions(
     return eligible, excluded
 
 
+class SharedExclusions:
+    """``exclusions`` of many entities against one list of inspectors, each answer worked out once.
+
+    Who may go depends on the entity only through its category, its town (under 属地回避) and
+    the avoid lists: entities no one avoids share the answer for their category and town.
+    """
+
+    def __init__(self, inspectors: Sequence[Inspector], local_avoidance: bool) -> None:
+        self.inspectors, self.local_avoidance = inspectors, local_avoidance
+        self.avoided = {entity_id for i in inspectors for entity_id in i.avoid}
+        self.shared: dict[tuple[str, str], tuple[list[Inspector], list[tuple[str, str]]]] = {}
+
+    def of(self, entity: Entity) -> tuple[list[Inspector], list[tuple[str, str]]]:
+        """``exclusions(entity, inspectors, local_avoidance)``; entities of one answer get the same lists (do not change them)."""
+        if entity.id in self.avoided:
+            return exclusions(entity, self.inspectors, self.local_avoidance)
+        key = (entity.category, entity.town if self.local_avoidance else "")
+        found = self.shared.get(key)
+        if found is None:
+            found = self.shared[key] = exclusions(entity, self.inspectors, self.local_avoidance)
+        return found
+
+
 def checks_by_inspector(teams: Iterable[Sequence[str]]) -> dict[str, int]:
     """How many checks each inspector has in the given teams (one per team they are in), sorted by id."""
     counts: dict[str, int] = {}
@@ -149,20 +172,11 @@ def assign_teams(
     when an entity has fewer than n eligible inspectors.
     """
     by_id = {i.id: i for i in inspectors}
-    avoided = {entity_id for i in inspectors for entity_id in i.avoid}
-    # Who may go depends on the entity only through its category, its town (under 属地回避)
-    # and the avoid lists; entities no one avoids share the answer for their category and town.
-    shared: dict[tuple[str, str], tuple[list[Inspector], list[tuple[str, str]]]] = {}
+    shared = SharedExclusions(inspectors, local_avoidance)
     load: dict[str, int] = dict(prior_checks or {})
     teams: list[Team] = []
     for entity in picks:
-        if entity.id in avoided:
-            eligible, excluded = exclusions(entity, inspectors, local_avoidance)
-        else:
-            key = (entity.category, entity.town if local_avoidance else "")
-            if key not in shared:
-                shared[key] = exclusions(entity, inspectors, local_avoidance)
-            eligible, excluded = shared[key]
+        eligible, excluded = shared.of(entity)
         if len(eligible) < n:
             raise NotEnoughInspectors(
                 _not_enough_message(entity, eligible, excluded, by_id, n),

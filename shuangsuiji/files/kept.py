@@ -81,6 +81,13 @@ def keep_file(store: Path, source: Path, shown: str, sha256: str) -> tuple[Path,
     return path, True
 
 
+def check_unchanged(source: Path, shown: str, sha256: str) -> None:
+    """Raises KeptInputChanged when ``source`` no longer holds the bytes the draw read (SHA-256 ``sha256``)."""
+    with open_input(source, shown) as fh:
+        for _ in _checked(fh, shown, sha256):
+            pass
+
+
 def _size(fh: BinaryIO) -> int:
     end = fh.seek(0, 2)
     fh.seek(0)

@@ -403,6 +403,24 @@ def test_made_up_inspector_exclusion_is_caught(ssj, ws):
     assert f"{first} 未派出的执法人员及原因与名录库不符" in res.stderr
 
 
+def test_made_up_exclusion_on_a_later_pick_of_a_shared_answer_is_caught(ssj, ws):
+    """verify compares each answer and each record entry list once: a later pick whose entries differ from those of
+    earlier picks of its category is still compared, and named."""
+    rec = draw(ssj, "hazchem", "s1")
+    category = rec["picks"][0]["category"]
+    later = [p["entity"] for p in rec["picks"][1:] if p["category"] == category][-1]
+
+    def drop_an_exclusion(r):
+        pick = next(p for p in r["picks"] if p["entity"] == later)
+        pick["excluded_inspectors"] = pick["excluded_inspectors"][1:]
+
+    _forge(ws, drop_an_exclusion)
+    res = ssj("verify")
+    assert res.exit_code == 1
+    assert f"{later} 未派出的执法人员及原因与名录库不符" in res.stderr
+    assert f"{rec['picks'][0]['entity']} 未派出的执法人员及原因与名录库不符" not in res.stderr
+
+
 def test_registry_changed_after_a_draw_made_before_kept_inputs_is_noted_once_not_failed(ssj, ws):
     draw(ssj, "hazchem", "s1")
     draw(ssj, "coal", "s2")

@@ -110,6 +110,27 @@ def test_a_file_saved_while_the_draw_runs_refuses_the_draw_and_changes_nothing(s
     assert len(json.loads("[" + ",".join(ledger_bytes(ws).decode().splitlines()) + "]")) == 1
 
 
+def test_a_draw_refused_while_its_inputs_were_being_kept_leaves_no_copy(ssj, ws, monkeypatch):
+    """The inputs are kept on a second thread while the draw is computed: a draw refused meanwhile (a reused seed)
+    waits for the keeping and removes the copies it wrote, so draws/ is as it was."""
+    draw(ssj, "hazchem", "2022-04-06", "s1")
+    entities = ws / "data" / "entities.csv"
+    entities.write_bytes(entities.read_bytes() + b"\r\n")  # bytes the store does not hold yet
+    prepare = draw_action._prepare
+
+    def prepare_slowly_then_refuse(*args, **kwargs):
+        import time
+
+        time.sleep(0.3)  # the keeping thread has written its copy by now
+        return prepare(*args, **kwargs)
+
+    monkeypatch.setattr(draw_action, "_prepare", prepare_slowly_then_refuse)
+    before = tree_digest(ws / "draws")
+    res = ssj("draw", "--task", "coal", "--seed", "s1", "--today", "2022-04-07")  # s1: the seed of the first draw
+    assert res.exit_code == 2 and "不能再用" in res.stderr
+    assert tree_digest(ws / "draws") == before
+
+
 # ---- ssj verify re-derives every draw from its kept inputs (item 3, "Done when") ----
 
 RATIOS = "    ratio_by_risk: {A: 0%, B: 10%, C: 30%, D: 100%}\n"
