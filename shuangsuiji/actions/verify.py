@@ -23,6 +23,7 @@ exclusion in a record is caught.
 from __future__ import annotations
 
 import hashlib
+import operator
 import re
 from collections.abc import Callable, Mapping
 from itertools import islice
@@ -314,10 +315,16 @@ def _check_pool(rec: DrawRecord, prior: list[Round], seq: int) -> tuple[list[str
     if rec.strata:
         return check_strata(rec, prior, seq)
     out = []
-    scope = set(rec.draw_scope)  # the scope less those at their yearly cap (checked by verify_caps)
+    drawn_from = rec.draw_scope  # the scope less those at their yearly cap (checked by verify_caps)
+    scope = set(drawn_from)
     if sorted(cycle_drawn(prior, seq) & scope) != list(rec.excluded):
         out.append("排除名单与此前各轮的抽中情况不符")
-    if sorted(scope - set(rec.excluded)) != list(rec.pool):
+    excluded = set(rec.excluded)
+    if all(map(operator.lt, drawn_from, islice(drawn_from, 1, None))):  # ascending, as ssj writes it: no sort needed
+        pool = [i for i in drawn_from if i not in excluded]
+    else:
+        pool = sorted(scope - excluded)
+    if pool != list(rec.pool):
         out.append("备选池不等于抽查范围减去排除名单")
     if rec.pool_sha256 != ids_sha256(rec.pool):
         out.append("pool_sha256 与备选池不符")
