@@ -150,38 +150,42 @@ def verify_workspace(
     published: set[Path] = set()
     checks = RunningChecks(rounds)  # each entity's live checks in its year so far (the yearly cap, draw.caps)
     blacklist = [e for e in events if e.type in BLACKLIST_EVENT_TYPES]  # for 定向 additions (always_include_blacklisted)
-    for ev in map(typed, events):
-        if isinstance(ev, DrawEvent):
-            res.draws += 1
-            path = ws.draws_dir / ev.record
-            named.add(path.resolve())
-            messages, rec = _check_draw(ws, ev, rounds, records, current, on_record, checks, blacklist)
-            if rec is not None:
-                messages += commits.check_reveal(rec, ev)
-            for message in messages:
-                res.fail(ev.seq, ws.show(path), message)
-            key = (ev.year, ev.task, ev.round)
-            if key in rounds and rounds[key].draw is ev and rounds[key].replacements:
-                replays[key] = Replay(rec) if rec is not None else None
-        elif isinstance(ev, PublishEvent):
-            published |= _check_publication(ws, ev, res)
-        elif isinstance(ev, CommitEvent):
-            path = ws.draws_dir / ev.record
-            named.add(path.resolve())
-            failures, notes = commits.check_line(ev)
-            for message in failures + current.for_commit(ev):
-                res.fail(ev.seq, ws.show(path), message)
-            res.notes.extend(notes)
-        elif isinstance(ev, ReplaceEvent):
-            checks.add(ev)
-            key = (ev.year, ev.task, ev.round)
-            if key in replays:
-                for message in _check_replacement(ev, replays[key]):
-                    res.fail(ev.seq, ledger_shown, f"第 {ev.seq} 号事件（递补）：{message}")
-        elif isinstance(ev, VoidEvent):
-            checks.add(ev)
-        if isinstance(ev, DrawEvent):
-            checks.add(ev)
+    current.prefetch(typed(e) for e in events if e.type == "draw")  # a province registry: parsed alongside the records
+    try:
+        for ev in map(typed, events):
+            if isinstance(ev, DrawEvent):
+                res.draws += 1
+                path = ws.draws_dir / ev.record
+                named.add(path.resolve())
+                messages, rec = _check_draw(ws, ev, rounds, records, current, on_record, checks, blacklist)
+                if rec is not None:
+                    messages += commits.check_reveal(rec, ev)
+                for message in messages:
+                    res.fail(ev.seq, ws.show(path), message)
+                key = (ev.year, ev.task, ev.round)
+                if key in rounds and rounds[key].draw is ev and rounds[key].replacements:
+                    replays[key] = Replay(rec) if rec is not None else None
+            elif isinstance(ev, PublishEvent):
+                published |= _check_publication(ws, ev, res)
+            elif isinstance(ev, CommitEvent):
+                path = ws.draws_dir / ev.record
+                named.add(path.resolve())
+                failures, notes = commits.check_line(ev)
+                for message in failures + current.for_commit(ev):
+                    res.fail(ev.seq, ws.show(path), message)
+                res.notes.extend(notes)
+            elif isinstance(ev, ReplaceEvent):
+                checks.add(ev)
+                key = (ev.year, ev.task, ev.round)
+                if key in replays:
+                    for message in _check_replacement(ev, replays[key]):
+                        res.fail(ev.seq, ledger_shown, f"第 {ev.seq} 号事件（递补）：{message}")
+            elif isinstance(ev, VoidEvent):
+                checks.add(ev)
+            if isinstance(ev, DrawEvent):
+                checks.add(ev)
+    finally:
+        current.close()
     _check_orphans(ws, named, published, res)
     res.failures.extend(current.failures())
     res.notes.extend(current.notes())

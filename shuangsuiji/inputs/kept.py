@@ -17,14 +17,18 @@ the copy; ``ssj verify`` reports it as a failure.
 from __future__ import annotations
 
 import hashlib
+import os
+import pickle
 import re
+import subprocess
+import sys
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-from shuangsuiji.errors import InputErrors
+from shuangsuiji.errors import InputError, InputErrors
 from shuangsuiji.files.kept import STORE_DIR, open_kept
 from shuangsuiji.files.text import MAX_INPUT_BYTES, HashingReader
 from shuangsuiji.inputs.entities import load_entity_stream
@@ -62,6 +66,7 @@ class KeptInputs:
         self._plans: dict[str, Plan] = {}
         self._entities: dict[tuple, EntityTable] = {}
         self._inspectors: dict[tuple, tuple[Inspector, ...]] = {}
+        self._ahead = _Ahead()  # registry copies parsed by a second process (prefetch)
 
     def load(self, kept: Mapping[str, str], hashes: Mapping[str, str], year: int) -> tuple[Inputs | None, list[KeptProblem]]:
         """The draw's inputs from its copies (``kept``: shown path -> kept path; ``hashes``: the record's
@@ -95,6 +100,37 @@ class KeptInputs:
                         pass
             return None, [KeptProblem(self.ws.show(self._path(rel)), self._bad[rel]) for rel in kept.values() if rel in self._bad]
         return Inputs(plan, entities, inspectors, dict(hashes)), []
+
+    def prefetch(self, lines: Iterable[tuple[int, Mapping[str, str]]]) -> None:
+        """Have a second process parse the large registry copies these draw lines' (year, ``kept_inputs``) name, in
+        ledger order, while the caller checks the draws' records; ``load`` then takes each parsed copy as it
+        comes (or parses it here, should that process fail). Only on a computer of more than one core, and
+        only copies over ``PREFETCH_ABOVE`` bytes: a province registry, not a county's."""
+        if (os.cpu_count() or 1) < 2:
+            return
+        for year, kept in lines:
+            files = _three(kept)
+            if files is None or any(rel in self._bad for rel in kept.values()):
+                continue
+            plan_shown, entities_shown, _ = files
+            names = {shown: PurePosixPath(rel).name.split(".", 1)[0] for shown, rel in kept.items()}
+            now = self.current.get(year)
+            if now is not None and dict(now.hashes) == names:
+                continue  # load() will use the files already parsed
+            rel = kept[entities_shown]
+            try:
+                if self._path(rel).stat().st_size <= PREFETCH_ABOVE:
+                    continue
+                plan = self._plan(kept[plan_shown], plan_shown, names[plan_shown])
+            except (OSError, _Bad):
+                continue  # load() reports the copy
+            key = (rel, tuple(plan.categories.items()))
+            if key not in self._entities:
+                self._ahead.add(key, self._path(rel), entities_shown, dict(plan.categories))
+
+    def close(self) -> None:
+        """Stop the second process of ``prefetch``, if there is one."""
+        self._ahead.close()
 
     def copy_problems(self, kept: Mapping[str, str]) -> list[KeptProblem]:
         """Each named copy exists and holds the bytes its name says (``kept_name_problems`` found the names
@@ -142,18 +178,7 @@ class KeptInputs:
         key = (rel, tuple(plan.categories.items()))
         if key in self._entities:
             return self._entities[key]
-        table: EntityTable | None = None
-        errors: InputErrors | None = None
-        try:
-            with open_kept(self._path(rel)) as fh:
-                reader = HashingReader(fh)  # the bytes parsed are the bytes hashed
-                try:
-                    table = load_entity_stream(reader, shown, plan.categories)
-                except InputErrors as exc:
-                    errors = exc
-                got = reader.sha256()
-        except _BAD_COPY:
-            got = ""
+        table, errors, got = self._ahead.take(key) or load_copy(self._path(rel), shown, dict(plan.categories))
         self._found(rel, got, sha256)
         if table is None:
             self._bad[rel] = _unreadable(shown, errors)
@@ -186,8 +211,107 @@ class KeptInputs:
         try:
             return parse()
         except InputErrors as exc:
-            self._bad[rel] = _unreadable(shown, exc)
+            self._bad[rel] = _unreadable(shown, exc.items)
             raise _Bad from None
+
+
+PREFETCH_ABOVE = 8 << 20  # bytes of a registry copy on disk (gzip): about 600,000 entities
+Parsed = tuple[EntityTable | None, list[InputError] | None, str]
+
+
+def load_copy(path: Path, shown: str, categories: dict[str, str]) -> Parsed:
+    """(the entity table a kept copy holds, or None; the problems that stop it, if any; the SHA-256 of its
+    original bytes, "" when it cannot be read or decompressed). Runs in a second process too (``prefetch``)."""
+    table: EntityTable | None = None
+    errors: list[InputError] | None = None
+    try:
+        with open_kept(path) as fh:
+            reader = HashingReader(fh)  # the bytes parsed are the bytes hashed
+            try:
+                table = load_entity_stream(reader, shown, categories)
+            except InputErrors as exc:
+                errors = exc.items
+            got = reader.sha256()
+    except _BAD_COPY:
+        got = ""
+    return table, errors, got
+
+
+def copy_worker() -> None:
+    """The second process of ``KeptInputs.prefetch``: (path, shown, categories) pickled on stdin, ``load_copy``'s
+    result pickled on stdout."""
+    path, shown, categories = pickle.load(sys.stdin.buffer)
+    sys.stdout.buffer.write(pickle.dumps(load_copy(Path(path), shown, categories), protocol=pickle.HIGHEST_PROTOCOL))
+    sys.stdout.buffer.flush()
+
+
+_WORKER = "from shuangsuiji.inputs.kept import copy_worker; copy_worker()"
+
+
+class _Ahead:
+    """Registry copies waiting to be parsed, and the one being parsed, by a second Python process.
+
+    The process is started with ``sys.executable`` and imports only ssj's loader (no
+    ``multiprocessing``: nothing of the caller's own script runs again there). A copy it
+    could not parse, or a process that could not start, leaves the copy to be parsed here.
+    """
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[tuple, Path, str, dict[str, str]]] = []
+        self.running: tuple[tuple, subprocess.Popen] | None = None
+        self.broken = False
+
+    def add(self, key: tuple, path: Path, shown: str, categories: dict[str, str]) -> None:
+        if (self.running is None or self.running[0] != key) and all(key != w[0] for w in self.waiting):
+            self.waiting.append((key, path, shown, categories))
+            self._start_next()
+
+    def _start_next(self) -> None:
+        if self.running is not None or not self.waiting or self.broken:
+            return
+        key, path, shown, categories = self.waiting.pop(0)
+        env = dict(os.environ)
+        root = str(Path(__file__).resolve().parents[2])  # the folder holding the shuangsuiji package
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
+        try:
+            proc = subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, env=env)
+        except (OSError, ValueError):  # no second process here: every copy is parsed in this one
+            self.broken = True
+            self.waiting.clear()
+            return
+        self.running = (key, proc)
+        try:
+            with proc.stdin:  # type: ignore[union-attr]
+                proc.stdin.write(pickle.dumps((str(path), shown, categories)))  # type: ignore[union-attr]
+        except OSError:  # it ended at once: take() finds it failed and parses the copy here
+            pass
+
+    def take(self, key: tuple) -> Parsed | None:
+        """The parsed copy, once the second process has it; None when it was not asked for or that process failed."""
+        self.waiting = [w for w in self.waiting if w[0] != key]
+        if self.running is None or self.running[0] != key:
+            return None
+        proc = self.running[1]
+        self.running = None
+        try:
+            with proc.stdout:  # type: ignore[union-attr]
+                data = proc.stdout.read()  # type: ignore[union-attr]
+            result = pickle.loads(data) if proc.wait() == 0 else None
+        except Exception:  # the second process died or sent nothing whole: parse here
+            result = None
+        self._start_next()
+        return result
+
+    def close(self) -> None:
+        """Stop the process still parsing, if any, and forget the copies waiting."""
+        self.waiting.clear()
+        if self.running is not None:
+            proc = self.running[1]
+            self.running = None
+            proc.kill()
+            proc.stdout.close()  # type: ignore[union-attr]
+            proc.wait()
 
 
 def _three(kept: Mapping[str, str]) -> tuple[str, str, str] | None:
@@ -230,7 +354,7 @@ def _altered(got: str) -> str:
     return f"留存的输入文件内容的 SHA-256（{got}）与文件名和摇号记录不符，文件被改动过"
 
 
-def _unreadable(shown: str, exc: InputErrors | None) -> str:
-    first = exc.items[0] if exc is not None and exc.items else None
+def _unreadable(shown: str, errors: list[InputError] | None) -> str:
+    first = errors[0] if errors else None
     detail = f"：{first.location()}: {first.message}" if first is not None else ""
     return f"留存的输入文件（摇号时的 {shown}）SHA-256 无误，但按现在的规则无法读入{detail}"

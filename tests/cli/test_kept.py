@@ -330,3 +330,29 @@ def test_a_commitment_keeps_its_inputs_and_verify_checks_the_copies_before_any_r
     res = ssj("verify")
     assert res.exit_code == 1
     assert f"draws/inputs/{kept.name}: 留存的输入文件内容的 SHA-256" in res.stderr and "账本第 1 号事件" in res.stderr
+
+
+def test_verify_says_the_same_when_a_second_process_parses_the_kept_registries(ssj, ws, monkeypatch):
+    """A province's registry copies are parsed by a second process while verify checks the records
+    (inputs.kept.PREFETCH_ABOVE): the output is word for word the one of parsing them in verify's own process."""
+    import shuangsuiji.inputs.kept as kept_module
+
+    three_draws(ssj, ws)
+    change_everything(ws)
+    outputs = []
+    for above in (kept_module.PREFETCH_ABOVE, 0):
+        monkeypatch.setattr(kept_module, "PREFETCH_ABOVE", above)
+        monkeypatch.setattr(kept_module.os, "cpu_count", lambda: 2)
+        res = ssj("verify")
+        outputs.append((res.exit_code, res.stdout, res.stderr))
+    assert outputs[0] == outputs[1] and outputs[0][0] == 0
+    kept = ws / "draws" / ledger_events(ws)[0]["kept_inputs"]["data/entities.csv"]
+    data = bytearray(kept.read_bytes())
+    data[-5] ^= 0x01
+    kept.write_bytes(bytes(data))
+    outputs = []
+    for above in (10 ** 12, 0):
+        monkeypatch.setattr(kept_module, "PREFETCH_ABOVE", above)
+        res = ssj("verify")
+        outputs.append((res.exit_code, res.stdout, res.stderr))
+    assert outputs[0] == outputs[1] and outputs[0][0] == 1

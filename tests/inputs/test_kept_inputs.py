@@ -49,3 +49,73 @@ def test_kept_name_problems():
     assert kept_name_problems({"data/entities.csv": f"inputs/{'b' * 64}.csv"}, {"data/entities.csv": sha}) == [
         f"账本行的 kept_inputs 中 data/entities.csv 的副本 inputs/{'b' * 64}.csv 不是按记录中的 SHA-256 命名的"]
     assert kept_name_problems({}, {"data/entities.csv": sha}) == ["账本行的 kept_inputs 与记录的 inputs 列出的文件不同"]
+
+
+def test_a_second_process_parses_a_large_copy_to_the_same_table(ws, monkeypatch):
+    """prefetch: a registry copy over PREFETCH_ABOVE is parsed by a second Python process while the caller works;
+    load() takes that table, equal to the one parsed here. A copy altered since is named all the same."""
+    import shuangsuiji.inputs.kept as kept_module
+
+    monkeypatch.setattr(kept_module, "PREFETCH_ABOVE", 0)
+    monkeypatch.setattr(kept_module.os, "cpu_count", lambda: 2)
+    w = Workspace(ws)
+    now = load_inputs(w, 2022)
+    kept, hashes = kept_copies(w)
+    store = KeptInputs(w)
+    store.prefetch([(2022, kept)])
+    assert store._ahead.running is not None  # the second process was started
+    try:
+        inputs, problems = store.load(kept, hashes, 2022)
+    finally:
+        store.close()
+    assert problems == [] and inputs is not None and store._ahead.running is None
+    assert list(inputs.entities) == list(now.entities)
+    for task in now.plan.tasks:
+        assert inputs.scope_graded(task) == now.scope_graded(task)
+
+    copy = ws / "draws" / kept["data/entities.csv"]
+    copy.write_bytes(copy.read_bytes().replace("在营".encode(), "停产".encode(), 1))
+    store = KeptInputs(w)
+    store.prefetch([(2022, kept)])
+    inputs, problems = store.load(kept, hashes, 2022)
+    store.close()
+    assert inputs is None and len(problems) == 1 and "与文件名和摇号记录不符" in problems[0].message
+
+
+def test_a_second_process_that_fails_or_cannot_start_leaves_the_copy_to_this_one(ws, monkeypatch):
+    import shuangsuiji.inputs.kept as kept_module
+
+    monkeypatch.setattr(kept_module, "PREFETCH_ABOVE", 0)
+    monkeypatch.setattr(kept_module.os, "cpu_count", lambda: 2)
+    w = Workspace(ws)
+    now = load_inputs(w, 2022)
+    kept, hashes = kept_copies(w)
+    for worker, executable in (("import sys; sys.exit(3)", None), ("print('not a pickle')", None), (None, str(ws / "no-python"))):
+        if worker is not None:
+            monkeypatch.setattr(kept_module, "_WORKER", worker)
+        if executable is not None:
+            monkeypatch.setattr(kept_module.sys, "executable", executable)
+        store = KeptInputs(w)
+        store.prefetch([(2022, kept)])
+        inputs, problems = store.load(kept, hashes, 2022)
+        store.close()
+        assert problems == [] and inputs is not None and list(inputs.entities) == list(now.entities)
+
+
+def test_small_copies_a_single_core_and_files_already_parsed_start_no_second_process(ws, monkeypatch):
+    import shuangsuiji.inputs.kept as kept_module
+
+    w = Workspace(ws)
+    now = load_inputs(w, 2022)
+    kept, hashes = kept_copies(w)
+    store = KeptInputs(w)
+    store.prefetch([(2022, kept)])  # a county's registry: below PREFETCH_ABOVE
+    assert store._ahead.running is None
+    monkeypatch.setattr(kept_module, "PREFETCH_ABOVE", 0)
+    monkeypatch.setattr(kept_module.os, "cpu_count", lambda: 1)
+    store.prefetch([(2022, kept)])
+    assert store._ahead.running is None
+    monkeypatch.setattr(kept_module.os, "cpu_count", lambda: 2)
+    store = KeptInputs(w, {2022: now})
+    store.prefetch([(2022, kept)])  # the current files hold the same bytes: load() uses them
+    assert store._ahead.running is None
