@@ -55,6 +55,9 @@ def write_sheet(ws: Workspace, task: str, number: int | None, out: Path | None, 
 def write_commit_sheet(ws: Workspace, task: str, number: int | None, out: Path | None, year: int | None, force: bool = False) -> Path:
     """Render the commitment (two-phase draw) of the task's latest commitment, or of round ``number``, and write it.
 
+    An ``out`` ending in ``.txt`` gets the commitment text itself, the exact UTF-8 bytes whose SHA-256
+    is the commitment's (``sha256sum`` of the published file prints it), instead of the printable page.
+
     Raises:
         NoCommitment: the task (or that round) has no commitment.
         LedgerCorrupt: the commitment file is missing or not the bytes the ledger holds.
@@ -77,7 +80,11 @@ def write_commit_sheet(ws: Workspace, task: str, number: int | None, out: Path |
                       ledger_path=ws.show(ws.ledger_path), line_sha256=ev.digest)
     void = f"{c.void.date}：{c.void.reason}" if c.void else None
     revealed = f"{c.reveal.date}，账本第 {c.reveal.seq} 号事件，{c.reveal.record}" if c.reveal else None
-    data = render_commitment_sheet(read_commitment(ws, ev), facts, void, revealed)
+    commitment = read_commitment(ws, ev)
+    if out is not None and out.suffix.lower() == ".txt":
+        data = commitment.text.encode("utf-8")
+    else:
+        data = render_commitment_sheet(commitment, facts, void, revealed)
     path = out if out is not None else ws.draws_dir / Path(ev.record).with_name(Path(ev.record).stem + "-sheet.html")
     atomic_write_bytes(path, data)
     return path

@@ -127,7 +127,8 @@ def _commit(ws, task: str, year, day, source_plans: tuple[str, ...], source_numb
     typer.echo("")
     typer.echo(f"承诺文本 SHA-256：{c.text_sha256}")
     typer.echo(f"承诺文件：{ws.show(done.path)}；账本第 {done.event.seq} 号事件（SHA-256 {done.event.digest}）。")
-    typer.echo(f"请在 {c.source_date} 开奖之前公布上面的承诺文本及其 SHA-256（ssj sheet --task {c.task} --commit 生成可打印的承诺书）；"
+    typer.echo(f"请在 {c.source_date} 开奖之前公布上面的承诺文本及其 SHA-256（ssj sheet --task {c.task} --commit 生成可打印的承诺书，"
+               f"加 --out 承诺.txt 写出承诺文本本身）；"
                f"开奖后运行 ssj draw --task {c.task} --reveal --source ... 揭晓。")
 
 

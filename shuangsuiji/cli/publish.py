@@ -298,14 +298,17 @@ def sheet(
     out: Optional[Path] = typer.Option(None, "--out", help="输出文件；默认 draws/<年度>/<任务>-r<轮次>-sheet.html。不能写进 plans/、data/、calendar/、draws/ 的其他位置"),
     year: Optional[int] = typer.Option(None, "--year", help=YEAR_FOR_TASK_HELP),
     force: bool = typer.Option(False, "--force", help="--out 的文件已存在时覆盖它（账本、摇号记录和公示文件任何时候都不会被覆盖）"),
-    commit: bool = typer.Option(False, "--commit", help="打印两步摇号的摇号承诺书（默认该任务最近一次承诺）；默认文件 draws/<年度>/<任务>-r<轮次>-commit-<n>-sheet.html"),
+    commit: bool = typer.Option(False, "--commit", help="打印两步摇号的摇号承诺书（默认该任务最近一次承诺）；默认文件 draws/<年度>/<任务>-r<轮次>-commit-<n>-sheet.html；--out 以 .txt 结尾时写出承诺文本本身（供网上公布，sha256sum 即承诺 SHA-256）"),
 ) -> None:
     from shuangsuiji.actions.sheet import write_commit_sheet, write_sheet
 
     ws = workspace()
     if commit:
         path = write_commit_sheet(ws, task, round_, out, year, force)
-        typer.echo(f"已生成摇号承诺书：{ws.show(path)}（用浏览器打开后打印，A4 纵向；请在来源日期之前公布）。")
+        if path.suffix.lower() == ".txt":
+            typer.echo(f"已写出摇号承诺文本：{ws.show(path)}（UTF-8；其 SHA-256 即承诺文本的 SHA-256，可用 sha256sum 核对；请在来源日期之前公布）。")
+        else:
+            typer.echo(f"已生成摇号承诺书：{ws.show(path)}（用浏览器打开后打印，A4 纵向；请在来源日期之前公布）。")
         return
     path = write_sheet(ws, task, round_, out, year, force)
     typer.echo(f"已生成摇号记录表：{ws.show(path)}（用浏览器打开后打印，A4 纵向）。")

@@ -429,3 +429,23 @@ def test_a_one_step_draw_dated_before_the_tasks_last_event_is_refused(ssj, ws):
         assert tree_digest(ws) == before
     ok(ssj("draw", "--task", "coalwash", "--seed", "s3", "--today", "2022-04-11"))  # another task is not held back
     ok(ssj("draw", "--task", "hazchem", "--seed", "s2", "--today", "2022-04-13"))  # the same day as the last event is fine
+
+
+def test_the_commitment_text_is_written_as_a_file_whose_sha256_is_the_commitments(ssj, ws, tmp_path):
+    """ssj sheet --commit --out X.txt: the text to put on a web site, byte for byte the printed one; sha256sum of the
+    file is the commitment's SHA-256 (as the ledger's commit line holds it). An existing file is not replaced."""
+    res = commit(ssj)
+    assert res.exit_code == 0, res.output
+    text, printed_sha = published_text(res.stdout)
+    out = tmp_path / "承诺.txt"
+    done = ssj("sheet", "--task", "hazchem", "--commit", "--out", str(out))
+    assert done.exit_code == 0, done.output
+    assert "已写出摇号承诺文本" in done.stdout and "sha256sum" in done.stdout
+    data = out.read_bytes()
+    assert data == text.encode("utf-8")
+    line = next(e for e in ledger_events(ws) if e["type"] == "commit")
+    assert hashlib.sha256(data).hexdigest() == printed_sha == line["text_sha256"]
+    before = tree_digest(ws)
+    again = ssj("sheet", "--task", "hazchem", "--commit", "--out", str(out))
+    assert again.exit_code == 2 and "已存在" in again.stderr
+    assert tree_digest(ws) == before and out.read_bytes() == data
