@@ -9,6 +9,7 @@ draws must find their inputs kept. The store itself is ``files.kept``.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from pathlib import Path
 
@@ -46,16 +47,24 @@ def keep_inputs(ws: Workspace, inputs: Inputs, written: list[Path] | None = None
 
 
 def _remove(written: list[Path], store: Path, existed: bool) -> None:
+    """Remove the copies a refused draw wrote, as far as the system lets it (a virus scanner on Windows may hold a
+    file it has just seen written): a copy no ledger line names is harmless, and the refusal keeps its own reason."""
     for path in written:
-        path.unlink(missing_ok=True)
-    if not existed and store.is_dir() and not any(store.iterdir()):
-        store.rmdir()
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        if not existed and store.is_dir() and not any(store.iterdir()):
+            store.rmdir()
 
 
 class KeepingInputs:
     """``keep_inputs`` on a second thread, started while the draw is computed (reading, compressing and writing a
     million-row registry release the interpreter lock): ``result`` waits for it, ``undo`` removes what it wrote
-    when the draw is refused after all."""
+    when the draw is refused after all.
+
+    The thread is not a daemon: a draw stopped by Ctrl-C lets it finish the copy it is writing (no temp file is left
+    half-written); such a copy, which no ledger line names, is harmless.
+    """
 
     def __init__(self, ws: Workspace, inputs: Inputs) -> None:
         self._store, self._root, self._inputs = kept_dir(ws), ws.root, inputs
@@ -63,7 +72,7 @@ class KeepingInputs:
         self._written: list[Path] = []
         self._kept: dict[str, str] = {}
         self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, args=(ws, inputs), name="ssj-keep-inputs", daemon=True)
+        self._thread = threading.Thread(target=self._run, args=(ws, inputs), name="ssj-keep-inputs")
         self._thread.start()
 
     def _run(self, ws: Workspace, inputs: Inputs) -> None:
@@ -74,8 +83,8 @@ class KeepingInputs:
 
     def result(self) -> dict[str, str]:
         """What ``keep_inputs`` returned; raises what it raised, or KeptInputChanged (the files it wrote removed
-        again) when an input was saved after the keeping read it: the draw refuses a file saved while it ran, as
-        when it kept its inputs only after computing the draw."""
+        again) when an input no longer holds the bytes the draw read: every input is read once more after the
+        draw is computed, so a file saved at any time while the draw ran refuses it."""
         self._thread.join()
         if self._error is not None:
             raise self._error

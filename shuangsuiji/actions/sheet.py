@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from shuangsuiji.actions.output import SHEET, check_output
@@ -52,7 +53,15 @@ def write_sheet(ws: Workspace, task: str, number: int | None, out: Path | None, 
     return path
 
 
-def write_commit_sheet(ws: Workspace, task: str, number: int | None, out: Path | None, year: int | None, force: bool = False) -> Path:
+@dataclass(frozen=True)
+class CommitSheet:
+    """What ``write_commit_sheet`` wrote, and what became of the commitment ("" while it is open)."""
+
+    path: Path
+    closed: str
+
+
+def write_commit_sheet(ws: Workspace, task: str, number: int | None, out: Path | None, year: int | None, force: bool = False) -> CommitSheet:
     """Render the commitment (two-phase draw) of the task's latest commitment, or of round ``number``, and write it.
 
     An ``out`` ending in ``.txt`` gets the commitment text itself, the exact UTF-8 bytes whose SHA-256
@@ -87,7 +96,8 @@ def write_commit_sheet(ws: Workspace, task: str, number: int | None, out: Path |
         data = render_commitment_sheet(commitment, facts, void, revealed)
     path = out if out is not None else ws.draws_dir / Path(ev.record).with_name(Path(ev.record).stem + "-sheet.html")
     atomic_write_bytes(path, data)
-    return path
+    closed = f"该承诺已于 {c.void.date} 作废" if c.void else f"该承诺已于 {c.reveal.date} 揭晓" if c.reveal else ""
+    return CommitSheet(path, closed)
 
 
 def inspector_names(ws: Workspace, plan: Plan) -> dict[str, str]:

@@ -150,8 +150,8 @@ def verify_workspace(
     published: set[Path] = set()
     checks = RunningChecks(rounds)  # each entity's live checks in its year so far (the yearly cap, draw.caps)
     blacklist = [e for e in events if e.type in BLACKLIST_EVENT_TYPES]  # for 定向 additions (always_include_blacklisted)
-    current.prefetch(typed(e) for e in events if e.type == "draw")  # a province registry: parsed alongside the records
     try:
+        current.prefetch(typed(e) for e in events if e.type == "draw")  # a province registry: parsed alongside the records
         for ev in map(typed, events):
             if isinstance(ev, DrawEvent):
                 res.draws += 1

@@ -304,11 +304,14 @@ def sheet(
 
     ws = workspace()
     if commit:
-        path = write_commit_sheet(ws, task, round_, out, year, force)
-        if path.suffix.lower() == ".txt":
-            typer.echo(f"已写出摇号承诺文本：{ws.show(path)}（UTF-8；其 SHA-256 即承诺文本的 SHA-256，可用 sha256sum 核对；请在来源日期之前公布）。")
+        done = write_commit_sheet(ws, task, round_, out, year, force)
+        shown = ws.show(done.path)
+        when = f"{done.closed}，此文件仅供存档" if done.closed else "请在来源日期之前公布"
+        if done.path.suffix.lower() == ".txt":
+            typer.echo(f"已写出摇号承诺文本：{shown}（UTF-8；其 SHA-256 即承诺文本的 SHA-256，可用 sha256sum 或 Windows 的 "
+                       f"certutil -hashfile {shown} SHA256 核对；{when}）。")
         else:
-            typer.echo(f"已生成摇号承诺书：{ws.show(path)}（用浏览器打开后打印，A4 纵向；请在来源日期之前公布）。")
+            typer.echo(f"已生成摇号承诺书：{shown}（用浏览器打开后打印，A4 纵向；{when}）。")
         return
     path = write_sheet(ws, task, round_, out, year, force)
     typer.echo(f"已生成摇号记录表：{ws.show(path)}（用浏览器打开后打印，A4 纵向）。")

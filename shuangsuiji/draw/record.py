@@ -472,8 +472,9 @@ def record_bytes(record: DrawRecord | dict[str, Any]) -> bytes:
 
 
 def record_chunks(record: DrawRecord | dict[str, Any]) -> Iterator[bytes]:
-    """The bytes of ``record_bytes`` in pieces of bounded size, never all held at once (a writer
-    hashes and writes each piece as it comes: a 90 MB record is not kept twice in memory)."""
+    """The bytes of ``record_bytes`` in pieces, never all held at once: each top-level value (a list of ids is
+    one piece, some 6 MB for a scope of 277,501) and the picks a slice at a time. A writer hashes and writes each
+    piece as it comes, so a 90 MB record is not kept twice in memory."""
     obj = record.json_rows() if isinstance(record, DrawRecord) else record
     for piece in json_text.iter_pieces(obj):
         yield piece.encode("utf-8")

@@ -16,8 +16,9 @@ tokens. This module gives the same text, piece by piece, with the C parts doing 
 
 Anything else (a dict key that is not a str, a subclass of a built-in type, a float column)
 takes the generic path, which mirrors ``json.encoder._make_iterencode``. ``iter_pieces``
-yields the text in pieces of bounded size (a long list of dicts a slice at a time), so a
-caller can encode each piece to bytes as it goes instead of holding one huge str.
+yields the text in pieces (each top-level value, a long list of dicts or ``Rows`` a slice at
+a time), so a caller can encode each piece to bytes as it goes instead of holding one huge
+str. ``Rows`` gives a list of same-keyed dicts as columns, so that none of the dicts is built.
 ``tests/files/test_json_text.py`` checks the text against ``json.dumps`` on arbitrary values.
 """
 

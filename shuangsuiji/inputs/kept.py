@@ -110,8 +110,8 @@ class KeptInputs:
             return
         for year, kept in lines:
             files = _three(kept)
-            if files is None or any(rel in self._bad for rel in kept.values()):
-                continue
+            if files is None or kept_shape_problems(kept) or any(rel in self._bad for rel in kept.values()):
+                continue  # load() reports the line (only copies named inputs/<sha256>.<ext> are ever opened)
             plan_shown, entities_shown, _ = files
             names = {shown: PurePosixPath(rel).name.split(".", 1)[0] for shown, rel in kept.items()}
             now = self.current.get(year)
@@ -237,32 +237,37 @@ def load_copy(path: Path, shown: str, categories: dict[str, str]) -> Parsed:
     return table, errors, got
 
 
-def copy_worker() -> None:
-    """The second process of ``KeptInputs.prefetch``: (path, shown, categories) pickled on stdin, ``load_copy``'s
-    result pickled on stdout."""
-    path, shown, categories = pickle.load(sys.stdin.buffer)
+def copy_worker(path: str, shown: str, categories: dict[str, str]) -> None:
+    """The second process of ``KeptInputs.prefetch``: ``load_copy``'s result pickled on stdout."""
     sys.stdout.buffer.write(pickle.dumps(load_copy(Path(path), shown, categories), protocol=pickle.HIGHEST_PROTOCOL))
     sys.stdout.buffer.flush()
 
 
-_WORKER = "from shuangsuiji.inputs.kept import copy_worker; copy_worker()"
+# Run isolated (-I: neither the current folder, where a workspace handed over by someone else may lie, nor
+# PYTHON* variables), importing from exactly the folders the calling ssj imported from, sent on stdin with the copy.
+_WORKER = ("import pickle, sys; paths, args = pickle.load(sys.stdin.buffer); sys.path[:] = paths; "
+           "from shuangsuiji.inputs.kept import copy_worker; copy_worker(*args)")
 
 
 class _Ahead:
     """Registry copies waiting to be parsed, and the one being parsed, by a second Python process.
 
-    The process is started with ``sys.executable`` and imports only ssj's loader (no
-    ``multiprocessing``: nothing of the caller's own script runs again there). A copy it
-    could not parse, or a process that could not start, leaves the copy to be parsed here.
+    The process is ``sys.executable -I -c`` and imports only ssj's loader, from the folders the
+    calling ssj imports from (no ``multiprocessing``: nothing of the caller's own script runs
+    there). Copies are asked for in the order they were added; one asked for while another is
+    being parsed means that other is no longer wanted now, and its process is stopped. A copy
+    the process could not parse, or a process that could not start, is parsed here instead.
     """
 
     def __init__(self) -> None:
         self.waiting: list[tuple[tuple, Path, str, dict[str, str]]] = []
         self.running: tuple[tuple, subprocess.Popen] | None = None
-        self.broken = False
+        self.added: set[tuple] = set()
+        self.broken = not sys.executable or bool(getattr(sys, "frozen", False))  # no Python to start
 
     def add(self, key: tuple, path: Path, shown: str, categories: dict[str, str]) -> None:
-        if (self.running is None or self.running[0] != key) and all(key != w[0] for w in self.waiting):
+        if key not in self.added:
+            self.added.add(key)
             self.waiting.append((key, path, shown, categories))
             self._start_next()
 
@@ -270,48 +275,58 @@ class _Ahead:
         if self.running is not None or not self.waiting or self.broken:
             return
         key, path, shown, categories = self.waiting.pop(0)
-        env = dict(os.environ)
-        root = str(Path(__file__).resolve().parents[2])  # the folder holding the shuangsuiji package
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (root, env.get("PYTHONPATH", "")) if p)
         try:
-            proc = subprocess.Popen([sys.executable, "-c", _WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                    stderr=subprocess.DEVNULL, env=env)
-        except (OSError, ValueError):  # no second process here: every copy is parsed in this one
+            proc = subprocess.Popen([sys.executable, "-I", "-c", _WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL)
+        except Exception:  # no second process here: every copy is parsed in this one
             self.broken = True
             self.waiting.clear()
             return
         self.running = (key, proc)
         try:
             with proc.stdin:  # type: ignore[union-attr]
-                proc.stdin.write(pickle.dumps((str(path), shown, categories)))  # type: ignore[union-attr]
+                proc.stdin.write(pickle.dumps((list(sys.path), (str(path), shown, categories))))  # type: ignore[union-attr]
         except OSError:  # it ended at once: take() finds it failed and parses the copy here
             pass
 
     def take(self, key: tuple) -> Parsed | None:
         """The parsed copy, once the second process has it; None when it was not asked for or that process failed."""
+        if key not in self.added:
+            return None  # a copy too small to be parsed ahead
         self.waiting = [w for w in self.waiting if w[0] != key]
         if self.running is None or self.running[0] != key:
+            self._stop()  # the copy being parsed was added before this one and passed over (its draw failed earlier checks)
+            self._start_next()
             return None
         proc = self.running[1]
         self.running = None
+        result = None
         try:
             with proc.stdout:  # type: ignore[union-attr]
                 data = proc.stdout.read()  # type: ignore[union-attr]
-            result = pickle.loads(data) if proc.wait() == 0 else None
+            if proc.wait() == 0:
+                result = pickle.loads(data)  # from ssj's own loader, run from ssj's own folders
         except Exception:  # the second process died or sent nothing whole: parse here
             result = None
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
         self._start_next()
         return result
 
-    def close(self) -> None:
-        """Stop the process still parsing, if any, and forget the copies waiting."""
-        self.waiting.clear()
+    def _stop(self) -> None:
         if self.running is not None:
             proc = self.running[1]
             self.running = None
             proc.kill()
             proc.stdout.close()  # type: ignore[union-attr]
             proc.wait()
+
+    def close(self) -> None:
+        """Stop the process still parsing, if any, and forget the copies waiting."""
+        self.waiting.clear()
+        self._stop()
 
 
 def _three(kept: Mapping[str, str]) -> tuple[str, str, str] | None:

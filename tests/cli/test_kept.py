@@ -131,6 +131,25 @@ def test_a_draw_refused_while_its_inputs_were_being_kept_leaves_no_copy(ssj, ws,
     assert tree_digest(ws / "draws") == before
 
 
+def test_a_refused_draw_keeps_its_reason_when_a_copy_cannot_be_removed(ssj, ws, monkeypatch):
+    """On Windows a virus scanner may hold a copy just written: removing it fails, and the draw is still refused
+    for its own reason (a reused seed), not for the file it could not remove."""
+    draw(ssj, "hazchem", "2022-04-06", "s1")
+    entities = ws / "data" / "entities.csv"
+    entities.write_bytes(entities.read_bytes() + b"\r\n")  # bytes the store does not hold yet
+    real_unlink = Path.unlink
+
+    def held(self, missing_ok=False):
+        if self.parent.name == "inputs":
+            raise PermissionError(13, "另一个程序正在使用此文件", str(self))
+        return real_unlink(self, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", held)
+    res = ssj("draw", "--task", "coal", "--seed", "s1", "--today", "2022-04-07")
+    assert res.exit_code == 2 and "不能再用" in res.stderr and "inputs" not in res.stderr
+    assert len(ledger_events(ws)) == 1
+
+
 # ---- ssj verify re-derives every draw from its kept inputs (item 3, "Done when") ----
 
 RATIOS = "    ratio_by_risk: {A: 0%, B: 10%, C: 30%, D: 100%}\n"

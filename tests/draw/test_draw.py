@@ -32,6 +32,7 @@ from shuangsuiji.draw.ranking import (
     sha256_rank,
 )
 from shuangsuiji.draw.teams import (
+    SharedExclusions,
     Team,
     assign_teams,
     exclusions,
@@ -332,6 +333,17 @@ def _expected_reason(entity: Entity, inspector: Inspector, local: bool) -> str |
     if local and inspector.town == entity.town:
         return "local"
     return None
+
+
+@settings(max_examples=200)
+@given(case=team_cases())
+def test_shared_exclusions_answer_as_exclusions_does_for_every_entity(case):
+    """The draw and verify work out who may go once per (category, town under 属地回避) for entities no one avoids:
+    the answer is exactly ``exclusions`` of each entity, in every order they are asked for, repeats included."""
+    _, entities, inspectors, _, local = case
+    shared = SharedExclusions(inspectors, local)
+    for entity in entities + entities[::-1]:
+        assert shared.of(entity) == exclusions(entity, inspectors, local)
 
 
 @settings(max_examples=200)

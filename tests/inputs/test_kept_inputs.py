@@ -119,3 +119,51 @@ def test_small_copies_a_single_core_and_files_already_parsed_start_no_second_pro
     store = KeptInputs(w, {2022: now})
     store.prefetch([(2022, kept)])  # the current files hold the same bytes: load() uses them
     assert store._ahead.running is None
+
+
+def test_the_second_process_runs_no_code_from_the_current_folder(ws, monkeypatch, tmp_path):
+    """verify is run from inside a workspace someone handed over: a shuangsuiji/ or gzip.py lying there is not
+    imported by the second process (it imports from the folders the calling ssj imports from, nothing else)."""
+    import shuangsuiji.inputs.kept as kept_module
+
+    monkeypatch.setattr(kept_module, "PREFETCH_ABOVE", 0)
+    monkeypatch.setattr(kept_module.os, "cpu_count", lambda: 2)
+    planted = tmp_path / "planted"
+    marker = tmp_path / "ran.txt"
+    for name in ("shuangsuiji/__init__.py", "shuangsuiji/inputs/__init__.py", "gzip.py", "csv.py", "pickle.py"):
+        (planted / name).parent.mkdir(parents=True, exist_ok=True)
+        (planted / name).write_text(f"open({str(marker)!r}, 'a').write('ran')\n", encoding="utf-8")
+    w = Workspace(ws)
+    now = load_inputs(w, 2022)
+    kept, hashes = kept_copies(w)
+    monkeypatch.chdir(planted)
+    store = KeptInputs(w)
+    store.prefetch([(2022, kept)])
+    proc = store._ahead.running[1]
+    inputs, problems = store.load(kept, hashes, 2022)
+    store.close()
+    assert proc.returncode == 0  # the second process parsed the copy
+    assert not marker.exists()
+    assert problems == [] and list(inputs.entities) == list(now.entities)
+
+
+def test_a_copy_passed_over_stops_its_second_process(ws, monkeypatch):
+    """Copies are asked for in ledger order: one asked for while an earlier one is still being parsed (whose draw
+    failed earlier checks and never asks) stops that process, which would otherwise wait on a full pipe."""
+    import shuangsuiji.inputs.kept as kept_module
+
+    monkeypatch.setattr(kept_module, "PREFETCH_ABOVE", 0)
+    monkeypatch.setattr(kept_module.os, "cpu_count", lambda: 2)
+    w = Workspace(ws)
+    first, _ = kept_copies(w)
+    entities = ws / "data" / "entities.csv"
+    entities.write_bytes(entities.read_bytes().replace("在营".encode(), "停产".encode(), 1))
+    second, hashes = kept_copies(w)
+    now = load_inputs(w, 2022)
+    store = KeptInputs(w)
+    store.prefetch([(2022, first), (2022, second)])
+    passed_over = store._ahead.running[1]
+    inputs, problems = store.load(second, hashes, 2022)
+    assert passed_over.poll() is not None  # stopped, not left blocked on its pipe
+    store.close()
+    assert problems == [] and list(inputs.entities) == list(now.entities)
