@@ -236,14 +236,14 @@ class _Loader:
         self._check_rows(kept, kept_lines)
 
     @staticmethod
-    def columns(cells: list) -> list[list[str]]:
-        """The wanted columns as ``add_columns`` takes them: names stripped, the other cells as written.
-
-        An id with a space around it is not 18 characters and fails the bulk test (the row rules
-        then strip it); the four cells of a kind are stripped once per distinct combination.
-        """
-        out = [list(c) for c in cells]
+    def columns(cells: list) -> list:
+        """The wanted columns as ``add_columns`` takes them: names stripped, ids stripped when any is not 18
+        characters (a file written with a space after each comma), the four cells of a kind as written (they are
+        stripped once per distinct combination, ``_new_kind``)."""
+        out = list(cells)
         out[1] = list(map(str.strip, out[1]))
+        if set(map(len, out[0])) != {_ID_WIDTH}:
+            out[0] = list(map(str.strip, out[0]))
         return out
 
     def add_columns(self, columns: list[list[str]], lines: Iterable[int]) -> bool:
