@@ -62,6 +62,21 @@ def test_shipped_registry_loads_in_bulk_and_equals_the_row_rules(monkeypatch):
     assert list(table) == [e for e, _, _ in rows]
 
 
+def test_a_space_after_each_comma_stays_in_bulk_and_gives_the_same_table(tmp_path, monkeypatch):
+    """Only names are stripped column by column; ids are when one is not 18 characters, the other cells once per
+    distinct combination: a registry written with ", " between cells loads in bulk, to the table of the plain one."""
+    plain = REPO / "data" / "entities.csv"
+    spaced = tmp_path / "entities.csv"
+    spaced.write_bytes(plain.read_bytes().replace(b",", b", "))
+
+    def no_row_rules(*args):
+        raise AssertionError("spaces around cells must not need the row-by-row path")
+
+    monkeypatch.setattr(entityloader._Loader, "_check_rows", no_row_rules)
+    assert list(load_entity_table(spaced, "data/entities.csv", CATEGORIES)) == [
+        e for e in load_entity_table(plain, "data/entities.csv", CATEGORIES)]
+
+
 # A row template and the ways the random files below spoil or vary it.
 def random_file(r: random.Random, rows: int) -> bytes:
     header = ["id", "name", "category", "town", "status", "risk"]
