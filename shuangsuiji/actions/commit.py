@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from shuangsuiji.actions.draw import append_draw, load_record, refuse_backdated
+from shuangsuiji.actions.draw import append_draw, prior_checks, refuse_backdated
 from shuangsuiji.actions.kept import keep_inputs
 from shuangsuiji.draw.commit import (
     MAX_SOURCE_NUMBERS,
@@ -35,11 +35,8 @@ from shuangsuiji.draw.commit import (
     parse_commitment,
     shape_problem,
 )
-from shuangsuiji.draw.cycle import year_rounds_before
 from shuangsuiji.draw.prepare import DrawRequest, Seed, prepare_draw, resolve_seed
 from shuangsuiji.draw.record import CommitRef, DrawRecord
-from shuangsuiji.draw.replace import team_changes
-from shuangsuiji.draw.teams import add_checks, checks_by_inspector
 from shuangsuiji.errors import (
     BadOptions,
     CommitmentChanged,
@@ -106,20 +103,6 @@ def read_commitment(ws: Workspace, ev: CommitEvent) -> Commitment:
         raise RecordMalformed(f"{shown}: {exc.message}", exc.hint) from None
 
 
-def prior_checks_at(ws: Workspace, rounds: Mapping[RoundKey, Round], year: int, seq: int) -> dict[str, int]:
-    """Each inspector's checks in the year's rounds live before ledger event ``seq``, replacements before it included.
-
-    What a committed draw's teams are balanced by: the checks as they stood at the commit, so
-    that what is drawn between commit and reveal cannot change them.
-    """
-    total: dict[str, int] = {}
-    for r in year_rounds_before(rounds, year, seq):
-        add_checks(total, checks_by_inspector(p.inspectors for p in load_record(ws, r.draw).picks))
-        if r.replacements:
-            add_checks(total, team_changes(r.replacements, seq))
-    return dict(sorted(i for i in total.items() if i[1]))
-
-
 def commit_task(ws: Workspace, year: int | None, req: CommitRequest) -> Committed:
     """``ssj draw --commit``: fix the next round of a task and the source that will draw it.
 
@@ -150,7 +133,7 @@ def commit_task(ws: Workspace, year: int | None, req: CommitRequest) -> Committe
         refuse_backdated(rounds, commits, inputs.plan.year, task.id, req.day.isoformat(), "承诺")
         created = now_china().isoformat()
         seed = resolve_seed(DrawRequest(task.id, req.day, algorithm=req.algorithm), f"ssj-commit {created}")
-        prior = prior_checks_at(ws, rounds, inputs.plan.year, len(events) + 1)
+        prior = prior_checks(ws, rounds, inputs.plan.year, len(events) + 1)
         record = prepare_draw(inputs, rounds, DrawRequest(task.id, req.day, round=req.round), seed, created, prior,
                               blacklisted_on(events, req.day))
         plan = f"{inputs.plan.title}（{inputs.plan.document}）"
@@ -249,7 +232,7 @@ def reveal_task(ws: Workspace, year: int | None, req: RevealRequest, dry_run: bo
                 + "。号码之间用空格分开，如 3D 的 352 写 --source \"3 5 2\"",
             )
         seed = Seed(given.text, "committed", given.algorithm, given.sources)
-        prior = prior_checks_at(ws, rounds, inputs.plan.year, ev.seq)
+        prior = prior_checks(ws, rounds, inputs.plan.year, ev.seq)
         record = prepare_draw(inputs, rounds, DrawRequest(task.id, req.day, round=ev.round), seed, now_china().isoformat(), prior,
                               blacklisted_on(events, req.day), checks_before=ev.seq)  # the caps as they stood at the commit
         changed = differences(frozen_draw(record), committed.draw)

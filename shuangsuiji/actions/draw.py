@@ -19,9 +19,9 @@ from pathlib import Path
 from shuangsuiji.actions.kept import KeepingInputs
 from shuangsuiji.draw.cycle import year_rounds_before
 from shuangsuiji.draw.prepare import DrawRequest, Seed, prepare_draw, resolve_seed
-from shuangsuiji.draw.record import DrawRecord, parse_record, record_chunks
-from shuangsuiji.draw.replace import current_picks
-from shuangsuiji.draw.teams import checks_by_inspector
+from shuangsuiji.draw.record import DrawRecord, parse_record, record_chunks, record_pick_teams
+from shuangsuiji.draw.replace import team_changes
+from shuangsuiji.draw.teams import add_checks, checks_by_inspector
 from shuangsuiji.errors import (
     DateOutOfRange,
     ReasonRequired,
@@ -79,9 +79,25 @@ def record_json_chunks(ws: Workspace, record: DrawRecord, written: bool) -> Iter
 
 
 def prior_checks(ws: Workspace, rounds: Mapping[RoundKey, Round], year: int, seq: int) -> dict[str, int]:
-    """Each inspector's checks in the live rounds of the year drawn before ledger event ``seq``, from their records."""
-    teams = (p.inspectors for r in year_rounds_before(rounds, year, seq) for p in current_picks(load_record(ws, r.draw), r.replacements))
-    return checks_by_inspector(teams)  # reads each earlier record of the year once; teams as replacements (递补) left them
+    """Each inspector's checks in the year's rounds live before ledger event ``seq``, replacements (递补) before it
+    included: what a draw's teams are balanced by (a reveal's: the checks as they stood at its commit, so that what
+    is drawn between commit and reveal cannot change them). Each earlier record of the year is read once."""
+    total: dict[str, int] = {}
+    for r in year_rounds_before(rounds, year, seq):
+        add_checks(total, checks_by_inspector(record_teams(ws, r.draw)))
+        if r.replacements:
+            add_checks(total, team_changes(r.replacements, seq))
+    return dict(sorted(i for i in total.items() if i[1]))
+
+
+def record_teams(ws: Workspace, draw: DrawEvent) -> list[tuple[str, ...]]:
+    """Each pick's inspectors as the record a draw line names holds them (checked against the line's SHA-256):
+    scanned from the record's bytes, parsed only when they are not in the layout ssj writes.
+
+    Raises RecordMalformed (a LedgerCorrupt) when the file is missing, altered or not a record.
+    """
+    teams = record_pick_teams(read_record_bytes(ws, draw), draw.picks)
+    return teams if teams is not None else [p.inspectors for p in load_record(ws, draw).picks]
 
 
 def run_draw(ws: Workspace, inputs: Inputs, req: DrawRequest, dry_run: bool = False) -> tuple[DrawRecord, LedgerEvent | None]:

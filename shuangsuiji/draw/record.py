@@ -502,6 +502,34 @@ def _json_text(raw: bytes) -> str:
     return json.loads(b'"' + raw + b'"') if b"\\" in raw else raw.decode("utf-8")
 
 
+_PICK_ENTITY = re.compile(rb'\n {6}"entity": "([^"\\\n]*)"')
+_PICK_TEAM = re.compile(rb'\n {6}"inspectors": (\[\]|\[(?:\n {8}"[^"\\\n]*",?)+\n {6}\])')
+_TEAM_MEMBER = re.compile(rb'"([^"\\\n]*)"')
+
+
+def record_pick_teams(data: bytes, picks: Sequence[str]) -> list[tuple[str, ...]] | None:
+    """Each pick's inspectors, in pick order, read from a record's bytes without parsing the whole record.
+
+    Reads only the ``entity`` and ``inspectors`` of each pick in the layout ``record_bytes`` writes, and gives
+    the teams only when the entities are exactly ``picks`` (the ledger's list), in order; None otherwise (another
+    layout, an id with an escaped character), so that the caller parses the record instead. What a later draw of
+    the year needs of each earlier record (the inspectors' checks so far): a scan instead of a parse of 90 MB.
+    """
+    start = data.rfind(_PICKS_KEY)
+    if start < 0:
+        return None
+    entities = _PICK_ENTITY.findall(data, start)
+    teams = _PICK_TEAM.findall(data, start)
+    if len(entities) != len(picks) or len(teams) != len(picks):
+        return None
+    try:
+        if [e.decode("utf-8") for e in entities] != list(picks):
+            return None
+        return [tuple(m.decode("utf-8") for m in _TEAM_MEMBER.findall(team)) for team in teams]
+    except UnicodeDecodeError:
+        return None
+
+
 def record_pick_names(data: bytes, picks: Sequence[str]) -> dict[str, str] | None:
     """Entity -> name of the picks, read from a record's bytes without parsing the whole record.
 

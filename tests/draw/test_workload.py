@@ -89,6 +89,23 @@ def test_a_later_draw_counts_the_checks_of_every_task_before_it(ssj, ws):
     assert ssj("verify").exit_code == 0
 
 
+def test_a_record_not_in_ssjs_layout_is_parsed_for_the_checks_so_far(ssj, ws, monkeypatch):
+    """A later draw reads each earlier record's teams by a scan of its bytes; a record the scan cannot read (another
+    layout) is parsed instead, to the same checks. Both ways with a replacement (递补) in the earlier round."""
+    import shuangsuiji.actions.draw as draw_action
+
+    coal = json.loads(ssj("draw", "--task", "coal", "--seed", "c1", "--today", "2022-03-15", "--json").stdout)
+    res = ssj("replace", "--task", "coal", "--round", "1", "--entity", coal["picks"][0]["entity"], "--inspector",
+              coal["picks"][0]["inspectors"][0], "--reason", "回避", "--today", "2022-03-16")
+    assert res.exit_code == 0, res.output
+    before = tree_digest(ws)
+    scanned = json.loads(ssj("draw", "--task", "hazchem", "--seed", "h1", "--today", "2022-04-06", "--dry-run", "--json").stdout)
+    monkeypatch.setattr(draw_action, "record_pick_teams", lambda data, picks: None)
+    parsed = json.loads(ssj("draw", "--task", "hazchem", "--seed", "h1", "--today", "2022-04-06", "--dry-run", "--json").stdout)
+    assert scanned["prior_checks"] == parsed["prior_checks"] and scanned["picks"] == parsed["picks"]
+    assert sum(scanned["prior_checks"].values()) == 2 * len(coal["picks"]) and tree_digest(ws) == before
+
+
 def _counts(rec: dict) -> dict[str, int]:
     out: dict[str, int] = {}
     for pick in rec["picks"]:
