@@ -228,6 +228,7 @@ def stdin_is_tty() -> bool:
 
 # Columns a table must never break inside: a code split over two lines cannot be copied or read.
 NO_WRAP = {"统一社会信用代码", "日期", "检查日期", "轮次", "年度", "序号", "任务", "记录文件"}
+TABLE_ROWS = 200  # a terminal table longer than this helps nobody; the record and --json hold every row
 
 TODAY_HELP = "按此日期运行（YYYY-MM-DD），默认取北京时间今天；用于补录和重放"
 JSON_HELP = "输出 JSON"

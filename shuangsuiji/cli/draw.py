@@ -8,6 +8,7 @@ import typer
 
 from shuangsuiji.cli.busy import busy
 from shuangsuiji.cli.common import (
+    TABLE_ROWS,
     JSON_HELP,
     NO_WRAP,
     TODAY_HELP,
@@ -26,7 +27,6 @@ from shuangsuiji.errors import EXIT_CHECK_FAILED
 if TYPE_CHECKING:  # the record module (and its JSON encoder) loads only when a command needs it
     from shuangsuiji.draw.record import DrawRecord
 
-TABLE_ROWS = 200  # a terminal table longer than this helps nobody; the record holds every pick
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ from shuangsuiji.cli.busy import busy
 from shuangsuiji.cli.common import (
     JSON_HELP,
     NO_WRAP,
+    TABLE_ROWS,
     TODAY_HELP,
     command,
     console,
@@ -129,13 +130,14 @@ def results(
         if r.publications:
             title += "；已公示 " + "、".join(p.date + ("（部分）" if p.partial else "") + ("" if p.on_time else "（逾期）") for p in r.publications)
         if r.departments:
-            out.print(_joint_results_table(title, mine), soft_wrap=True)
+            out.print(_joint_results_table(title, mine[:TABLE_ROWS]), soft_wrap=True)
             _print_corrections(out, mine)
+            _print_rows_left_out(out, view)
             continue
         t = Table(title=title, title_justify="left")
         for col in ("序号", "企业名称", "统一社会信用代码", "检查日期", "检查结果", "处理措施", "备注"):
             t.add_column(col, overflow="fold", no_wrap=col in NO_WRAP)
-        for n, row in enumerate(mine, start=1):
+        for n, row in enumerate(mine[:TABLE_ROWS], start=1):
             if not row["result"]:
                 t.add_row(str(n), Text(row["name"]), row["entity"], "", Text("未登记", style="yellow"), "", "")
                 continue
@@ -143,6 +145,15 @@ def results(
             t.add_row(str(n), Text(row["name"]), row["entity"], row["date"], Text(row["result_label"] + mark), Text(row["measures"]), Text(row["note"]))
         out.print(t)
         _print_corrections(out, mine)
+        _print_rows_left_out(out, view)
+
+
+def _print_rows_left_out(out, view) -> None:
+    """Under a round of more picks than a terminal table shows: how many there are and where every row is."""
+    r, rows = view.round, view.rows
+    if len(rows) > TABLE_ROWS:
+        out.print(f"共 {len(rows)} 户（已登记 {view.done} 户，未登记 {len(rows) - view.done} 户），上表只列出前 {TABLE_ROWS} 户；"
+                  f"全部结果请用 ssj results --task {r.task} --round {r.number} --json 输出。", markup=False, highlight=False)
 
 
 def _print_corrections(out, rows: list[dict]) -> None:

@@ -269,3 +269,23 @@ def test_a_day_that_does_not_exist_is_refused_with_the_reason(ssj):
     assert res.exit_code == 2
     assert "检查日期 2022-02-30 无法识别：2022 年 2 月只有 28 天，没有 30 日" in res.stderr
     assert "2023/4/1" in res.stderr  # the hint names the accepted forms
+
+
+def test_a_round_longer_than_a_terminal_table_lists_its_first_rows_and_says_where_the_rest_are(ssj, monkeypatch):
+    """A province round of 55,501 picks took 27 s to draw as a terminal table: the table stops at TABLE_ROWS rows,
+    and a line gives the counts and the --json command that lists every row."""
+    import shuangsuiji.cli.publish as publish_cli
+
+    monkeypatch.setattr(publish_cli, "TABLE_ROWS", 3)
+    rec = draw(ssj, "hazchem")
+    first = rec["picks"][0]["entity"]
+    ok(ssj("record", "--task", "hazchem", "--round", "1", "--entity", first, "--date", "2022-05-06",
+           "--result", "no_problem", "--today", "2022-05-06"))
+    res = ok(ssj("results", "--task", "hazchem", "--round", "1"))
+    shown = [p["entity"] for p in rec["picks"] if p["entity"] in res.stdout]
+    assert shown == [p["entity"] for p in rec["picks"][:3]]
+    n = len(rec["picks"])
+    assert f"共 {n} 户（已登记 1 户，未登记 {n - 1} 户），上表只列出前 3 户；" in res.stdout.replace("\n", "")
+    assert "ssj results --task hazchem --round 1 --json" in res.stdout.replace("\n", "")
+    rows = json.loads(ok(ssj("results", "--task", "hazchem", "--round", "1", "--json")).stdout)
+    assert len(rows) == n  # --json lists every row
