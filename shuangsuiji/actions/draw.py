@@ -19,7 +19,8 @@ from pathlib import Path
 from shuangsuiji.actions.kept import KeepingInputs
 from shuangsuiji.draw.cycle import year_rounds_before
 from shuangsuiji.draw.prepare import DrawRequest, Seed, prepare_draw, resolve_seed
-from shuangsuiji.draw.record import DrawRecord, parse_record, record_chunks, record_pick_teams
+from shuangsuiji.draw.record import DrawRecord, parse_record, record_chunks
+from shuangsuiji.draw.scan import record_pick_teams
 from shuangsuiji.draw.replace import team_changes
 from shuangsuiji.draw.teams import add_checks, checks_by_inspector
 from shuangsuiji.errors import (

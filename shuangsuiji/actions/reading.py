@@ -107,7 +107,8 @@ def pick_names(ws: Workspace, r: Round) -> dict[str, str]:
     that cannot be done.
     """
     from shuangsuiji.actions.draw import read_record_bytes
-    from shuangsuiji.draw.record import parse_record, record_pick_names
+    from shuangsuiji.draw.record import parse_record
+    from shuangsuiji.draw.scan import record_pick_names
 
     if r.replacements:  # the picks as the replacements (递补) left them
         try:

@@ -150,8 +150,7 @@ def verify_workspace(
     published: set[Path] = set()
     checks = RunningChecks(rounds)  # each entity's live checks in its year so far (the yearly cap, draw.caps)
     blacklist = [e for e in events if e.type in BLACKLIST_EVENT_TYPES]  # for 定向 additions (always_include_blacklisted)
-    try:
-        current.prefetch(typed(e) for e in events if e.type == "draw")  # a province registry: parsed alongside the records
+    with current.prefetching(typed(e) for e in events if e.type == "draw"):  # a province registry: parsed alongside the records
         for ev in map(typed, events):
             if isinstance(ev, DrawEvent):
                 res.draws += 1
@@ -184,8 +183,6 @@ def verify_workspace(
                 checks.add(ev)
             if isinstance(ev, DrawEvent):
                 checks.add(ev)
-    finally:
-        current.close()
     _check_orphans(ws, named, published, res)
     res.failures.extend(current.failures())
     res.notes.extend(current.notes())

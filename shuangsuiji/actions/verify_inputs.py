@@ -10,7 +10,8 @@ says which draws could not be re-derived, and why that is not an error.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from shuangsuiji.draw.record import DrawRecord
@@ -36,12 +37,15 @@ class DrawInputs:
         self.stale_rounds: list[str] = []
         self.changed: set[str] = set()
 
-    def prefetch(self, draws: Iterable[DrawEvent]) -> None:
-        """Start parsing the large kept registries of these draws in a second process (``inputs.kept``)."""
-        self.kept.prefetch((ev.year, ev.kept_inputs) for ev in draws if ev.kept_inputs)
-
-    def close(self) -> None:
-        self.kept.close()
+    @contextmanager
+    def prefetching(self, draws: Iterable[DrawEvent]) -> Iterator[None]:
+        """While the block runs, a second process parses the large kept registries of these draws (``inputs.kept``);
+        it is stopped when the block ends, however it ends."""
+        try:
+            self.kept.prefetch((ev.year, ev.kept_inputs) for ev in draws if ev.kept_inputs)
+            yield
+        finally:
+            self.kept.close()
 
     def for_draw(self, ev: DrawEvent, rec: DrawRecord) -> tuple[Any, list[str]]:
         """(the inputs the draw was made from, or None; problems of the draw line itself)."""

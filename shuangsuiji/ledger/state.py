@@ -222,11 +222,8 @@ def _fold(events: list[LedgerEvent]) -> dict[RoundKey, Round]:
             entity = d.get("entity")
             if type(entity) is not str:
                 entity = text_field(d, "entity")
-            if entity not in among:
-                continue
-            joint = draws[key].departments
-            department = d.get("department")  # a single department's round: none (None, or "" as written)
-            if (department is None or department == "") if not joint else _department_fits(draws[key], text_field(d, "department")):
+            draw = draws[key]  # a single department's round takes results that name none (None, or "" as written)
+            if entity in among and (d.get("department") in (None, "") if not draw.departments else _department_fits(draw, text_field(d, "department"))):
                 results.setdefault(key, {}).setdefault(entity, []).append(ev)
             continue
         t = typed(ev)

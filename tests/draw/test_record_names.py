@@ -7,7 +7,8 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shuangsuiji.draw.record import record_bytes, record_pick_names
+from shuangsuiji.draw.record import record_bytes
+from shuangsuiji.draw.scan import record_pick_names
 
 ids = [f"91140428MA000{i:02d}X" for i in range(8)]
 tricky = st.text(alphabet=st.sampled_from(list('ab"\\\n\t 名称 "entity": "name": ') + ["\u2028", "\x00"]), max_size=12)
