@@ -8,9 +8,9 @@ import typer
 
 from shuangsuiji.cli.busy import busy
 from shuangsuiji.cli.common import (
-    TABLE_ROWS,
     JSON_HELP,
     NO_WRAP,
+    TABLE_ROWS,
     TODAY_HELP,
     YEAR_HELP,
     command,
@@ -26,7 +26,6 @@ from shuangsuiji.errors import EXIT_CHECK_FAILED
 
 if TYPE_CHECKING:  # the record module (and its JSON encoder) loads only when a command needs it
     from shuangsuiji.draw.record import DrawRecord
-
 
 
 def register(app: typer.Typer) -> None:
